@@ -1,0 +1,133 @@
+"""guest.py - suites that boot disk images in QEMU.
+
+- kernel-selftest: the in-kernel unit tests (build/selftest.img) report
+  through the protocol on the serial port and exit via isa-debug-exit.
+- boot: the default image reaches the kernel and reports the memory it
+  was given; each damaged image (bootfail.py) prints its boot error.
+"""
+
+import os
+import re
+import struct
+import subprocess
+
+import bootfail
+import qemu
+from hostsuites import results_with_problems
+from protocol import SuiteResult
+
+SELFTEST_TIMEOUT = 300
+BOOT_TIMEOUT = 120
+READY = "kernel: ready"
+MEMORY_LINE = re.compile(r"memory: (\d+) MiB usable")
+
+
+class ProtocolImageSuite:
+    """An image whose guest prints the protocol and exits via isa-debug-exit."""
+
+    def __init__(self, name, image, timeout):
+        self.name = name
+        self.image = image
+        self.timeout = timeout
+
+    def log_path(self, logdir):
+        return os.path.join(logdir, self.name + ".serial.log")
+
+    def run(self, logdir):
+        if not os.path.exists(self.image):
+            return [(self.name + ".image", False,
+                     "%s missing: run `make`" % self.image)]
+        run = qemu.boot(self.image, self.log_path(logdir), self.timeout)
+        res = SuiteResult(self.name).parse(run.log).check_complete()
+        if run.timed_out:
+            res.problems.append("guest did not exit within %d s (hang)"
+                                % self.timeout)
+        elif run.status not in (qemu.DEBUG_EXIT_PASS, qemu.DEBUG_EXIT_FAIL):
+            res.problems.append("QEMU exit status %s: guest did not exit "
+                                "through isa-debug-exit" % run.status)
+        elif run.status == qemu.DEBUG_EXIT_FAIL and res.ok:
+            res.problems.append("guest reported failure but no test failed")
+        elif run.status == qemu.DEBUG_EXIT_PASS and not all(
+                ok for _, ok, _ in res.tests):
+            res.problems.append("guest reported success despite failures")
+        return results_with_problems(res)
+
+
+class BootSuite:
+    """The boot path: the default image boots with several memory sizes,
+    and every damaged image stops with its message."""
+
+    name = "boot"
+    MEMORY_SIZES = [64, 128, 512, 2048]
+
+    def __init__(self, image):
+        self.image = image
+
+    def log_path(self, logdir):
+        return os.path.join(logdir, "boot")
+
+    def run(self, logdir):
+        if not os.path.exists(self.image):
+            return [("boot.image", False, "%s missing: run `make`" % self.image)]
+        os.makedirs(self.log_path(logdir), exist_ok=True)
+        results = [self._mbr()]
+        for mib in self.MEMORY_SIZES:
+            results.append(self._memory(logdir, mib))
+        for case, damage, message in bootfail.CASES:
+            results.append(self._failure(logdir, case, damage, message))
+        return results
+
+    def _mbr(self):
+        with open(self.image, "rb") as f:
+            mbr = f.read(512)
+        name = "boot.mbr_signature_and_partitions"
+        if len(mbr) != 512 or mbr[510:512] != b"\x55\xaa":
+            return (name, False, "sector 0 does not end in 0x55AA")
+        types = [mbr[446 + 16 * i + 4] for i in range(4)]
+        active = [i for i in range(4) if mbr[446 + 16 * i] == 0x80]
+        if 0x7F not in types or 0x7E not in types or len(active) != 1:
+            return (name, False, "partition types %s, active %s" % (types, active))
+        lba, = struct.unpack_from("<I", mbr, 446 + 16 * active[0] + 8)
+        if lba == 0:
+            return (name, False, "active partition starts at LBA 0")
+        return (name, True, "")
+
+    def _memory(self, logdir, mib):
+        name = "boot.memory_%dm" % mib
+        log = os.path.join(self.log_path(logdir), "memory_%dm.log" % mib)
+        run = qemu.boot(self.image, log, BOOT_TIMEOUT, wait_for=READY,
+                        memory="%dM" % mib)
+        if READY not in run.log:
+            return (name, False, "no '%s' within %d s (log %s)"
+                    % (READY, BOOT_TIMEOUT, log))
+        m = MEMORY_LINE.search(run.log)
+        if not m:
+            return (name, False, "no 'memory: N MiB usable' line")
+        usable = int(m.group(1))
+        # Below 1 MiB, the kernel image and firmware areas are not usable.
+        if not mib - 16 <= usable < mib:
+            return (name, False, "%d MiB usable with -m %dM" % (usable, mib))
+        return (name, True, "")
+
+    def _failure(self, logdir, case, damage, message):
+        name = "boot.%s" % case
+        img = os.path.join(self.log_path(logdir), case + ".img")
+        log = os.path.join(self.log_path(logdir), case + ".log")
+        try:
+            bootfail.write_damaged_copy(self.image, img, damage)
+        except (ValueError, OSError, subprocess.CalledProcessError) as e:
+            return (name, False, "cannot damage image: %s" % e)
+        run = qemu.boot(img, log, BOOT_TIMEOUT, wait_for=message)
+        os.unlink(img)
+        if message not in run.log:
+            return (name, False, "expected '%s' (log %s)" % (message, log))
+        if READY in run.log:
+            return (name, False, "kernel started despite the damage")
+        return (name, True, "")
+
+
+def collect(build):
+    return [BootSuite(os.path.join(build, "default.img")),
+            ProtocolImageSuite("kernel-selftest",
+                               os.path.join(build, "selftest.img"),
+                               SELFTEST_TIMEOUT)]
