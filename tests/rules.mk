@@ -1,5 +1,5 @@
 # tests/rules.mk - make test: every host and guest suite, one summary line.
 
 .PHONY: test
-test: $(TEST_DEPS) | $(DEPS_STAMP)
+test: all $(TEST_DEPS) | $(DEPS_STAMP)
 	$(PYTHON) tests/run_tests.py --build $(BUILD)
