@@ -12,6 +12,7 @@ import struct
 import subprocess
 
 import bootfail
+import debugsuite
 import qemu
 from hostsuites import results_with_problems
 from protocol import SuiteResult
@@ -130,4 +131,5 @@ def collect(build):
     return [BootSuite(os.path.join(build, "default.img")),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
-                               SELFTEST_TIMEOUT)]
+                               SELFTEST_TIMEOUT),
+            debugsuite.DebugSuite(build)]
