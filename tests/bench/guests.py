@@ -1,0 +1,115 @@
+"""guests.py - the QEMU command lines of the two benchmark guests and a
+run with a timeout.
+
+Both guests get the same machine: TCG, one CPU, 512 MiB, no NIC, serial
+to a log file, isa-debug-exit, one virtio-blk disk, and the bench.* words
+(`bench.iters=1 bench.runs=5 ...`) twice: on the kernel command line
+(Linux reads /proc/cmdline) and in the fw_cfg file opt/bench/args (for our
+kernel, which has no command line). Only what is booted differs: Linux
+gets -kernel/-initrd and a scratch disk, ours boots build/bench.img from
+that disk as the BIOS does.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+ACCEL = "tcg"          # the only accelerator: see docs/bench.md on KVM
+MEMORY = "512M"
+DISK_BYTES = 128 << 20  # Linux's scratch disk; the disk row writes 64 MiB
+LINUX_APPEND = "console=ttyS0 quiet panic=-1"
+
+
+class GuestError(Exception):
+    pass
+
+
+def qemu_binary():
+    return os.environ.get("QEMU", "qemu-system-x86_64")
+
+
+def qemu_version():
+    try:
+        out = subprocess.run([qemu_binary(), "--version"], capture_output=True,
+                             text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise GuestError("cannot run %s: %s" % (qemu_binary(), e))
+    return out.splitlines()[0].strip() if out else "unknown"
+
+
+def common_args(log, words, icount):
+    """The settings both guests share. icount: deterministic instruction
+    clock (-icount shift=0) or plain TCG on the wall clock."""
+    args = [qemu_binary(), "-accel", ACCEL]
+    if icount:
+        args += ["-icount", "shift=0"]
+    return args + ["-m", MEMORY, "-nographic", "-monitor", "none",
+                   "-serial", "file:%s" % log, "-no-reboot", "-nic", "none",
+                   "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                   "-fw_cfg", "name=opt/bench/args,string=%s"
+                   % words.replace(",", ",,")]     # QEMU's comma escape
+
+
+def disk_args(path):
+    return ["-drive", "file=%s,format=raw,if=virtio" % path]
+
+
+def linux_args(files, log, words, icount, disk):
+    """Linux: Debian's vmlinuz, our initramfs, a blank scratch disk."""
+    with open(disk, "wb") as f:
+        f.truncate(DISK_BYTES)
+    return common_args(log, words, icount) + [
+        "-kernel", files["vmlinuz"], "-initrd", files["initramfs"],
+        "-append", "%s %s" % (LINUX_APPEND, words)] + disk_args(disk)
+
+
+def ours_args(image, log, words, icount, disk):
+    """Ours: a fresh copy of build/bench.img (a run checkpoints into it)."""
+    if subprocess.run(["cp", "--sparse=always", image, disk]).returncode:
+        raise GuestError("cannot copy %s to %s" % (image, disk))
+    return common_args(log, words, icount) + disk_args(disk)
+
+
+class Run:
+    """One QEMU run: exit status (None after a timeout), the log text,
+    wall seconds, and QEMU's stderr."""
+
+    def __init__(self, status, timed_out, text, seconds, stderr):
+        self.status = status
+        self.timed_out = timed_out
+        self.text = text
+        self.seconds = seconds
+        self.stderr = stderr
+
+
+def run(args, log, timeout):
+    """Run QEMU until it exits or timeout seconds pass (then kill it)."""
+    if shutil.which(args[0]) is None:
+        raise GuestError("%s not found: install qemu-system-x86 (`make deps`)"
+                         % args[0])
+    os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
+    if os.path.exists(log):
+        os.unlink(log)
+    start = time.monotonic()
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    timed_out = False
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, err = proc.communicate()
+    try:
+        with open(log, "rb") as f:
+            text = f.read().decode(errors="replace")
+    except FileNotFoundError:
+        text = ""
+    return Run(None if timed_out else proc.returncode, timed_out, text,
+               time.monotonic() - start, err.decode(errors="replace").strip())
