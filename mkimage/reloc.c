@@ -15,6 +15,7 @@
  * more relocations than the file has 8-byte words.
  */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,19 +130,33 @@ push(struct elf_image *img, size_t cap, const struct elf_reloc *r,
 	return 0;
 }
 
-/* Name of dynamic symbol i for messages, or "" if it has none we trust. */
+/*
+ * The name of dynamic symbol sym for messages, made printable and cut to
+ * fit out (n bytes); "" if the file gives it no name we can find.
+ */
 static const char *
 dynsym_name(const struct elf_image *img, const uint8_t *buf,
-    const struct dyninfo *d, const uint8_t *sym)
+    const struct dyninfo *d, const uint8_t *sym, char *out, size_t n)
 {
 	uint64_t off, name = elf_rd32(sym + ST_NAME);
+	const uint8_t *p;
+	size_t o = 0;
 
+	out[0] = '\0';
 	if (!d->have_strtab || name >= d->strsz ||
 	    elf_vaddr_to_file(img, d->strtab, d->strsz, &off) != 0)
-		return "";
-	if (memchr(buf + off + name, '\0', d->strsz - name) == NULL)
-		return "";
-	return (const char *)buf + off + name;
+		return out;
+	p = buf + off + name;
+	for (uint64_t i = 0; i < d->strsz - name && p[i] != '\0'; i++) {
+		if (o + 5 >= n)
+			break;
+		if (p[i] < 0x20 || p[i] >= 0x7f)
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", p[i]);
+		else
+			out[o++] = (char)p[i];
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /*
@@ -156,6 +171,7 @@ resolve(const struct elf_image *img, const uint8_t *buf,
 	uint64_t va, off;
 	const uint8_t *sym;
 	uint16_t shndx;
+	char name[64];
 
 	if (!d->have_symtab)
 		return elf_fail(err, errlen, "%s against symbol %llu but "
@@ -172,11 +188,12 @@ resolve(const struct elf_image *img, const uint8_t *buf,
 	*s = elf_rd64(sym + ST_VALUE);
 	*add_base = shndx != ELF_SHN_ABS;
 	if (shndx == ELF_SHN_UNDEF && symi != 0) {
-		if ((sym[ST_INFO] >> 4) != STB_WEAK)
+		if ((sym[ST_INFO] >> 4) != STB_WEAK) {
+			dynsym_name(img, buf, d, sym, name, sizeof(name));
 			return elf_fail(err, errlen, "%s against undefined "
 			    "symbol '%s' (%llu): dynamic linking not "
-			    "supported", what, dynsym_name(img, buf, d, sym),
-			    (unsigned long long)symi);
+			    "supported", what, name, (unsigned long long)symi);
+		}
 		*s = 0;		/* an undefined weak symbol is 0 */
 		*add_base = 0;
 	} else if (symi == 0) {
