@@ -1,0 +1,16 @@
+# images/rules.mk - disk images built by mkimage from the *.mki
+# descriptions: build/default.img (make run) and build/selftest.img (the
+# kernel's in-guest unit tests).
+
+IMAGE_BOOT_FILES := $(BUILD)/boot/stage1.bin $(BUILD)/boot/stage2.bin \
+		    $(BUILD)/kernel/kernel-boot.elf
+
+$(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
+		$(BUILD)/mkimage | $(DEPS_STAMP)
+	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+
+$(BUILD)/selftest.img: images/test/selftest.mki $(IMAGE_BOOT_FILES) \
+		$(BUILD)/mkimage | $(DEPS_STAMP)
+	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+
+ALL		+= $(BUILD)/default.img $(BUILD)/selftest.img

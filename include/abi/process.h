@@ -1,0 +1,92 @@
+/*
+ * process.h - the persistent process: user registers, FPU/SSE state,
+ * capability registers, run state and fault state.
+ *
+ * A checkpoint stores every process exactly as it was at the snapshot
+ * instant, so restart resumes it from these fields alone.
+ *
+ * Invariant: run_state is one of PS_*; with PS_FAULTED, fault_code is not
+ * FC_NONE; rflags keeps IF set and IOPL 0 (the kernel enforces this on
+ * every load, it does not trust the store).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <abi/obj.h>
+
+#define PROC_CAP_REGS	32
+
+/* Run states. */
+#define PS_STOPPED	0	/* not runnable until resumed */
+#define PS_RUNNING	1	/* runnable (ready or on a CPU) */
+#define PS_RECEIVING	2	/* blocked in the receive phase */
+#define PS_SENDING	3	/* blocked in the send phase on wait_oid */
+#define PS_FAULTED	4	/* stopped with a fault to deliver */
+#define PS_MAX		5
+
+/* Fault codes. */
+#define FC_NONE		0
+#define FC_NO_MAPPING	1	/* address not mapped by the space */
+#define FC_WRITE_RO	2	/* write through a read-only mapping */
+#define FC_EXEC_NX	3	/* instruction fetch from no-execute */
+#define FC_GUARD	4	/* guard mismatch or bad GPT */
+#define FC_BAD_SPACE	5	/* space cap is not a memory cap */
+#define FC_GP		6	/* general protection */
+#define FC_UD		7	/* invalid opcode */
+#define FC_DIV		8	/* divide error */
+#define FC_FPU		9	/* x87 or SIMD exception */
+#define FC_BREAKPOINT	10	/* int3 or debug trap */
+#define FC_BAD_SYSCALL	11	/* malformed system call */
+#define FC_MAX		12
+
+/* x86-64 user registers, in this order. */
+struct proc_regs {
+	uint64_t	rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t	r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t	rip;
+	uint64_t	rflags;
+	uint64_t	fs_base;
+	uint64_t	gs_base;
+};
+_Static_assert(sizeof(struct proc_regs) == 160, "");
+_Static_assert(__builtin_offsetof(struct proc_regs, rsp) == 56, "");
+_Static_assert(__builtin_offsetof(struct proc_regs, r8) == 64, "");
+_Static_assert(__builtin_offsetof(struct proc_regs, rip) == 128, "");
+_Static_assert(__builtin_offsetof(struct proc_regs, rflags) == 136, "");
+_Static_assert(__builtin_offsetof(struct proc_regs, fs_base) == 144, "");
+
+#define RFLAGS_IF	0x200
+#define RFLAGS_USER_DEFAULT	(RFLAGS_IF | 0x2)	/* bit 1 is always set */
+
+/* FXSAVE area defaults: x87 control word and MXCSR after reset. */
+#define FXSAVE_SIZE		512
+#define FXSAVE_FCW_OFFSET	0
+#define FXSAVE_MXCSR_OFFSET	24
+#define FCW_DEFAULT		0x037f
+#define MXCSR_DEFAULT		0x1f80
+
+struct obj_process {
+	struct obj_hdr	hdr;
+	uint8_t		run_state;	/* PS_* */
+	uint8_t		reserved0[3];	/* zero */
+	uint32_t	fault_code;	/* FC_* */
+	uint64_t	fault_addr;	/* faulting address, if any */
+	oid_t		wait_oid;	/* object blocked on, or 0 */
+	struct proc_regs regs;
+	struct cap	space;		/* address space root: GPT or PAGE cap */
+	struct cap	handler;	/* fault handler: ENTRY cap or null */
+	struct cap	cap_reg[PROC_CAP_REGS];
+	uint8_t		reserved1[8];	/* zero; aligns fxsave */
+	uint8_t		fxsave[FXSAVE_SIZE];	/* FXSAVE64 image, 16-aligned */
+};
+_Static_assert(__builtin_offsetof(struct obj_process, run_state) == 16, "");
+_Static_assert(__builtin_offsetof(struct obj_process, fault_code) == 20, "");
+_Static_assert(__builtin_offsetof(struct obj_process, fault_addr) == 24, "");
+_Static_assert(__builtin_offsetof(struct obj_process, wait_oid) == 32, "");
+_Static_assert(__builtin_offsetof(struct obj_process, regs) == 40, "");
+_Static_assert(__builtin_offsetof(struct obj_process, space) == 200, "");
+_Static_assert(__builtin_offsetof(struct obj_process, handler) == 216, "");
+_Static_assert(__builtin_offsetof(struct obj_process, cap_reg) == 232, "");
+_Static_assert(__builtin_offsetof(struct obj_process, fxsave) == 752, "");
+_Static_assert(__builtin_offsetof(struct obj_process, fxsave) % 16 == 0, "");
+_Static_assert(sizeof(struct obj_process) == 1264, "");

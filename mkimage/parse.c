@@ -1,0 +1,685 @@
+/*
+ * parse.c - reads a .mki image description (grammar in docs/mkimage.md)
+ * into struct mki_desc. One statement per line; indented lines add caps,
+ * registers and mappings to the process, constructor or cappage above.
+ * Input is untrusted: every error is reported as "file:line: message" and
+ * parsing continues to report more, up to PARSE_MAX_ERRORS.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <abi/cap.h>
+#include <abi/process.h>
+#include <boot/bootpart.h>
+
+#include "lex.h"
+#include "parse.h"
+#include "util.h"
+
+const char *const mki_reg_names[20] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	"rip", "rflags", "fs_base", "gs_base",
+};
+
+int
+mki_reg_index(const char *name)
+{
+	for (int i = 0; i < 20; i++)
+		if (strcmp(name, mki_reg_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+parse_error(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->errors++ >= PARSE_MAX_ERRORS)
+		return;
+	fprintf(stderr, "%s:%d: ", p->d->file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct {
+	const char	*word;
+	uint8_t		restr;
+} restr_words[] = {
+	{ "weak", CAP_R_WEAK }, { "ro", CAP_R_RO }, { "nx", CAP_R_NX },
+	{ "opaque", CAP_R_OPAQUE }, { "nocall", CAP_R_NOCALL },
+};
+
+static const struct {
+	const char	*word;
+	enum mki_capkind kind;
+	int		has_target;
+} cap_words[] = {
+	{ "null", MKI_CK_NULL, 0 }, { "kernlog", MKI_CK_KERNLOG, 0 },
+	{ "range", MKI_CK_RANGE, 0 }, { "ckpt", MKI_CK_CKPT, 0 },
+	{ "endpoint", MKI_CK_ENDPOINT, 1 }, { "entry", MKI_CK_ENTRY, 1 },
+	{ "process", MKI_CK_PROCESS, 1 }, { "restart", MKI_CK_RESTART, 1 },
+	{ "space", MKI_CK_SPACE, 1 }, { "segment", MKI_CK_SEGMENT, 1 },
+	{ "image", MKI_CK_IMAGE, 1 }, { "cappage", MKI_CK_CAPPAGE, 1 },
+	{ "bank", MKI_CK_BANK, 1 }, { "constructor", MKI_CK_CONSTRUCTOR, 1 },
+};
+
+/* A valid name: letter or _, then letters, digits, _ - . ; at most 63. */
+static int
+valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return 0;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	    s[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Take the declared name in w[1]; returns it (copied) or NULL. */
+static char *
+decl_name(struct parser *p, struct lex_line *l, const char *what)
+{
+	if (l->nwords < 2) {
+		parse_error(p, p->line, "%s needs a name", what);
+		return NULL;
+	}
+	if (!valid_name(l->word[1])) {
+		parse_error(p, p->line, "bad %s name '%s'", what, l->word[1]);
+		return NULL;
+	}
+	return mki_strdup(l->word[1]);
+}
+
+/*
+ * Options after the name are "key value" pairs or single flag words.
+ * opt_value() returns the value for key at word i (advancing *i), or
+ * NULL after an error.
+ */
+static const char *
+opt_value(struct parser *p, struct lex_line *l, int *i)
+{
+	if (*i + 1 >= l->nwords) {
+		parse_error(p, p->line, "'%s' needs a value", l->word[*i]);
+		return NULL;
+	}
+	*i += 1;
+	return l->word[*i];
+}
+
+static void
+set_str(struct parser *p, char **dst, const char *v, const char *key)
+{
+	if (v == NULL)
+		return;
+	if (*dst != NULL) {
+		parse_error(p, p->line, "'%s' given twice", key);
+		return;
+	}
+	*dst = mki_strdup(v);
+}
+
+static int
+dup_decl(struct parser *p, const void *found, const char *what,
+    const char *name, int line)
+{
+	if (found == NULL)
+		return 0;
+	parse_error(p, p->line, "%s '%s' already declared on line %d", what,
+	    name, line);
+	return 1;
+}
+
+static void
+stmt_cmdline(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+
+	if (l->nwords != 2) {
+		parse_error(p, p->line, "usage: cmdline \"TEXT\"");
+		return;
+	}
+	if (d->cmdline != NULL) {
+		parse_error(p, p->line, "cmdline already given on line %d",
+		    d->cmdline_line);
+		return;
+	}
+	if (strlen(l->word[1]) >= BOOTPART_CMDLINE_MAX) {
+		parse_error(p, p->line, "cmdline longer than %d bytes",
+		    BOOTPART_CMDLINE_MAX - 1);
+		return;
+	}
+	d->cmdline = mki_strdup(l->word[1]);
+	d->cmdline_line = p->line;
+}
+
+static void
+stmt_store(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	uint64_t v;
+
+	if (l->nwords != 2 || mki_parse_size(l->word[1], &v) != 0) {
+		parse_error(p, p->line, "usage: store SIZE (e.g. 64M)");
+		return;
+	}
+	if (d->store_line != 0) {
+		parse_error(p, p->line, "store already given on line %d",
+		    d->store_line);
+		return;
+	}
+	d->store_size = v;
+	d->store_line = p->line;
+}
+
+static void
+stmt_bankserver(struct parser *p, struct lex_line *l)
+{
+	if (l->nwords != 2 || !valid_name(l->word[1])) {
+		parse_error(p, p->line, "usage: bankserver ENDPOINT");
+		return;
+	}
+	if (p->d->bankserver != NULL) {
+		parse_error(p, p->line, "bankserver already given on line %d",
+		    p->d->bankserver_line);
+		return;
+	}
+	p->d->bankserver = mki_strdup(l->word[1]);
+	p->d->bankserver_line = p->line;
+}
+
+static void
+stmt_bank(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	struct mki_bank *b;
+	char *name = decl_name(p, l, "bank");
+
+	if (name == NULL)
+		return;
+	if (dup_decl(p, mki_find_bank(d, name), "bank", name,
+	    mki_find_bank(d, name) ? mki_find_bank(d, name)->line : 0)) {
+		free(name);
+		return;
+	}
+	mki_grow(&d->banks, &d->capbanks, d->nbanks + 1, sizeof(*b));
+	b = &d->banks[d->nbanks++];
+	b->line = p->line;
+	b->name = name;
+	b->id = (uint32_t)d->nbanks;
+	for (int i = 2; i < l->nwords; i++) {
+		if (strcmp(l->word[i], "parent") == 0)
+			set_str(p, &b->parent, opt_value(p, l, &i), "parent");
+		else
+			parse_error(p, p->line, "unknown bank option '%s'",
+			    l->word[i]);
+	}
+}
+
+static void
+stmt_program(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	struct mki_program *pr;
+	char *name = decl_name(p, l, "program");
+
+	if (name == NULL)
+		return;
+	if (l->nwords != 3) {
+		parse_error(p, p->line, "usage: program NAME \"PATH\"");
+		free(name);
+		return;
+	}
+	pr = mki_find_program(d, name);
+	if (dup_decl(p, pr, "program", name, pr ? pr->line : 0)) {
+		free(name);
+		return;
+	}
+	mki_grow(&d->programs, &d->capprograms, d->nprograms + 1,
+	    sizeof(*pr));
+	pr = &d->programs[d->nprograms++];
+	pr->line = p->line;
+	pr->name = name;
+	pr->path = mki_strdup(l->word[2]);
+}
+
+static void
+stmt_segment(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	struct mki_segment *s;
+	char *name = decl_name(p, l, "segment");
+	int have_at = 0, have_size = 0;
+	const char *v;
+
+	if (name == NULL)
+		return;
+	s = mki_find_segment(d, name);
+	if (dup_decl(p, s, "segment", name, s ? s->line : 0)) {
+		free(name);
+		return;
+	}
+	mki_grow(&d->segments, &d->capsegments, d->nsegments + 1, sizeof(*s));
+	s = &d->segments[d->nsegments++];
+	s->line = p->line;
+	s->name = name;
+	for (int i = 2; i < l->nwords; i++) {
+		const char *k = l->word[i];
+
+		if (strcmp(k, "at") == 0) {
+			if ((v = opt_value(p, l, &i)) == NULL)
+				continue;
+			if (mki_parse_u64(v, &s->addr) != 0)
+				parse_error(p, p->line, "bad address '%s'", v);
+			have_at = 1;
+		} else if (strcmp(k, "size") == 0) {
+			if ((v = opt_value(p, l, &i)) == NULL)
+				continue;
+			if (mki_parse_size(v, &s->size) != 0)
+				parse_error(p, p->line, "bad size '%s'", v);
+			have_size = 1;
+		} else if (strcmp(k, "file") == 0) {
+			set_str(p, &s->file, opt_value(p, l, &i), "file");
+		} else if (strcmp(k, "bank") == 0) {
+			set_str(p, &s->bank, opt_value(p, l, &i), "bank");
+		} else if (strcmp(k, "ro") == 0) {
+			s->flags |= MKI_SEG_RO;
+		} else if (strcmp(k, "nx") == 0) {
+			s->flags |= MKI_SEG_NX;
+		} else {
+			parse_error(p, p->line, "unknown segment option '%s'",
+			    k);
+		}
+	}
+	if (!have_at || !have_size)
+		parse_error(p, p->line, "segment needs 'at ADDRESS' and "
+		    "'size SIZE'");
+}
+
+static void
+stmt_endpoint(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	struct mki_endpoint *e;
+	char *name = decl_name(p, l, "endpoint");
+	const char *v;
+	uint64_t n;
+
+	if (name == NULL)
+		return;
+	e = mki_find_endpoint(d, name);
+	if (dup_decl(p, e, "endpoint", name, e ? e->line : 0)) {
+		free(name);
+		return;
+	}
+	mki_grow(&d->endpoints, &d->capendpoints, d->nendpoints + 1,
+	    sizeof(*e));
+	e = &d->endpoints[d->nendpoints++];
+	e->line = p->line;
+	e->name = name;
+	for (int i = 2; i < l->nwords; i++) {
+		const char *k = l->word[i];
+
+		if (strcmp(k, "bank") == 0) {
+			set_str(p, &e->bank, opt_value(p, l, &i), k);
+		} else if (strcmp(k, "recipient") == 0) {
+			set_str(p, &e->recipient, opt_value(p, l, &i), k);
+		} else if (strcmp(k, "match") == 0) {
+			if ((v = opt_value(p, l, &i)) == NULL)
+				continue;
+			if (mki_parse_u64(v, &n) != 0 || n > 0xffff)
+				parse_error(p, p->line, "match payload '%s' is "
+				    "not a number in 0..65535", v);
+			e->has_match = 1;
+			e->match = (uint16_t)n;
+		} else {
+			parse_error(p, p->line, "unknown endpoint option '%s'",
+			    k);
+		}
+	}
+}
+
+/* process and constructor share everything but the image. */
+static void
+stmt_process(struct parser *p, struct lex_line *l, int constructor)
+{
+	struct mki_desc *d = p->d;
+	struct mki_process *pr;
+	const char *what = constructor ? "constructor" : "process";
+	char *name = decl_name(p, l, what);
+	const char *v;
+
+	if (name == NULL)
+		return;
+	pr = mki_find_process(d, name);
+	if (dup_decl(p, pr, "process or constructor", name,
+	    pr ? pr->line : 0)) {
+		free(name);
+		return;
+	}
+	mki_grow(&d->processes, &d->capprocesses, d->nprocesses + 1,
+	    sizeof(*pr));
+	pr = &d->processes[d->nprocesses++];
+	pr->line = p->line;
+	pr->name = name;
+	pr->stack_size = MKI_DEFAULT_STACK;
+	p->proc = pr;
+	for (int i = 2; i < l->nwords; i++) {
+		const char *k = l->word[i];
+
+		if (strcmp(k, constructor ? "server" : "program") == 0) {
+			set_str(p, &pr->program, opt_value(p, l, &i), k);
+		} else if (constructor && strcmp(k, "program") == 0) {
+			set_str(p, &pr->image, opt_value(p, l, &i), k);
+		} else if (strcmp(k, "bank") == 0) {
+			set_str(p, &pr->bank, opt_value(p, l, &i), k);
+		} else if (strcmp(k, "keeper") == 0) {
+			set_str(p, &pr->keeper, opt_value(p, l, &i), k);
+		} else if (strcmp(k, "handler") == 0) {
+			set_str(p, &pr->handler, opt_value(p, l, &i), k);
+		} else if (strcmp(k, "stack") == 0) {
+			if ((v = opt_value(p, l, &i)) == NULL)
+				continue;
+			if (mki_parse_size(v, &pr->stack_size) != 0 ||
+			    pr->stack_size == 0 ||
+			    pr->stack_size > MKI_MAX_STACK ||
+			    pr->stack_size % 4096 != 0)
+				parse_error(p, p->line, "stack size '%s' must "
+				    "be a multiple of 4K up to 8M", v);
+		} else if (strcmp(k, "stopped") == 0) {
+			pr->state = MKI_STATE_STOPPED;
+		} else if (strcmp(k, "running") == 0) {
+			pr->state = MKI_STATE_RUNNING;
+		} else {
+			parse_error(p, p->line, "unknown %s option '%s'", what,
+			    k);
+		}
+	}
+	if (pr->program == NULL)
+		parse_error(p, p->line, constructor ? "constructor needs "
+		    "'server PROGRAM'" : "process needs 'program PROGRAM'");
+	if (constructor && pr->image == NULL)
+		parse_error(p, p->line, "constructor needs 'program PROGRAM' "
+		    "(the program it builds)");
+}
+
+static void
+stmt_cappage(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	struct mki_cappage *c;
+	char *name = decl_name(p, l, "cappage");
+
+	if (name == NULL)
+		return;
+	c = mki_find_cappage(d, name);
+	if (dup_decl(p, c, "cappage", name, c ? c->line : 0)) {
+		free(name);
+		return;
+	}
+	mki_grow(&d->cappages, &d->capcappages, d->ncappages + 1, sizeof(*c));
+	c = &d->cappages[d->ncappages++];
+	c->line = p->line;
+	c->name = name;
+	p->cpage = c;
+	for (int i = 2; i < l->nwords; i++) {
+		if (strcmp(l->word[i], "bank") == 0)
+			set_str(p, &c->bank, opt_value(p, l, &i), "bank");
+		else
+			parse_error(p, p->line, "unknown cappage option '%s'",
+			    l->word[i]);
+	}
+}
+
+/* "cap N KIND [TARGET] [payload N] [restrictions...]" */
+static void
+sub_cap(struct parser *p, struct lex_line *l, struct mki_capspec **caps,
+    size_t *n, size_t *cap, unsigned nslots)
+{
+	struct mki_capspec c = { .line = p->line };
+	uint64_t v;
+	size_t k;
+	int i = 3;
+
+	if (l->nwords < 3 || mki_parse_u64(l->word[1], &v) != 0) {
+		parse_error(p, p->line, "usage: cap SLOT KIND [NAME] "
+		    "[payload N] [ro|nx|weak|opaque|nocall...]");
+		return;
+	}
+	if (v >= nslots) {
+		parse_error(p, p->line, "cap slot %s out of range 0..%u",
+		    l->word[1], nslots - 1);
+		return;
+	}
+	c.slot = (unsigned)v;
+	for (k = 0; k < sizeof(cap_words) / sizeof(cap_words[0]); k++)
+		if (strcmp(l->word[2], cap_words[k].word) == 0)
+			break;
+	if (k == sizeof(cap_words) / sizeof(cap_words[0])) {
+		parse_error(p, p->line, "unknown cap kind '%s'", l->word[2]);
+		return;
+	}
+	c.kind = cap_words[k].kind;
+	if (cap_words[k].has_target) {
+		if (l->nwords < 4 || !valid_name(l->word[3])) {
+			parse_error(p, p->line, "cap kind '%s' needs a name",
+			    l->word[2]);
+			return;
+		}
+		c.target = mki_strdup(l->word[3]);
+		i = 4;
+	}
+	for (; i < l->nwords; i++) {
+		size_t r;
+
+		if (strcmp(l->word[i], "payload") == 0) {
+			const char *pv = opt_value(p, l, &i);
+
+			if (pv == NULL)
+				continue;
+			if (mki_parse_u64(pv, &v) != 0 || v > 0xffff) {
+				parse_error(p, p->line, "payload '%s' is not a "
+				    "number in 0..65535", pv);
+				continue;
+			}
+			if (c.kind != MKI_CK_ENTRY) {
+				parse_error(p, p->line, "only entry caps carry "
+				    "a payload");
+				continue;
+			}
+			c.payload = (uint16_t)v;
+			c.has_payload = 1;
+			continue;
+		}
+		for (r = 0; r < sizeof(restr_words) / sizeof(restr_words[0]);
+		    r++)
+			if (strcmp(l->word[i], restr_words[r].word) == 0)
+				break;
+		if (r == sizeof(restr_words) / sizeof(restr_words[0])) {
+			parse_error(p, p->line, "unknown cap option '%s'",
+			    l->word[i]);
+			continue;
+		}
+		c.restr |= restr_words[r].restr;
+	}
+	for (k = 0; k < *n; k++)
+		if ((*caps)[k].slot == c.slot) {
+			parse_error(p, p->line, "cap slot %u already set on "
+			    "line %d", c.slot, (*caps)[k].line);
+			free(c.target);
+			return;
+		}
+	mki_grow(caps, cap, *n + 1, sizeof(c));
+	(*caps)[(*n)++] = c;
+}
+
+static void
+sub_reg(struct parser *p, struct lex_line *l, struct mki_process *pr)
+{
+	struct mki_reg r = { .line = p->line };
+	int idx;
+
+	if (l->nwords != 3) {
+		parse_error(p, p->line, "usage: reg NAME VALUE");
+		return;
+	}
+	idx = mki_reg_index(l->word[1]);
+	if (idx < 0) {
+		parse_error(p, p->line, "unknown register '%s'", l->word[1]);
+		return;
+	}
+	if (mki_parse_u64(l->word[2], &r.value) != 0) {
+		parse_error(p, p->line, "bad register value '%s'", l->word[2]);
+		return;
+	}
+	for (size_t k = 0; k < pr->nregs; k++)
+		if (pr->regs[k].index == (unsigned)idx) {
+			parse_error(p, p->line, "register %s already set on "
+			    "line %d", l->word[1], pr->regs[k].line);
+			return;
+		}
+	r.index = (unsigned)idx;
+	mki_grow(&pr->regs, &pr->capregs, pr->nregs + 1, sizeof(r));
+	pr->regs[pr->nregs++] = r;
+}
+
+static void
+sub_map(struct parser *p, struct lex_line *l, struct mki_process *pr)
+{
+	struct mki_map m = { .line = p->line };
+
+	if (l->nwords < 2 || !valid_name(l->word[1])) {
+		parse_error(p, p->line, "usage: map SEGMENT [ro] [nx]");
+		return;
+	}
+	for (int i = 2; i < l->nwords; i++) {
+		if (strcmp(l->word[i], "ro") == 0)
+			m.flags |= MKI_SEG_RO;
+		else if (strcmp(l->word[i], "nx") == 0)
+			m.flags |= MKI_SEG_NX;
+		else
+			parse_error(p, p->line, "unknown map option '%s'",
+			    l->word[i]);
+	}
+	for (size_t k = 0; k < pr->nmaps; k++)
+		if (strcmp(pr->maps[k].segment, l->word[1]) == 0) {
+			parse_error(p, p->line, "segment '%s' already mapped "
+			    "on line %d", l->word[1], pr->maps[k].line);
+			return;
+		}
+	m.segment = mki_strdup(l->word[1]);
+	mki_grow(&pr->maps, &pr->capmaps, pr->nmaps + 1, sizeof(m));
+	pr->maps[pr->nmaps++] = m;
+}
+
+static void
+sub_statement(struct parser *p, struct lex_line *l)
+{
+	const char *k = l->word[0];
+
+	if (p->proc == NULL && p->cpage == NULL) {
+		parse_error(p, p->line, "indented line outside a process, "
+		    "constructor or cappage");
+		return;
+	}
+	if (strcmp(k, "cap") == 0) {
+		if (p->proc != NULL)
+			sub_cap(p, l, &p->proc->caps, &p->proc->ncaps,
+			    &p->proc->capcaps, PROC_CAP_REGS);
+		else
+			sub_cap(p, l, &p->cpage->caps, &p->cpage->ncaps,
+			    &p->cpage->capcaps, CAPPAGE_SLOTS);
+	} else if (strcmp(k, "reg") == 0 && p->proc != NULL) {
+		sub_reg(p, l, p->proc);
+	} else if (strcmp(k, "map") == 0 && p->proc != NULL) {
+		sub_map(p, l, p->proc);
+	} else {
+		parse_error(p, p->line, "unknown statement '%s' in %s", k,
+		    p->proc != NULL ? "process" : "cappage");
+	}
+}
+
+static void
+statement(struct parser *p, struct lex_line *l)
+{
+	const char *k = l->word[0];
+
+	if (l->indented) {
+		sub_statement(p, l);
+		return;
+	}
+	p->proc = NULL;
+	p->cpage = NULL;
+	if (strcmp(k, "cmdline") == 0)
+		stmt_cmdline(p, l);
+	else if (strcmp(k, "store") == 0)
+		stmt_store(p, l);
+	else if (strcmp(k, "bankserver") == 0)
+		stmt_bankserver(p, l);
+	else if (strcmp(k, "bank") == 0)
+		stmt_bank(p, l);
+	else if (strcmp(k, "program") == 0)
+		stmt_program(p, l);
+	else if (strcmp(k, "segment") == 0)
+		stmt_segment(p, l);
+	else if (strcmp(k, "endpoint") == 0)
+		stmt_endpoint(p, l);
+	else if (strcmp(k, "process") == 0)
+		stmt_process(p, l, 0);
+	else if (strcmp(k, "constructor") == 0)
+		stmt_process(p, l, 1);
+	else if (strcmp(k, "cappage") == 0)
+		stmt_cappage(p, l);
+	else
+		parse_error(p, p->line, "unknown statement '%s'", k);
+}
+
+struct mki_desc *
+mki_parse(const char *file, const char *text, size_t len)
+{
+	struct parser p = { 0 };
+	struct lex_line *l = mki_alloc(sizeof(*l));
+	size_t pos = 0;
+
+	p.d = mki_alloc(sizeof(*p.d));
+	p.d->file = mki_strdup(file);
+	p.d->store_size = MKI_DEFAULT_STORE;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+		const char *msg;
+
+		p.line++;
+		if (memchr(text + pos, 0, end - pos) != NULL)
+			parse_error(&p, p.line, "NUL byte in line");
+		else if ((msg = lex_split(text + pos, end - pos, l)) != NULL)
+			parse_error(&p, p.line, "%s", msg);
+		else if (l->nwords > 0)
+			statement(&p, l);
+		pos = end + 1;
+	}
+	free(l);
+	if (p.errors == 0)
+		resolve_desc(&p);
+	if (p.errors > PARSE_MAX_ERRORS)
+		fprintf(stderr, "%s: %d more errors not shown\n", file,
+		    p.errors - PARSE_MAX_ERRORS);
+	if (p.errors > 0) {
+		mki_desc_free(p.d);
+		return NULL;
+	}
+	return p.d;
+}

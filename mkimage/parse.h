@@ -1,0 +1,27 @@
+/*
+ * parse.h - internals shared by parse.c (statements) and resolve.c
+ * (cross-reference checks) of the .mki reader.
+ */
+#pragma once
+
+#include <stdarg.h>
+
+#include "mki.h"
+
+#define PARSE_MAX_ERRORS	30
+
+struct parser {
+	struct mki_desc	*d;
+	int		line;
+	int		errors;
+	/* the open block that indented lines belong to */
+	struct mki_process *proc;
+	struct mki_cappage *cpage;
+};
+
+/* Print "file:line: message" and count it. */
+void	parse_error(struct parser *p, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Check every cross-reference once the whole file is read. */
+void	resolve_desc(struct parser *p);

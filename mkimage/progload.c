@@ -1,0 +1,154 @@
+/*
+ * progload.c - loads the programs a .mki names: reads each ELF, gives it
+ * its place in the global address map (AM_* in addrmap.h), relocates
+ * position-independent ones there, and cuts its segments into pages.
+ * Fixed-address programs keep their link address and must not overlap
+ * each other or leave the fixed-address region.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addrmap.h"
+#include "build.h"
+#include "elf.h"
+#include "util.h"
+
+static char *
+resolve_path(const struct build *b, const char *path)
+{
+	if (path[0] == '/' || b->root == NULL)
+		return mki_strdup(path);
+	return mki_printf("%s/%s", b->root, path);
+}
+
+/* Cut segment s into pages appended to p->pages. */
+static void
+cut_pages(struct bprog *p, const struct elf_segment *s, size_t *cap)
+{
+	uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t end = s->vaddr + s->memsz;
+	uint64_t fend = s->vaddr + s->filesz;
+
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		struct bprog_page *pg;
+		uint64_t lo = va > s->vaddr ? va : s->vaddr;
+		uint64_t hi = va + PAGE_SIZE < fend ? va + PAGE_SIZE : fend;
+
+		mki_grow(&p->pages, cap, p->npages + 1, sizeof(*pg));
+		pg = &p->pages[p->npages++];
+		pg->va = va;
+		pg->flags = s->flags;
+		pg->bss = lo >= fend;
+		if (lo < hi) {
+			pg->data = mki_alloc(PAGE_SIZE);
+			memcpy(pg->data + (lo - va), s->data + (lo - s->vaddr),
+			    hi - lo);
+			if (os_is_zero(pg->data)) {
+				free(pg->data);
+				pg->data = NULL;
+			}
+		}
+	}
+}
+
+static int
+place(struct build *b, struct bprog *p, unsigned *slot)
+{
+	const struct mki_program *pd = p->decl;
+	struct elf_image *e = p->elf;
+	char err[256];
+
+	if (e->type == ELF_TYPE_DYN) {
+		uint64_t base = AM_PROG_BASE + (uint64_t)*slot * AM_PROG_SLOT;
+
+		elf_span(e, &p->lo, &p->hi);
+		if (p->hi > AM_PROG_SLOT || e->max_align > AM_PROG_SLOT) {
+			build_error(b, pd->line, "program '%s': span or "
+			    "alignment larger than a 4 GiB program slot",
+			    pd->name);
+			return -1;
+		}
+		if (base >= AM_PROG_END) {
+			build_error(b, pd->line, "program '%s': no program "
+			    "slot left", pd->name);
+			return -1;
+		}
+		if (elf_relocate(e, base, err, sizeof(err)) != 0) {
+			build_error(b, pd->line, "program '%s': %s", pd->name,
+			    err);
+			return -1;
+		}
+		(*slot)++;
+	}
+	elf_span(e, &p->lo, &p->hi);
+	if (e->type != ELF_TYPE_DYN && (p->lo < AM_NULL_END ||
+	    p->hi > AM_EXEC_END)) {
+		build_error(b, pd->line, "program '%s' is linked at "
+		    "0x%llx..0x%llx, outside the fixed-address region "
+		    "0x%llx..0x%llx (link it there or build it -pie)",
+		    pd->name, (unsigned long long)p->lo,
+		    (unsigned long long)p->hi, (unsigned long long)AM_NULL_END,
+		    (unsigned long long)AM_EXEC_END);
+		return -1;
+	}
+	return 0;
+}
+
+int
+build_load_programs(struct build *b)
+{
+	const struct mki_desc *d = b->d;
+	unsigned slot = 0;
+	int rc = 0;
+
+	b->progs = mki_alloc((d->nprograms + 1) * sizeof(*b->progs));
+	for (size_t i = 0; i < d->nprograms; i++) {
+		struct bprog *p = &b->progs[i];
+		char err[256];
+		char *path;
+		uint8_t *buf;
+		size_t len, cap = 0;
+
+		p->decl = &d->programs[i];
+		path = resolve_path(b, p->decl->path);
+		if (mki_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
+			build_error(b, p->decl->line, "program '%s': %s",
+			    p->decl->name, err);
+			free(path);
+			rc = -1;
+			continue;
+		}
+		if (elf_load(buf, len, &p->elf, err, sizeof(err)) != 0) {
+			build_error(b, p->decl->line, "program '%s': %s: %s",
+			    p->decl->name, path, err);
+			free(buf);
+			free(path);
+			rc = -1;
+			continue;
+		}
+		free(buf);
+		free(path);
+		if (place(b, p, &slot) != 0) {
+			rc = -1;
+			continue;
+		}
+		for (size_t s = 0; s < p->elf->nsegs; s++)
+			cut_pages(p, &p->elf->segs[s], &cap);
+	}
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < d->nprograms; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct bprog *p = &b->progs[i], *q = &b->progs[j];
+
+			if (p->lo < q->hi && q->lo < p->hi) {
+				build_error(b, p->decl->line, "program '%s' "
+				    "overlaps program '%s' (line %d) in the "
+				    "global address map", p->decl->name,
+				    q->decl->name, q->decl->line);
+				rc = -1;
+			}
+		}
+	return rc;
+}

@@ -1,0 +1,274 @@
+/*
+ * resolve.c - the second pass over a parsed .mki: every name refers to a
+ * declaration of the right kind, banks form a tree, segment addresses are
+ * sane. Also the lookups and the destructor of struct mki_desc.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <abi/types.h>
+
+#include "parse.h"
+
+#define FIND(arr, n, name)						\
+	do {								\
+		for (size_t i_ = 0; i_ < (n); i_++)			\
+			if (strcmp((arr)[i_].name, (name)) == 0)	\
+				return &(arr)[i_];			\
+		return NULL;						\
+	} while (0)
+
+struct mki_bank *
+mki_find_bank(const struct mki_desc *d, const char *name)
+{
+	FIND(d->banks, d->nbanks, name);
+}
+
+struct mki_program *
+mki_find_program(const struct mki_desc *d, const char *name)
+{
+	FIND(d->programs, d->nprograms, name);
+}
+
+struct mki_segment *
+mki_find_segment(const struct mki_desc *d, const char *name)
+{
+	FIND(d->segments, d->nsegments, name);
+}
+
+struct mki_endpoint *
+mki_find_endpoint(const struct mki_desc *d, const char *name)
+{
+	FIND(d->endpoints, d->nendpoints, name);
+}
+
+struct mki_process *
+mki_find_process(const struct mki_desc *d, const char *name)
+{
+	FIND(d->processes, d->nprocesses, name);
+}
+
+struct mki_cappage *
+mki_find_cappage(const struct mki_desc *d, const char *name)
+{
+	FIND(d->cappages, d->ncappages, name);
+}
+
+static void
+need_bank(struct parser *p, int line, const char *name)
+{
+	if (name != NULL && mki_find_bank(p->d, name) == NULL)
+		parse_error(p, line, "no bank named '%s'", name);
+}
+
+static void
+need_endpoint(struct parser *p, int line, const char *name, const char *role)
+{
+	if (name != NULL && mki_find_endpoint(p->d, name) == NULL)
+		parse_error(p, line, "%s '%s' is not a declared endpoint", role,
+		    name);
+}
+
+static void
+resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
+{
+	const struct mki_desc *d = p->d;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mki_capspec *c = &caps[i];
+		const char *t = c->target;
+		int ok = 1;
+
+		switch (c->kind) {
+		case MKI_CK_ENDPOINT:
+		case MKI_CK_ENTRY:
+			ok = mki_find_endpoint(d, t) != NULL;
+			break;
+		case MKI_CK_PROCESS:
+		case MKI_CK_RESTART:
+		case MKI_CK_SPACE:
+			ok = mki_find_process(d, t) != NULL;
+			break;
+		case MKI_CK_SEGMENT:
+			ok = mki_find_segment(d, t) != NULL;
+			break;
+		case MKI_CK_IMAGE:
+		case MKI_CK_CONSTRUCTOR:
+			ok = mki_find_process(d, t) != NULL &&
+			    mki_find_process(d, t)->image != NULL;
+			break;
+		case MKI_CK_CAPPAGE:
+			ok = mki_find_cappage(d, t) != NULL;
+			break;
+		case MKI_CK_BANK:
+			ok = mki_find_bank(d, t) != NULL;
+			if (ok && d->bankserver == NULL) {
+				parse_error(p, c->line, "cap names bank '%s' "
+				    "but no 'bankserver' endpoint is declared",
+				    t);
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			parse_error(p, c->line, "no %s named '%s'",
+			    c->kind == MKI_CK_IMAGE ||
+			    c->kind == MKI_CK_CONSTRUCTOR ? "constructor" :
+			    c->kind == MKI_CK_ENTRY ? "endpoint" :
+			    c->kind == MKI_CK_RESTART ||
+			    c->kind == MKI_CK_SPACE ? "process" :
+			    c->kind == MKI_CK_BANK ? "bank" :
+			    c->kind == MKI_CK_SEGMENT ? "segment" :
+			    c->kind == MKI_CK_CAPPAGE ? "cappage" :
+			    c->kind == MKI_CK_ENDPOINT ? "endpoint" : "process",
+			    t);
+	}
+}
+
+static void
+resolve_segments(struct parser *p)
+{
+	const struct mki_desc *d = p->d;
+
+	for (size_t i = 0; i < d->nsegments; i++) {
+		const struct mki_segment *s = &d->segments[i];
+
+		need_bank(p, s->line, s->bank);
+		if (s->addr % PAGE_SIZE != 0 || s->size % PAGE_SIZE != 0 ||
+		    s->size == 0)
+			parse_error(p, s->line, "segment '%s': address and "
+			    "size must be non-zero multiples of 4K", s->name);
+		else if (s->addr >= USER_VA_END ||
+		    s->size > USER_VA_END - s->addr)
+			parse_error(p, s->line, "segment '%s' does not fit in "
+			    "user space (below 0x%llx)", s->name,
+			    (unsigned long long)USER_VA_END);
+		for (size_t j = 0; j < i; j++) {
+			const struct mki_segment *o = &d->segments[j];
+
+			if (s->addr < o->addr + o->size &&
+			    o->addr < s->addr + s->size)
+				parse_error(p, s->line, "segment '%s' overlaps "
+				    "segment '%s' (line %d)", s->name, o->name,
+				    o->line);
+		}
+	}
+}
+
+void
+resolve_desc(struct parser *p)
+{
+	const struct mki_desc *d = p->d;
+
+	for (size_t i = 0; i < d->nbanks; i++) {
+		const struct mki_bank *b = &d->banks[i];
+		const struct mki_bank *par;
+
+		if (b->parent == NULL)
+			continue;
+		par = mki_find_bank(d, b->parent);
+		if (par == NULL)
+			parse_error(p, b->line, "no bank named '%s'", b->parent);
+		else if (par->id >= b->id)
+			parse_error(p, b->line, "parent bank '%s' must be "
+			    "declared before bank '%s'", b->parent, b->name);
+	}
+	need_endpoint(p, d->bankserver_line, d->bankserver, "bankserver");
+	resolve_segments(p);
+	for (size_t i = 0; i < d->nendpoints; i++) {
+		const struct mki_endpoint *e = &d->endpoints[i];
+
+		need_bank(p, e->line, e->bank);
+		if (e->recipient != NULL &&
+		    mki_find_process(d, e->recipient) == NULL)
+			parse_error(p, e->line, "recipient '%s' is not a "
+			    "declared process", e->recipient);
+	}
+	for (size_t i = 0; i < d->nprocesses; i++) {
+		const struct mki_process *pr = &d->processes[i];
+
+		need_bank(p, pr->line, pr->bank);
+		need_endpoint(p, pr->line, pr->keeper, "keeper");
+		need_endpoint(p, pr->line, pr->handler, "handler");
+		if (mki_find_program(d, pr->program) == NULL)
+			parse_error(p, pr->line, "no program named '%s'",
+			    pr->program);
+		if (pr->image != NULL && mki_find_program(d, pr->image) == NULL)
+			parse_error(p, pr->line, "no program named '%s'",
+			    pr->image);
+		for (size_t m = 0; m < pr->nmaps; m++)
+			if (mki_find_segment(d, pr->maps[m].segment) == NULL)
+				parse_error(p, pr->maps[m].line, "no segment "
+				    "named '%s'", pr->maps[m].segment);
+		resolve_caps(p, pr->caps, pr->ncaps);
+	}
+	for (size_t i = 0; i < d->ncappages; i++) {
+		need_bank(p, d->cappages[i].line, d->cappages[i].bank);
+		resolve_caps(p, d->cappages[i].caps, d->cappages[i].ncaps);
+	}
+}
+
+static void
+free_caps(struct mki_capspec *caps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(caps[i].target);
+	free(caps);
+}
+
+void
+mki_desc_free(struct mki_desc *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->nbanks; i++) {
+		free(d->banks[i].name);
+		free(d->banks[i].parent);
+	}
+	for (size_t i = 0; i < d->nprograms; i++) {
+		free(d->programs[i].name);
+		free(d->programs[i].path);
+	}
+	for (size_t i = 0; i < d->nsegments; i++) {
+		free(d->segments[i].name);
+		free(d->segments[i].file);
+		free(d->segments[i].bank);
+	}
+	for (size_t i = 0; i < d->nendpoints; i++) {
+		free(d->endpoints[i].name);
+		free(d->endpoints[i].bank);
+		free(d->endpoints[i].recipient);
+	}
+	for (size_t i = 0; i < d->nprocesses; i++) {
+		struct mki_process *pr = &d->processes[i];
+
+		free(pr->name);
+		free(pr->program);
+		free(pr->bank);
+		free(pr->keeper);
+		free(pr->handler);
+		free(pr->image);
+		free_caps(pr->caps, pr->ncaps);
+		free(pr->regs);
+		for (size_t m = 0; m < pr->nmaps; m++)
+			free(pr->maps[m].segment);
+		free(pr->maps);
+	}
+	for (size_t i = 0; i < d->ncappages; i++) {
+		free(d->cappages[i].name);
+		free(d->cappages[i].bank);
+		free_caps(d->cappages[i].caps, d->cappages[i].ncaps);
+	}
+	free(d->banks);
+	free(d->programs);
+	free(d->segments);
+	free(d->endpoints);
+	free(d->processes);
+	free(d->cappages);
+	free(d->cmdline);
+	free(d->bankserver);
+	free(d->file);
+	free(d);
+}
