@@ -1,0 +1,62 @@
+/*
+ * main.c - kernel_main: bring the machine up, in this order (each step
+ * needs the ones before it):
+ *   console      serial + VGA, so everything after can report
+ *   gdt, idt     our own segments, TSS with IST stacks, exception gates:
+ *                from here a fault is reported, never a silent reset
+ *   bootinfo     validate and copy the loader's data before it is reused
+ *   pmm          frames from the E820 map ("memory: N MiB usable")
+ *   vm           our page tables: direct map, W^X image, no identity map
+ *   pic, timer   8259 remapped and masked, TSC calibrated, 100 Hz tick
+ * then interrupts on, and either the self-tests (cmdline "selftest") or
+ * "kernel: ready" and an idle loop.
+ */
+#include <stdint.h>
+
+#include <boot.h>
+#include <console.h>
+#include <panic.h>
+#include <pmm.h>
+#include <printf.h>
+#include <selftest/selftest.h>
+#include <x86_64/cpu.h>
+#include <x86_64/gdt.h>
+#include <x86_64/pic.h>
+#include <x86_64/timer.h>
+#include <x86_64/trap.h>
+#include <x86_64/vm.h>
+
+extern char	kernel_image_start[], kernel_image_end[];
+
+void	kernel_main(uint64_t bootinfo_phys) __attribute__((noreturn));
+
+void
+kernel_main(uint64_t bootinfo_phys)
+{
+	console_init();
+	kprintf("kernel: starting\n");
+	gdt_init();
+	idt_init();
+	if ((uint64_t)kernel_image_start != KERNEL_VMA + 0x100000)
+		panic("kernel: linked at %#lx, but vm.h expects KERNEL_VMA %#lx "
+		    "+ 1 MiB", (uint64_t)kernel_image_start, KERNEL_VMA);
+
+	boot_info_init(bootinfo_phys);
+	kprintf("kernel: cmdline \"%s\"; image [%#lx, %#lx) physical, loader "
+	    "reports [%#lx, %#lx)\n", boot_info.cmdline,
+	    (uint64_t)kernel_image_start - KERNEL_VMA,
+	    (uint64_t)kernel_image_end - KERNEL_VMA,
+	    boot_info.kernel_phys_start, boot_info.kernel_phys_end);
+
+	pmm_init(&boot_info);
+	vm_init(pmm_ram_end());
+	pic_init();
+	timer_init();
+	cpu_sti();
+
+	if (boot_selftest())
+		selftest_run();
+	kprintf("kernel: ready\n");
+	for (;;)
+		cpu_sti_hlt();
+}

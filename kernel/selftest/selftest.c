@@ -1,0 +1,129 @@
+/*
+ * selftest.c - the self-test runner and the helpers tests share.
+ *
+ * Each test runs under a catch of the runner's own, so an exception the
+ * test did not expect fails that test and the next one still runs. A
+ * panic (a kernel bug) stops everything; the harness then sees fewer
+ * results than planned and a failing exit code.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <lib/fmt.h>
+#include <printf.h>
+#include <selftest/selftest.h>
+#include <x86_64/cpu.h>
+#include <x86_64/qemu.h>
+#include <x86_64/trap.h>
+
+#define SUITE	"kernel"
+
+struct st_suite {
+	const struct st_case	*cases;
+	const unsigned		*count;
+};
+
+static const struct st_suite	suites[] = {
+	{ st_fmt_cases, &st_fmt_count },
+	{ st_pmm_cases, &st_pmm_count },
+	{ st_vm_cases, &st_vm_count },
+	{ st_trap_cases, &st_trap_count },
+	{ st_timer_cases, &st_timer_count },
+};
+
+static bool	failed;
+static char	reason[200];
+
+void
+st_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (failed)
+		return;
+	failed = true;
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+}
+
+bool
+st_expect_trap(void (*fn)(uint64_t), uint64_t arg, struct trap_catch *c)
+{
+	if (kjmp_set(&c->jmp) != 0)
+		return true;		/* resumed by the exception */
+	trap_catch_arm(c);
+	fn(arg);
+	trap_catch_disarm(c);
+	return false;
+}
+
+bool
+st_expect_fault(void (*fn)(uint64_t), uint64_t arg, uint64_t vector,
+    uint64_t error, uint64_t rip, uint64_t cr2)
+{
+	struct trap_catch c;
+	char line[128];
+
+	if (!st_expect_trap(fn, arg, &c)) {
+		st_fail("no exception, want %s (%lu)", trap_name(vector),
+		    vector);
+		return false;
+	}
+	trap_describe(line, sizeof(line), c.vector, c.error, c.rip, c.cr2);
+	kprintf("selftest: caught %s\n", line);
+	if (c.vector != vector || c.error != error ||
+	    (rip != 0 && c.rip != rip) || (vector == T_PF && c.cr2 != cr2)) {
+		st_fail("got %s; want %s (%lu) err=0x%lx rip=0x%lx cr2=0x%lx",
+		    line, trap_name(vector), vector, error, rip, cr2);
+		return false;
+	}
+	return true;
+}
+
+/* Run one test under the runner's catch; true if it passed. */
+static bool
+run_one(const struct st_case *tc)
+{
+	struct trap_catch guard;
+
+	failed = false;
+	reason[0] = '\0';
+	if (kjmp_set(&guard.jmp) == 0) {
+		trap_catch_arm(&guard);
+		tc->fn();
+		trap_catch_disarm(&guard);
+	} else {
+		char line[128];
+
+		trap_describe(line, sizeof(line), guard.vector, guard.error,
+		    guard.rip, guard.cr2);
+		st_fail("unexpected %s", line);
+	}
+	cpu_sti();		/* whatever the test did, the next runs alike */
+	if (failed)
+		kprintf("TEST FAIL " SUITE ".%s: %s\n", tc->name, reason);
+	else
+		kprintf("TEST PASS " SUITE ".%s\n", tc->name);
+	return !failed;
+}
+
+void
+selftest_run(void)
+{
+	unsigned s, i, total = 0, npass = 0;
+
+	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
+		total += *suites[s].count;
+	kprintf("TEST PLAN " SUITE " %u\n", total);
+	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
+		for (i = 0; i < *suites[s].count; i++)
+			if (run_one(&suites[s].cases[i]))
+				npass++;
+	kprintf("TEST DONE " SUITE "\n");
+	kprintf("selftest: %u passed, %u failed\n", npass, total - npass);
+	qemu_exit(npass == total ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+	kprintf("selftest: no isa-debug-exit device; halting\n");
+	cpu_halt_forever();
+}

@@ -1,0 +1,92 @@
+/*
+ * st_timer.c - self-tests of time: the periodic tick advances with
+ * interrupts on and stops with them off, and the TSC delay waits at
+ * least as long as asked. Bounds are generous (TCG timing is noisy):
+ * a test fails only if ticks never come or the delay returns early.
+ */
+#include <stdint.h>
+
+#include <printf.h>
+#include <selftest/selftest.h>
+#include <x86_64/cpu.h>
+#include <x86_64/timer.h>
+
+#define WAIT_TICKS	5
+#define TIMEOUT_S	5
+
+/*
+ * Wait with hlt until ticks reach target or TIMEOUT_S seconds of TSC
+ * pass. Returns the TSC cycles waited, or 0 on timeout.
+ */
+static uint64_t
+wait_ticks(uint64_t target)
+{
+	uint64_t start = cpu_rdtsc(), limit = timer_tsc_hz() * TIMEOUT_S;
+
+	while (timer_ticks() < target) {
+		if (cpu_rdtsc() - start > limit)
+			return 0;
+		cpu_sti_hlt();
+	}
+	return cpu_rdtsc() - start;
+}
+
+static void
+test_timer_ticks_advance(void)
+{
+	uint64_t t0, cycles;
+
+	ST_CHECK(cpu_irq_enabled());
+	ST_CHECK(timer_tsc_hz() >= 1000000);
+	t0 = timer_ticks();
+	cycles = wait_ticks(t0 + WAIT_TICKS);
+	if (cycles == 0) {
+		st_fail("ticks went from %lu to %lu in %d s", t0,
+		    timer_ticks(), TIMEOUT_S);
+		return;
+	}
+	kprintf("selftest: %d ticks took %lu us (nominal %d us)\n",
+	    WAIT_TICKS, cycles / (timer_tsc_hz() / 1000000),
+	    WAIT_TICKS * 1000000 / TIMER_HZ);
+}
+
+static void
+test_timer_irq_off_no_ticks(void)
+{
+	uint64_t t0, t1, cycles;
+
+	cpu_cli();
+	t0 = timer_ticks();
+	timer_delay_us(3 * 1000000 / TIMER_HZ);	/* three periods */
+	t1 = timer_ticks();
+	cpu_sti();
+	ST_CHECK_EQ(t1, t0);
+	/* The interrupt that was held back arrives once they are on. */
+	cycles = wait_ticks(t1 + 1);
+	ST_CHECK(cycles != 0);
+}
+
+static void
+test_timer_delay(void)
+{
+	static const uint64_t us[] = { 0, 1, 150, 2500, 20000 };
+	unsigned i;
+
+	for (i = 0; i < sizeof(us) / sizeof(us[0]); i++) {
+		uint64_t t0 = cpu_rdtsc(), waited;
+
+		timer_delay_us(us[i]);
+		waited = cpu_rdtsc() - t0;
+		if (waited < us[i] * (timer_tsc_hz() / 1000000)) {
+			st_fail("delay of %lu us took %lu cycles at %lu Hz",
+			    us[i], waited, timer_tsc_hz());
+			return;
+		}
+	}
+}
+
+ST_SUITE(st_timer,
+	ST_CASE(timer_ticks_advance),
+	ST_CASE(timer_irq_off_no_ticks),
+	ST_CASE(timer_delay),
+);

@@ -1,0 +1,47 @@
+/*
+ * entry.S - the kernel's first instructions and its stacks.
+ *
+ * The boot loader jumps here in long mode with interrupts off, %rdi the
+ * physical address of struct bootinfo, a temporary stack below 0x7C00
+ * and its own page tables (identity + KERNEL_VMA maps of the low 1 GiB).
+ * We clear .bss (the loader should have; a persistent kernel does not
+ * trust that), move to our own stack with a zero frame pointer (the end
+ * of every backtrace) and call kernel_main(bootinfo_phys).
+ */
+#include <x86_64/stack.h>
+
+	.section .text.entry, "ax", @progbits
+	.globl	kernel_entry
+	.type	kernel_entry, @function
+kernel_entry:
+	cli
+	cld
+	movq	%rdi, %r12		/* bootinfo physical address */
+
+	leaq	kernel_bss_start(%rip), %rdi
+	leaq	kernel_bss_end(%rip), %rcx
+	subq	%rdi, %rcx
+	xorl	%eax, %eax
+	rep stosb
+
+	leaq	kstack_top(%rip), %rsp
+	xorl	%ebp, %ebp
+	movq	%r12, %rdi
+	call	kernel_main
+1:	cli				/* kernel_main never returns */
+	hlt
+	jmp	1b
+	.size	kernel_entry, . - kernel_entry
+
+	.section .bss.stack, "aw", @nobits
+	.balign	4096
+	.globl	kstack_guard, kstack_bottom, kstack_top, ist_stacks
+kstack_guard:
+	.skip	STACK_GUARD
+kstack_bottom:
+	.skip	KSTACK_SIZE
+kstack_top:
+ist_stacks:
+	.skip	IST_COUNT * (STACK_GUARD + IST_STACK_SIZE)
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,25 @@
+/*
+ * timer.h - time: the TSC, calibrated against the 8254 PIT, and a
+ * periodic PIT interrupt at TIMER_HZ counting ticks.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define TIMER_HZ	100
+
+/*
+ * Calibrate the TSC (prints "tsc: N MHz"), start PIT channel 0 at
+ * TIMER_HZ on IRQ 0. Needs pic_init(); ticks start once interrupts are
+ * enabled. Panics if the PIT does not count or the CPU has no TSC.
+ */
+void		timer_init(void);
+
+/* Timer interrupts since timer_init(). */
+uint64_t	timer_ticks(void);
+
+/* TSC frequency in Hz. */
+uint64_t	timer_tsc_hz(void);
+
+/* Busy-wait at least us microseconds (TSC); works with interrupts off. */
+void		timer_delay_us(uint64_t us);
