@@ -117,8 +117,10 @@ def aggregate(side, boots):
             figs[key] = found[0]
             continue
         if key not in rows.PER_BOOT_KEYS:
-            problems.append("%s: %s printed by %d boots" % (side, key,
-                                                            len(found)))
+            problems.append("%s: %s printed by %d boots (boots after the "
+                            "first get bench.only=boot and may print only "
+                            "the per-boot figures of rows.PER_BOOT_KEYS)"
+                            % (side, key, len(found)))
             continue
         fig, why = bench_protocol.combine(found)
         if fig is None:

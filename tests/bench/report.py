@@ -56,10 +56,11 @@ def table_rows(figs, ours_state):
 
 
 def print_table(title, trows, wall=None):
-    """Print the table; wall (same shape, wall clock) adds a ratio column."""
+    """Print the table; wall (same shape, wall clock) adds its figures and
+    ratio as three more columns."""
     head = ["operation", "ours", "Linux", "ratio"]
     if wall is not None:
-        head.append("wall ratio")
+        head += ["ours (wall)", "Linux (wall)", "wall ratio"]
     lines = []
     for i, r in enumerate(trows):
         cells = [r["operation"] + (" (higher is better)"
@@ -69,8 +70,10 @@ def print_table(title, trows, wall=None):
                  fmt_value(r["_l"]),
                  "%.3f" % r["ratio"] if r["ratio"] is not None else "-"]
         if wall is not None:
-            w = wall[i]["ratio"]
-            cells.append("%.3f" % w if w is not None else "-")
+            w = wall[i]
+            cells += [fmt_value(w["_o"]) if w["_o"] else
+                      (w["ours_note"] or "-"), fmt_value(w["_l"]),
+                      "%.3f" % w["ratio"] if w["ratio"] is not None else "-"]
         lines.append(cells)
     widths = [max(len(c[i]) for c in lines + [head]) for i in range(len(head))]
 
