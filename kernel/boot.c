@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <abi/err.h>
 #include <boot.h>
+#include <lib/fmt.h>
 #include <lib/string.h>
 #include <panic.h>
 #include <x86_64/vm.h>
@@ -17,37 +19,48 @@
 struct bootinfo	boot_info;
 static bool	selftest_mode;
 
+int
+boot_info_check(const struct bootinfo *bi, char *why, size_t size)
+{
+	if (bi->magic != BOOTINFO_MAGIC)
+		fmt_snprintf(why, size, "bad magic %#lx (want %#llx)",
+		    bi->magic, BOOTINFO_MAGIC);
+	else if (bi->version != BOOTINFO_VERSION)
+		fmt_snprintf(why, size, "version %u, this kernel knows %u",
+		    bi->version, BOOTINFO_VERSION);
+	else if (bi->e820_count == 0 || bi->e820_count > BOOTINFO_E820_MAX)
+		fmt_snprintf(why, size, "e820_count %u (want 1..%u)",
+		    bi->e820_count, BOOTINFO_E820_MAX);
+	else if (bi->kernel_phys_start >= bi->kernel_phys_end ||
+	    bi->kernel_phys_end > BOOT_MAP_LIMIT)
+		fmt_snprintf(why, size, "kernel range [%#lx, %#lx) is not sane",
+		    bi->kernel_phys_start, bi->kernel_phys_end);
+	else
+		return 0;
+	return ERR_BAD_FORMAT;
+}
+
 void
 boot_info_init(uint64_t phys)
 {
 	const struct bootinfo *bi;
+	char why[100];
 
 	if (phys == 0 || (phys & 7) != 0 || phys >= BOOT_MAP_LIMIT ||
 	    BOOT_MAP_LIMIT - phys < sizeof(*bi))
 		panic("bootinfo: bad address %#lx", phys);
 	bi = phys_to_virt(phys);
-	if (bi->magic != BOOTINFO_MAGIC)
-		panic("bootinfo: bad magic %#lx at %#lx (want %#llx)",
-		    bi->magic, phys, BOOTINFO_MAGIC);
-	if (bi->version != BOOTINFO_VERSION)
-		panic("bootinfo: version %u, this kernel knows %u",
-		    bi->version, BOOTINFO_VERSION);
-	if (bi->e820_count == 0 || bi->e820_count > BOOTINFO_E820_MAX)
-		panic("bootinfo: e820_count %u (want 1..%u)", bi->e820_count,
-		    BOOTINFO_E820_MAX);
-	if (bi->kernel_phys_start >= bi->kernel_phys_end ||
-	    bi->kernel_phys_end > BOOT_MAP_LIMIT)
-		panic("bootinfo: kernel range [%#lx, %#lx) is not sane",
-		    bi->kernel_phys_start, bi->kernel_phys_end);
+	if (boot_info_check(bi, why, sizeof(why)) != 0)
+		panic("bootinfo at %#lx: %s", phys, why);
 	memcpy(&boot_info, bi, sizeof(boot_info));
 	boot_info.cmdline[BOOTINFO_CMDLINE_MAX - 1] = '\0';
 	selftest_mode = boot_cmdline_has("selftest");
 }
 
 bool
-boot_cmdline_has(const char *word)
+boot_cmdline_word(const char *cmdline, const char *word)
 {
-	const char *p = boot_info.cmdline;
+	const char *p = cmdline;
 	size_t wlen = strlen(word);
 
 	while (*p != '\0') {
@@ -62,6 +75,12 @@ boot_cmdline_has(const char *word)
 		p += n;
 	}
 	return false;
+}
+
+bool
+boot_cmdline_has(const char *word)
+{
+	return boot_cmdline_word(boot_info.cmdline, word);
 }
 
 bool

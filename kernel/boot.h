@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <boot/bootinfo.h>
@@ -18,12 +19,25 @@ extern struct bootinfo	boot_info;
 /*
  * Copy and check the bootinfo at physical address phys (reached through
  * the boot loader's KERNEL_VMA mapping of the low 1 GiB). Panics, naming
- * the bad values, if the address, magic, version, E820 count or kernel
- * range is wrong. Called once, before anything else reads boot_info.
+ * the bad values, if the address or boot_info_check() rejects it.
+ * Called once, before anything else reads boot_info.
  */
 void	boot_info_init(uint64_t phys);
 
-/* True if the command line holds word as a whole blank-separated word. */
+/*
+ * Check the fields the kernel relies on: magic, version, e820_count and
+ * the kernel's physical range. Returns 0, or ERR_BAD_FORMAT with a
+ * one-line reason naming the values in why[size]. Pure.
+ */
+int	boot_info_check(const struct bootinfo *bi, char *why, size_t size);
+
+/*
+ * True if cmdline holds word as a whole word (separated by blanks).
+ * An empty word is never found.
+ */
+bool	boot_cmdline_word(const char *cmdline, const char *word);
+
+/* boot_cmdline_word() on boot_info's command line. */
 bool	boot_cmdline_has(const char *word);
 
 /* True if booted with "selftest": run the self-tests, exit QEMU after. */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <abi/err.h>
+#include <boot.h>
 #include <lib/string.h>
 #include <panic.h>
 #include <pmm.h>
@@ -91,6 +92,32 @@ walk_or_panic(uint64_t root, uint64_t va, int stop)
 	return e;
 }
 
+/*
+ * Whether the direct map covers the 2 MiB chunk at pa: the first chunk
+ * (BIOS data, VGA, option ROMs) and every chunk that overlaps RAM in the
+ * E820 map. Holes such as the PCI window stay unmapped: MMIO must be
+ * mapped uncached, through vm_map_page(), never as write-back RAM.
+ */
+static bool
+chunk_has_ram(uint64_t pa)
+{
+	uint32_t i;
+
+	if (pa == 0)
+		return true;
+	for (i = 0; i < boot_info.e820_count; i++) {
+		const struct e820_entry *e = &boot_info.e820[i];
+		uint64_t end = e->length > UINT64_MAX - e->base ? UINT64_MAX :
+		    e->base + e->length;
+
+		if ((e->type == E820_USABLE || e->type == E820_ACPI_RECLAIM ||
+		    e->type == E820_ACPI_NVS) && e->base < pa + PAGE_SIZE_2M &&
+		    end > pa)
+			return true;
+	}
+	return false;
+}
+
 /* The leaf permissions of the kernel image page at va (W^X). */
 static uint64_t
 image_flags(uint64_t va)
@@ -121,7 +148,7 @@ check_cpu(bool *has_pge)
 void
 vm_init(uint64_t ram_end)
 {
-	uint64_t root, dm_end, pa, va;
+	uint64_t root, dm_end, pa, va, chunks = 0;
 	uint64_t *e;
 	bool has_pge;
 
@@ -134,8 +161,11 @@ vm_init(uint64_t ram_end)
 	if (dm_end > DIRECT_MAP_MAX || dm_end < ram_end)
 		panic("vm: RAM end %#lx is beyond the direct map", ram_end);
 	for (pa = 0; pa < dm_end; pa += PAGE_SIZE_2M) {
+		if (!chunk_has_ram(pa))
+			continue;
 		e = walk_or_panic(root, DIRECT_MAP_BASE + pa, 1);
 		*e = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+		chunks++;
 	}
 
 	/* The KMAP window's PDPT, so its PML4 slot never changes later. */
@@ -159,8 +189,9 @@ vm_init(uint64_t ram_end)
 	if (has_pge)
 		cpu_write_cr4(cpu_read_cr4() | CR4_PGE);
 
-	kprintf("vm: direct map of [0, %#lx) at %#lx; kernel image "
-	    "[%#lx, %#lx) W^X; boot maps dropped\n", dm_end, DIRECT_MAP_BASE,
+	kprintf("vm: direct map of %lu MiB of RAM in [0, %#lx) at %#lx; "
+	    "kernel image [%#lx, %#lx) W^X; boot maps dropped\n",
+	    chunks * (PAGE_SIZE_2M >> 20), dm_end, DIRECT_MAP_BASE,
 	    (uint64_t)kernel_image_start, (uint64_t)kernel_image_end);
 }
 

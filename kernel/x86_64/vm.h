@@ -2,7 +2,8 @@
  * vm.h - the kernel's address map and page tables.
  *
  * Kernel half of the 48-bit address space (docs/kernel.md):
- *   DIRECT_MAP_BASE  0xFFFF800000000000  all physical RAM, RW, NX (2 MiB pages)
+ *   DIRECT_MAP_BASE  0xFFFF800000000000  physical RAM, RW, NX (2 MiB pages;
+ *                                        holes between E820 RAM left out)
  *   KMAP_BASE        0xFFFFC00000000000  4 KiB mappings made by vm_map_page()
  *   KERNEL_VMA       0xFFFFFFFF80000000  the kernel image at KERNEL_VMA + phys:
  *                                        .text RX, .rodata R, .data/.bss RW
@@ -50,7 +51,8 @@ extern uint64_t	vm_phys_base, vm_phys_limit;
 /*
  * The kernel virtual address of physical address pa: through the boot
  * loader's KERNEL_VMA map (below 1 GiB) until vm_init(), through the
- * direct map after. Panics if pa is not mapped.
+ * direct map after. Panics if pa is beyond the mapped range; an address
+ * in a hole between RAM ranges gives an unmapped pointer (a #PF on use).
  */
 static inline void *
 phys_to_virt(uint64_t pa)
@@ -68,8 +70,8 @@ phys_to_virt(uint64_t pa)
 uint64_t	virt_to_phys(const void *va);
 
 /*
- * Build the kernel page tables (direct map of [0, ram_end) rounded up to
- * 2 MiB, the image W^X), enable EFER.NXE, CR0.WP and CR4.PGE, and switch
+ * Build the kernel page tables (direct map of the RAM in [0, ram_end),
+ * rounded out to 2 MiB chunks, per boot_info's E820 map; the image W^X), enable EFER.NXE, CR0.WP and CR4.PGE, and switch
  * CR3, dropping the boot loader's maps. Needs pmm_init(); panics if the
  * CPU lacks NX or memory runs out.
  */
