@@ -20,3 +20,22 @@ char	*mki_sibling(const char *out, const char *ext);
  */
 int	build_outputs(struct build *b, const struct disk_params *dp,
 	    const struct disk_layout *lay, const char *out);
+
+struct img;
+struct problems;
+
+/*
+ * Verify every valid generation of im (or only generation gen if not 0),
+ * adding problems to pr. Returns the number of generations checked.
+ */
+int	verify_image(const struct img *im, uint64_t gen, struct problems *pr);
+
+#include <sqlite3.h>
+
+/*
+ * Fill the catalog db from generation slot of im (image facts, every
+ * superblock slot, the decoded objects), adding problems found to pr.
+ * Returns 0, or -1 on an SQLite error.
+ */
+int	inspect_catalog(const struct img *im, int slot, sqlite3 *db,
+	    struct problems *pr);

@@ -11,6 +11,8 @@ static const char usage[] =
 "usage: mkimage COMMAND [options]\n"
 "\n"
 "  build FILE.mki -o OUT.img   build a bootable disk image\n"
+"  inspect IMAGE               explain what an image holds\n"
+"  verify IMAGE                check every checksum and invariant\n"
 "\n"
 "'mkimage COMMAND --help' describes each command.\n";
 
@@ -28,6 +30,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "build") == 0)
 		return cmd_build(argc - 1, argv + 1);
+	if (strcmp(argv[1], "inspect") == 0)
+		return cmd_inspect(argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
 	fprintf(stderr, "mkimage: unknown command '%s'\n", argv[1]);
 	fputs(usage, stderr);
 	return 2;

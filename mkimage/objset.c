@@ -17,6 +17,7 @@ new_page(struct os_page **arr, size_t *n, size_t *cap, unsigned ot,
 
 	mki_grow(arr, cap, *n + 1, sizeof(**arr));
 	p = &(*arr)[*n];
+	p->oid = OID_MAKE(ot, *n);
 	p->data = data;
 	p->alloc_count = 1;
 	p->bank = bank;
@@ -89,41 +90,58 @@ os_new_ep(struct objset *os, uint32_t bank)
 	return e->hdr.oid;
 }
 
-#define LOOKUP(ot, arr, n)						\
+/*
+ * Find oid in arr[0..n) (sorted by the OID at field): the dense case
+ * first (index == OID index), then a binary search.
+ */
+#define LOOKUP(ot, arr, n, field)					\
 	do {								\
-		if (OID_TYPE(oid) != (ot) || OID_INDEX(oid) >= (n))	\
+		size_t lo_ = 0, hi_ = (n);				\
+		if (OID_TYPE(oid) != (ot))				\
 			return NULL;					\
-		return &(arr)[OID_INDEX(oid)];				\
+		if (OID_INDEX(oid) < (n) &&				\
+		    (arr)[OID_INDEX(oid)].field == oid)			\
+			return &(arr)[OID_INDEX(oid)];			\
+		while (lo_ < hi_) {					\
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;		\
+			if ((arr)[mid_].field == oid)			\
+				return &(arr)[mid_];			\
+			if ((arr)[mid_].field < oid)			\
+				lo_ = mid_ + 1;				\
+			else						\
+				hi_ = mid_;				\
+		}							\
+		return NULL;						\
 	} while (0)
 
 struct os_page *
 os_page(struct objset *os, oid_t oid)
 {
-	LOOKUP(OT_PAGE, os->pages, os->npages);
+	LOOKUP(OT_PAGE, os->pages, os->npages, oid);
 }
 
 struct os_page *
 os_cpage(struct objset *os, oid_t oid)
 {
-	LOOKUP(OT_CAPPAGE, os->cpages, os->ncpages);
+	LOOKUP(OT_CAPPAGE, os->cpages, os->ncpages, oid);
 }
 
 struct obj_gpt *
 os_gpt(struct objset *os, oid_t oid)
 {
-	LOOKUP(OT_GPT, os->gpts, os->ngpts);
+	LOOKUP(OT_GPT, os->gpts, os->ngpts, hdr.oid);
 }
 
 struct obj_process *
 os_proc(struct objset *os, oid_t oid)
 {
-	LOOKUP(OT_PROCESS, os->procs, os->nprocs);
+	LOOKUP(OT_PROCESS, os->procs, os->nprocs, hdr.oid);
 }
 
 struct obj_endpoint *
 os_ep(struct objset *os, oid_t oid)
 {
-	LOOKUP(OT_ENDPOINT, os->eps, os->neps);
+	LOOKUP(OT_ENDPOINT, os->eps, os->neps, hdr.oid);
 }
 
 int64_t

@@ -13,6 +13,7 @@
 
 /* A page or cap page: data is STORE_BLOCK_SIZE bytes, or NULL for zero. */
 struct os_page {
+	oid_t		oid;		/* own OID */
 	uint8_t		*data;		/* owned */
 	uint32_t	alloc_count;
 	uint32_t	bank;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <limits.h>
 
+#include "catalog.h"
 #include "cmd.h"
 #include "elf.h"
 #include "util.h"
@@ -49,16 +50,54 @@ write_gdb(const struct build *b, const char *path)
 	return 0;
 }
 
+static int
+write_catalog(struct build *b, const struct disk_params *dp,
+    const struct disk_layout *lay, const char *path)
+{
+	sqlite3 *db = catalog_open(path);
+	struct catalog_gen g = { 0 };
+
+	if (db == NULL)
+		return -1;
+	catalog_set(db, "image", dp->out, 0);
+	catalog_set(db, "cmdline", dp->cmdline ? dp->cmdline : "", 0);
+	catalog_set(db, "store_blocks", NULL,
+	    (long long)(dp->store_bytes / STORE_BLOCK_SIZE));
+	catalog_set(db, "store_lba", NULL, (long long)lay->store_lba);
+	catalog_set(db, "store_id", NULL, (long long)dp->store_id);
+	g.slot = 1 % STORE_SB_RING;
+	g.generation = 1;
+	g.time_ns = dp->time_ns;
+	g.used_blocks = lay->used_blocks;
+	g.valid = g.current = 1;
+	g.counts[OT_PAGE] = b->os.npages;
+	g.counts[OT_CAPPAGE] = b->os.ncpages;
+	g.counts[OT_GPT] = b->os.ngpts;
+	g.counts[OT_PROCESS] = b->os.nprocs;
+	g.counts[OT_ENDPOINT] = b->os.neps;
+	catalog_add_gen(db, &g);
+	if (catalog_fill(db, &b->os, &b->mf) != 0) {
+		sqlite3_close(db);
+		return -1;
+	}
+	return catalog_close(db);
+}
+
 int
 build_outputs(struct build *b, const struct disk_params *dp,
     const struct disk_layout *lay, const char *out)
 {
 	char *gdb = mki_sibling(out, ".gdb");
+	char *db = mki_sibling(out, ".db");
 	int rc;
 
-	(void)dp;
-	(void)lay;
 	rc = write_gdb(b, gdb);
+	if (rc == 0 && write_catalog(b, dp, lay, db) != 0) {
+		fprintf(stderr, "mkimage build: writing the catalog %s failed\n",
+		    db);
+		rc = -1;
+	}
 	free(gdb);
+	free(db);
 	return rc;
 }

@@ -18,12 +18,19 @@ struct writer {
 	struct store_ctx sc;
 	store_put_fn	put;
 	void		*ctx;
+	int		dry;		/* only count blocks */
 	uint64_t	next;		/* next free block */
-	uint64_t	limit;		/* blocks reserved by the plan */
 	uint8_t		buf[STORE_BLOCK_SIZE];
 	char		*err;
 	size_t		errlen;
 	int		failed;
+};
+
+/* A tree level under construction: children sorted by index. */
+struct level {
+	uint64_t	*index;
+	struct store_bptr *bp;
+	size_t		n, cap, capb;
 };
 
 static uint64_t
@@ -32,80 +39,51 @@ div_up(uint64_t a, uint64_t b)
 	return a / b + (a % b != 0);
 }
 
-/* Blocks of a tree with nleaves leaves and the given levels above. */
-static uint64_t
-tree_blocks(uint64_t nleaves, int levels)
-{
-	uint64_t total = nleaves, n = nleaves;
-
-	for (int k = 0; k < levels; k++) {
-		n = div_up(n, STORE_FANOUT);
-		total += n;
-	}
-	return total;
-}
-
 static int
 page_stored(const struct os_page *p)
 {
 	return p->data != NULL && !os_is_zero(p->data);
 }
 
-uint64_t
-store_blocks_needed(const struct objset *os, uint64_t store_blocks)
-{
-	const size_t counts[STORE_OT_MAX] = {
-		[OT_PAGE] = os->npages, [OT_CAPPAGE] = os->ncpages,
-		[OT_GPT] = os->ngpts, [OT_PROCESS] = os->nprocs,
-		[OT_ENDPOINT] = os->neps,
-	};
-	uint64_t total = STORE_SB_RING;
-	int lv;
-
-	for (size_t i = 0; i < os->npages; i++)
-		total += page_stored(&os->pages[i]);
-	for (size_t i = 0; i < os->ncpages; i++)
-		total += page_stored(&os->cpages[i]);
-	for (unsigned ot = 1; ot < OT_MAX; ot++) {
-		if (counts[ot] == 0)
-			continue;
-		lv = store_map_levels(ot, counts[ot]);
-		if (lv < 0)
-			return UINT64_MAX;
-		total += tree_blocks(div_up(counts[ot], store_leaf_slots(ot)),
-		    lv);
-	}
-	total += div_up(os->nrun, STORE_LIST_ITEMS);
-	total += div_up(os->manifest_len, STORE_MANIFEST_BYTES);
-	lv = store_free_levels(store_blocks);
-	if (lv < 0)
-		return UINT64_MAX;
-	total += tree_blocks(div_up(store_blocks, STORE_BITS_PER_LEAF), lv);
-	return total;
-}
-
 static uint64_t
 alloc_block(struct writer *w)
 {
-	if (w->next >= w->limit) {
-		/* The plan counted every block: this is a bug, not input. */
-		fprintf(stderr, "mkimage: store plan exceeded (%llu >= %llu)\n",
-		    (unsigned long long)w->next, (unsigned long long)w->limit);
-		abort();
-	}
 	return w->next++;
 }
 
-static void
-put(struct writer *w, uint64_t block, const void *buf)
+static struct store_bptr
+seal_put(struct writer *w, uint32_t kind, uint64_t block, uint32_t level,
+    uint32_t count, uint64_t key)
 {
-	if (w->failed)
-		return;
-	if (w->put(w->ctx, block, buf) != 0) {
+	struct store_bptr bp = { 0 };
+
+	if (w->dry)
+		return bp;
+	bp = store_seal(w->buf, &w->sc, kind, block, level, count, key);
+	if (!w->failed && w->put(w->ctx, block, w->buf) != 0) {
 		snprintf(w->err, w->errlen, "writing store block %llu failed",
 		    (unsigned long long)block);
 		w->failed = 1;
 	}
+	return bp;
+}
+
+static void
+level_add(struct level *lv, uint64_t index, struct store_bptr bp)
+{
+	mki_grow(&lv->index, &lv->cap, lv->n + 1, sizeof(*lv->index));
+	mki_grow(&lv->bp, &lv->capb, lv->n + 1, sizeof(*lv->bp));
+	lv->index[lv->n] = index;
+	lv->bp[lv->n] = bp;
+	lv->n++;
+}
+
+static void
+level_free(struct level *lv)
+{
+	free(lv->index);
+	free(lv->bp);
+	memset(lv, 0, sizeof(*lv));
 }
 
 static void
@@ -115,6 +93,10 @@ write_pages(struct writer *w, struct os_page *pages, size_t n)
 		struct os_page *p = &pages[i];
 		struct store_bptr bp;
 
+		if (w->dry) {
+			w->next += page_stored(p);
+			continue;
+		}
 		p->block = 0;
 		p->crc = 0;
 		if (!page_stored(p))
@@ -122,103 +104,140 @@ write_pages(struct writer *w, struct os_page *pages, size_t n)
 		p->block = alloc_block(w);
 		bp = store_data_bptr(p->data, p->block, w->sc.generation);
 		p->crc = bp.crc;
-		put(w, p->block, p->data);
+		if (!w->failed && w->put(w->ctx, p->block, p->data) != 0) {
+			snprintf(w->err, w->errlen, "writing store block %llu "
+			    "failed", (unsigned long long)p->block);
+			w->failed = 1;
+		}
 	}
 }
 
 /*
- * Build interior levels over bps[0..n) (children at level-1) until one
- * root remains; returns the root pointer. node_kind: MAPNODE/FREENODE.
- * leaf_span: keys one leaf covers.
+ * Build interior levels over lv (children at level 0, leaf i covering
+ * keys [i * leaf_span, ...)) until one root remains at the given number
+ * of levels; returns the root pointer. Nodes with no child are not
+ * written. node_kind: MAPNODE or FREENODE.
  */
 static struct store_bptr
-write_levels(struct writer *w, struct store_bptr *bps, uint64_t n,
-    int levels, uint32_t node_kind, uint64_t leaf_span)
+write_levels(struct writer *w, struct level *lv, int levels,
+    uint32_t node_kind, uint64_t leaf_span)
 {
+	struct store_bptr root = { 0 };
+
 	for (int level = 1; level <= levels; level++) {
-		uint64_t nn = div_up(n, STORE_FANOUT);
+		struct level up = { 0 };
 		uint64_t span = store_span(leaf_span, (unsigned)level) *
 		    STORE_FANOUT;
+		size_t i = 0;
 
-		for (uint64_t i = 0; i < nn; i++) {
+		while (i < lv->n) {
 			struct store_node *node = (struct store_node *)w->buf;
-			uint64_t first = i * STORE_FANOUT;
+			uint64_t parent = lv->index[i] / STORE_FANOUT;
 			uint32_t cnt = 0;
 
 			memset(w->buf, 0, sizeof(w->buf));
-			for (uint64_t c = 0; c < STORE_FANOUT &&
-			    first + c < n; c++) {
-				node->child[c] = bps[first + c];
-				cnt += bps[first + c].block != 0;
+			for (; i < lv->n && lv->index[i] / STORE_FANOUT ==
+			    parent; i++) {
+				node->child[lv->index[i] % STORE_FANOUT] =
+				    lv->bp[i];
+				cnt++;
 			}
 			uint64_t b = alloc_block(w);
 
-			bps[i] = store_seal(w->buf, &w->sc, node_kind, b,
-			    (uint32_t)level, cnt, i * span);
-			put(w, b, w->buf);
+			level_add(&up, parent, seal_put(w, node_kind, b,
+			    (uint32_t)level, cnt, parent * span));
 		}
-		n = nn;
+		level_free(lv);
+		*lv = up;
 	}
-	return bps[0];
+	if (lv->n == 1)
+		root = lv->bp[0];
+	level_free(lv);
+	return root;
 }
 
-/* Write the OID map of one type; entries come from os. */
+/* Index of the object at arr position i, for each type. */
+static uint64_t
+entry_index(const struct objset *os, unsigned ot, size_t i)
+{
+	switch (ot) {
+	case OT_PAGE:
+		return OID_INDEX(os->pages[i].oid);
+	case OT_CAPPAGE:
+		return OID_INDEX(os->cpages[i].oid);
+	case OT_GPT:
+		return OID_INDEX(os->gpts[i].hdr.oid);
+	case OT_PROCESS:
+		return OID_INDEX(os->procs[i].hdr.oid);
+	default:
+		return OID_INDEX(os->eps[i].hdr.oid);
+	}
+}
+
+static void
+encode_entry(const struct objset *os, unsigned ot, size_t i, uint8_t *e)
+{
+	const struct os_page *pg = NULL;
+	struct store_ref ref = { 0 };
+
+	switch (ot) {
+	case OT_PAGE:
+		pg = &os->pages[i];
+		break;
+	case OT_CAPPAGE:
+		pg = &os->cpages[i];
+		break;
+	case OT_GPT:
+		memcpy(e, &os->gpts[i], sizeof(os->gpts[i]));
+		return;
+	case OT_PROCESS:
+		memcpy(e, &os->procs[i], sizeof(os->procs[i]));
+		return;
+	default:
+		memcpy(e, &os->eps[i], sizeof(os->eps[i]));
+		return;
+	}
+	ref.block = pg->block;
+	ref.crc = pg->crc;
+	ref.alloc_count = pg->alloc_count;
+	ref.bank = pg->bank;
+	ref.flags = pg->flags;
+	memcpy(e, &ref, sizeof(ref));
+}
+
+/*
+ * Write the OID map of one type (n objects, sorted by OID); only leaves
+ * holding objects are written. Returns the root, *limit the OID limit.
+ */
 static struct store_bptr
-write_map(struct writer *w, struct objset *os, unsigned ot, size_t n)
+write_map(struct writer *w, struct objset *os, unsigned ot, size_t n,
+    uint64_t *limit)
 {
 	uint32_t per = store_leaf_slots(ot), esz = store_entry_size(ot);
-	uint64_t nleaves = div_up(n, per);
-	int levels = store_map_levels(ot, n);
-	struct store_bptr *bps, root;
+	struct level lv = { 0 };
+	size_t i = 0;
 
-	bps = mki_alloc(nleaves * sizeof(*bps));
-	for (uint64_t l = 0; l < nleaves; l++) {
+	*limit = n == 0 ? 0 : entry_index(os, ot, n - 1) + 1;
+	while (i < n) {
+		uint64_t leaf = entry_index(os, ot, i) / per;
 		uint8_t *payload = w->buf + sizeof(struct store_blkhdr);
 		uint32_t cnt = 0;
 
 		memset(w->buf, 0, sizeof(w->buf));
-		for (uint32_t s = 0; s < per && l * per + s < n; s++) {
-			size_t idx = l * per + s;
-			uint8_t *e = payload + (size_t)s * esz;
-			struct store_ref ref = { 0 };
-			const struct os_page *pg = NULL;
-
-			switch (ot) {
-			case OT_PAGE:
-				pg = &os->pages[idx];
-				break;
-			case OT_CAPPAGE:
-				pg = &os->cpages[idx];
-				break;
-			case OT_GPT:
-				memcpy(e, &os->gpts[idx], esz);
-				break;
-			case OT_PROCESS:
-				memcpy(e, &os->procs[idx], esz);
-				break;
-			case OT_ENDPOINT:
-				memcpy(e, &os->eps[idx], esz);
-				break;
-			}
-			if (pg != NULL) {
-				ref.block = pg->block;
-				ref.crc = pg->crc;
-				ref.alloc_count = pg->alloc_count;
-				ref.bank = pg->bank;
-				ref.flags = pg->flags;
-				memcpy(e, &ref, sizeof(ref));
-			}
-			cnt += store_entry_used(ot, e);
+		for (; i < n && entry_index(os, ot, i) / per == leaf; i++) {
+			if (!w->dry)
+				encode_entry(os, ot, i, payload +
+				    (size_t)(entry_index(os, ot, i) % per) *
+				    esz);
+			cnt++;
 		}
 		uint64_t b = alloc_block(w);
 
-		bps[l] = store_seal(w->buf, &w->sc, STORE_BK_MAPLEAF, b, 0, cnt,
-		    l * per);
-		put(w, b, w->buf);
+		level_add(&lv, leaf, seal_put(w, STORE_BK_MAPLEAF, b, 0, cnt,
+		    leaf * per));
 	}
-	root = write_levels(w, bps, nleaves, levels, STORE_BK_MAPNODE, per);
-	free(bps);
-	return root;
+	return write_levels(w, &lv, store_map_levels(ot, *limit),
+	    STORE_BK_MAPNODE, per);
 }
 
 /* A chain of LIST or MANIFEST blocks, written tail first. */
@@ -230,9 +249,8 @@ write_chain(struct writer *w, uint32_t kind, const uint8_t *bytes,
 	struct store_bptr next = { 0 };
 	uint64_t first = w->next;
 
-	for (uint64_t i = 0; i < nblocks; i++)
-		alloc_block(w);
-	for (uint64_t i = nblocks; i-- > 0;) {
+	w->next += nblocks;
+	for (uint64_t i = nblocks; i-- > 0 && !w->dry;) {
 		uint64_t off = i * per_block;
 		uint64_t n = len - off < per_block ? len - off : per_block;
 		struct store_list *lb = (struct store_list *)w->buf;
@@ -241,21 +259,19 @@ write_chain(struct writer *w, uint32_t kind, const uint8_t *bytes,
 		lb->next = next;	/* same offset in store_manifest */
 		memcpy(w->buf + sizeof(struct store_blkhdr) +
 		    sizeof(struct store_bptr), bytes + off, n);
-		next = store_seal(w->buf, &w->sc, kind, first + i, 0,
+		next = seal_put(w, kind, first + i, 0,
 		    (uint32_t)(kind == STORE_BK_LIST ? n / 8 : n), off);
-		put(w, first + i, w->buf);
 	}
 	return next;
 }
 
+/* The free map: blocks [0, used) are in use, the rest free. */
 static struct store_bptr
 write_freemap(struct writer *w, uint64_t used)
 {
 	uint64_t B = w->sp->store_blocks;
 	uint64_t nleaves = div_up(B, STORE_BITS_PER_LEAF);
-	int levels = store_free_levels(B);
-	struct store_bptr *bps = mki_alloc(nleaves * sizeof(*bps));
-	struct store_bptr root;
+	struct level lv = { 0 };
 
 	for (uint64_t l = 0; l < nleaves; l++) {
 		struct store_freeleaf *fl = (struct store_freeleaf *)w->buf;
@@ -263,21 +279,92 @@ write_freemap(struct writer *w, uint64_t used)
 		uint32_t cnt = 0;
 
 		memset(w->buf, 0, sizeof(w->buf));
-		for (uint64_t b = base; b < used &&
+		for (uint64_t b = base; !w->dry && b < used &&
 		    b < base + STORE_BITS_PER_LEAF; b++) {
 			fl->bits[(b - base) / 8] |= (uint8_t)(1u << (b % 8));
 			cnt++;
 		}
 		uint64_t blk = alloc_block(w);
 
-		bps[l] = store_seal(w->buf, &w->sc, STORE_BK_FREELEAF, blk, 0,
-		    cnt, base);
-		put(w, blk, w->buf);
+		level_add(&lv, l, seal_put(w, STORE_BK_FREELEAF, blk, 0, cnt,
+		    base));
 	}
-	root = write_levels(w, bps, nleaves, levels, STORE_BK_FREENODE,
+	return write_levels(w, &lv, store_free_levels(B), STORE_BK_FREENODE,
 	    STORE_BITS_PER_LEAF);
-	free(bps);
-	return root;
+}
+
+static const size_t *
+type_counts(const struct objset *os, size_t counts[STORE_OT_MAX])
+{
+	memset(counts, 0, STORE_OT_MAX * sizeof(counts[0]));
+	counts[OT_PAGE] = os->npages;
+	counts[OT_CAPPAGE] = os->ncpages;
+	counts[OT_GPT] = os->ngpts;
+	counts[OT_PROCESS] = os->nprocs;
+	counts[OT_ENDPOINT] = os->neps;
+	return counts;
+}
+
+/* Run the whole layout; in dry mode nothing is written or sealed. */
+static uint64_t
+layout(struct writer *w, struct objset *os, struct store_super *sb,
+    uint64_t used)
+{
+	size_t counts[STORE_OT_MAX];
+
+	type_counts(os, counts);
+	w->next = STORE_FIRST_DATA;
+	write_pages(w, os->pages, os->npages);
+	write_pages(w, os->cpages, os->ncpages);
+	for (unsigned ot = 1; ot < OT_MAX; ot++) {
+		sb->map_root[ot] = write_map(w, os, ot, counts[ot],
+		    &sb->oid_limit[ot]);
+		sb->obj_count[ot] = counts[ot];
+	}
+	sb->runlist = write_chain(w, STORE_BK_LIST,
+	    (const uint8_t *)os->runlist, (uint64_t)os->nrun * 8,
+	    STORE_LIST_ITEMS * 8);
+	sb->manifest = write_chain(w, STORE_BK_MANIFEST, os->manifest,
+	    os->manifest_len, STORE_MANIFEST_BYTES);
+	sb->free_root = write_freemap(w, used);
+	return w->next;
+}
+
+/* True if os's OIDs are sorted, typed right and within the format. */
+static int
+objset_ok(const struct objset *os)
+{
+	size_t counts[STORE_OT_MAX];
+
+	type_counts(os, counts);
+	for (unsigned ot = 1; ot < OT_MAX; ot++)
+		for (size_t i = 0; i < counts[ot]; i++) {
+			uint64_t idx = entry_index(os, ot, i);
+
+			if (i > 0 && idx <= entry_index(os, ot, i - 1))
+				return 0;
+			if (store_map_levels(ot, idx + 1) < 0)
+				return 0;
+		}
+	return store_free_levels(UINT32_MAX) >= 0;
+}
+
+uint64_t
+store_blocks_needed(const struct objset *os, uint64_t store_blocks)
+{
+	struct writer *w;
+	struct store_params sp = { .store_blocks = store_blocks };
+	struct store_super sb;
+	uint64_t n;
+
+	if (!objset_ok(os) || store_free_levels(store_blocks) < 0)
+		return UINT64_MAX;
+	w = mki_alloc(sizeof(*w));
+	w->sp = &sp;
+	w->dry = 1;
+	n = layout(w, (struct objset *)os, &sb, 0);
+	free(w);
+	return n;
 }
 
 int
@@ -286,11 +373,6 @@ store_write(struct objset *os, const struct store_params *sp,
     size_t errlen)
 {
 	struct writer *w;
-	const size_t counts[STORE_OT_MAX] = {
-		[OT_PAGE] = os->npages, [OT_CAPPAGE] = os->ncpages,
-		[OT_GPT] = os->ngpts, [OT_PROCESS] = os->nprocs,
-		[OT_ENDPOINT] = os->neps,
-	};
 	uint64_t need = store_blocks_needed(os, sp->store_blocks);
 	int rc;
 
@@ -311,27 +393,13 @@ store_write(struct objset *os, const struct store_params *sp,
 	w->sc.generation = sp->generation;
 	w->put = putfn;
 	w->ctx = ctx;
-	w->next = STORE_FIRST_DATA;
-	w->limit = need;
 	w->err = err;
 	w->errlen = errlen;
 	memset(sb, 0, sizeof(*sb));
-
-	write_pages(w, os->pages, os->npages);
-	write_pages(w, os->cpages, os->ncpages);
-	for (unsigned ot = 1; ot < OT_MAX; ot++) {
-		sb->oid_limit[ot] = counts[ot];
-		if (counts[ot] != 0)
-			sb->map_root[ot] = write_map(w, os, ot, counts[ot]);
-	}
-	sb->runlist = write_chain(w, STORE_BK_LIST, (const uint8_t *)os->runlist,
-	    (uint64_t)os->nrun * 8, STORE_LIST_ITEMS * 8);
-	sb->manifest = write_chain(w, STORE_BK_MANIFEST, os->manifest,
-	    os->manifest_len, STORE_MANIFEST_BYTES);
-	sb->free_root = write_freemap(w, need);
-	if (w->next != need) {
-		fprintf(stderr, "mkimage: store plan mismatch (%llu != %llu)\n",
-		    (unsigned long long)w->next, (unsigned long long)need);
+	if (layout(w, os, sb, need) != need) {
+		/* The dry run counted every block: a bug, not bad input. */
+		fprintf(stderr, "mkimage: store layout differs from its "
+		    "plan\n");
 		abort();
 	}
 	sb->store_blocks = sp->store_blocks;
@@ -339,14 +407,12 @@ store_write(struct objset *os, const struct store_params *sp,
 	sb->used_blocks = need;
 	sb->ring_size = STORE_SB_RING;
 	sb->flags = sp->flags;
-	sb->obj_count[OT_PAGE] = os->npages;
-	sb->obj_count[OT_CAPPAGE] = os->ncpages;
-	sb->obj_count[OT_GPT] = os->ngpts;
-	sb->obj_count[OT_PROCESS] = os->nprocs;
-	sb->obj_count[OT_ENDPOINT] = os->neps;
 	store_seal(sb, &w->sc, STORE_BK_SUPER, sp->generation % STORE_SB_RING,
 	    0, 0, 0);
-	put(w, sp->generation % STORE_SB_RING, sb);
+	if (!w->failed && putfn(ctx, sp->generation % STORE_SB_RING, sb) != 0) {
+		snprintf(err, errlen, "writing the superblock failed");
+		w->failed = 1;
+	}
 	rc = w->failed ? -1 : 0;
 	free(w);
 	return rc;

@@ -1,0 +1,298 @@
+/*
+ * verify.c - invariants over a decoded generation's objects. The
+ * structural checks of blocks (checksums, trees, accounting) happen in
+ * decode.c; these are the ones the kernel relies on when it loads
+ * objects: well-typed capabilities with live allocation counts, fields
+ * in range, translatable address spaces.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storefmt.h"
+#include "util.h"
+#include "verify.h"
+
+#define TREE_MAX_DEPTH	16
+
+static int
+zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+int
+verify_cap(struct objset *os, const struct cap *c, const char *where,
+    struct problems *pr)
+{
+	unsigned ot;
+	int64_t ac;
+
+	if (c->type >= CT_MAX) {
+		prob_add(pr, "%s: unknown capability type %u", where, c->type);
+		return -1;
+	}
+	if (c->restr & ~CAP_R_ALL) {
+		prob_add(pr, "%s: unknown restriction bits %#x", where,
+		    c->restr);
+		return -1;
+	}
+	if (c->type == CT_NULL) {
+		if (!zero(c, sizeof(*c))) {
+			prob_add(pr, "%s: null capability is not all zero",
+			    where);
+			return -1;
+		}
+		return 0;
+	}
+	ot = store_ct_objtype(c->type);
+	if (ot == OT_NONE) {
+		if (c->oid != 0 || c->alloc_count != 0 || c->aux != 0) {
+			prob_add(pr, "%s: %s capability carries an OID", where,
+			    store_ct_name(c->type));
+			return -1;
+		}
+		return 0;
+	}
+	if (OID_TYPE(c->oid) != ot) {
+		prob_add(pr, "%s: %s capability names OID %#llx of type %s",
+		    where, store_ct_name(c->type), (unsigned long long)c->oid,
+		    store_ot_name(OID_TYPE(c->oid)));
+		return -1;
+	}
+	ac = os_alloc_count(os, c->oid);
+	if (ac < 0) {
+		prob_add(pr, "%s: %s capability names missing object %#llx",
+		    where, store_ct_name(c->type), (unsigned long long)c->oid);
+		return -1;
+	}
+	if ((uint32_t)ac != c->alloc_count) {
+		prob_add(pr, "%s: capability to %#llx has allocation count %u, "
+		    "the object %lld", where, (unsigned long long)c->oid,
+		    c->alloc_count, (long long)ac);
+		return -1;
+	}
+	if (c->aux != 0 && c->type != CT_ENTRY && c->type != CT_PAGE &&
+	    c->type != CT_CAPPAGE && c->type != CT_GPT) {
+		prob_add(pr, "%s: %s capability has aux %#x", where,
+		    store_ct_name(c->type), c->aux);
+		return -1;
+	}
+	return 0;
+}
+
+/* Per-GPT memo: spans it was checked under, and "on the current path". */
+struct tstate {
+	struct objset	*os;
+	struct problems	*pr;
+	uint64_t	*seen;		/* per GPT: bit c = checked in span c */
+	uint8_t		*onpath;
+};
+
+static ssize_t
+gpt_pos(struct objset *os, oid_t oid)
+{
+	struct obj_gpt *g = os_gpt(os, oid);
+
+	return g == NULL ? -1 : g - os->gpts;
+}
+
+/* Check the memory cap c sitting in a slot spanning 2^span bytes. */
+static void
+walk_space(struct tstate *ts, const struct cap *c, unsigned span,
+    int depth, const char *where)
+{
+	unsigned l2g = CAP_GUARD_L2G(c), match = CAP_GUARD_MATCH(c), eff;
+	struct obj_gpt *g;
+	ssize_t pos;
+
+	if (c->type == CT_NULL)
+		return;
+	if (c->type != CT_PAGE && c->type != CT_GPT) {
+		prob_add(ts->pr, "%s: %s capability where memory is mapped",
+		    where, store_ct_name(c->type));
+		return;
+	}
+	if (l2g != 0 && (l2g < PAGE_SHIFT || l2g > span ||
+	    (span - l2g < 8 && (match >> (span - l2g)) != 0))) {
+		prob_add(ts->pr, "%s: guard l2g %u match %u does not fit a "
+		    "slot of 2^%u bytes", where, l2g, match, span);
+		return;
+	}
+	eff = l2g ? l2g : span;
+	if (c->type == CT_PAGE)
+		return;
+	if (depth >= TREE_MAX_DEPTH) {
+		prob_add(ts->pr, "%s: address space deeper than %d levels",
+		    where, TREE_MAX_DEPTH);
+		return;
+	}
+	pos = gpt_pos(ts->os, c->oid);
+	if (pos < 0)
+		return;		/* reported by verify_cap */
+	g = &ts->os->gpts[pos];
+	if (ts->onpath[pos]) {
+		prob_add(ts->pr, "%s: GPT %#llx contains itself", where,
+		    (unsigned long long)c->oid);
+		return;
+	}
+	if (g->l2v < PAGE_SHIFT || g->l2v > GPT_L2V_MAX ||
+	    (ts->seen[pos] >> (eff & 63) & 1))
+		return;		/* bad l2v reported per object */
+	ts->seen[pos] |= (uint64_t)1 << (eff & 63);
+	ts->onpath[pos] = 1;
+	for (unsigned i = 0; i < GPT_SLOTS; i++) {
+		char w[96];
+
+		if (((g->flags & GPT_F_KEEPER) && i == GPT_KEEPER_SLOT) ||
+		    ((g->flags & GPT_F_BACKGROUND) && i == GPT_BACKGROUND_SLOT))
+			continue;
+		snprintf(w, sizeof(w), "GPT %#llx slot %u",
+		    (unsigned long long)g->hdr.oid, i);
+		walk_space(ts, &g->slot[i], g->l2v, depth + 1, w);
+		g = &ts->os->gpts[pos];
+	}
+	ts->onpath[pos] = 0;
+}
+
+static void
+check_gpt(struct objset *os, struct obj_gpt *g, struct problems *pr)
+{
+	char w[96];
+
+	if (g->l2v < PAGE_SHIFT || g->l2v > GPT_L2V_MAX)
+		prob_add(pr, "GPT %#llx: l2v %u out of range %u..%u",
+		    (unsigned long long)g->hdr.oid, g->l2v, PAGE_SHIFT,
+		    GPT_L2V_MAX);
+	if (g->flags & ~GPT_F_ALL)
+		prob_add(pr, "GPT %#llx: unknown flags %#x",
+		    (unsigned long long)g->hdr.oid, g->flags);
+	if (!zero(g->reserved, sizeof(g->reserved)))
+		prob_add(pr, "GPT %#llx: reserved bytes are not zero",
+		    (unsigned long long)g->hdr.oid);
+	for (unsigned i = 0; i < GPT_SLOTS; i++) {
+		snprintf(w, sizeof(w), "GPT %#llx slot %u",
+		    (unsigned long long)g->hdr.oid, i);
+		if (verify_cap(os, &g->slot[i], w, pr) != 0)
+			continue;
+		if ((g->flags & GPT_F_KEEPER) && i == GPT_KEEPER_SLOT &&
+		    g->slot[i].type != CT_ENTRY && g->slot[i].type != CT_NULL)
+			prob_add(pr, "%s: keeper is a %s capability, not entry",
+			    w, store_ct_name(g->slot[i].type));
+	}
+}
+
+static void
+check_process(struct objset *os, struct obj_process *p, struct problems *pr)
+{
+	unsigned long long oid = (unsigned long long)p->hdr.oid;
+	char w[96];
+
+	if (p->run_state >= PS_MAX)
+		prob_add(pr, "process %#llx: run state %u out of range", oid,
+		    p->run_state);
+	if (p->fault_code >= FC_MAX ||
+	    (p->run_state == PS_FAULTED && p->fault_code == FC_NONE))
+		prob_add(pr, "process %#llx: fault code %u does not fit run "
+		    "state %u", oid, p->fault_code, p->run_state);
+	if (!zero(p->reserved0, sizeof(p->reserved0)) ||
+	    !zero(p->reserved1, sizeof(p->reserved1)))
+		prob_add(pr, "process %#llx: reserved bytes are not zero", oid);
+	if (!(p->regs.rflags & RFLAGS_IF) || (p->regs.rflags & 0x3000))
+		prob_add(pr, "process %#llx: rflags %#llx (interrupts off or "
+		    "IOPL raised)", oid, (unsigned long long)p->regs.rflags);
+	snprintf(w, sizeof(w), "process %#llx space", oid);
+	if (verify_cap(os, &p->space, w, pr) == 0 &&
+	    p->space.type != CT_NULL && p->space.type != CT_GPT &&
+	    p->space.type != CT_PAGE)
+		prob_add(pr, "%s: %s capability is not a space", w,
+		    store_ct_name(p->space.type));
+	snprintf(w, sizeof(w), "process %#llx fault handler", oid);
+	if (verify_cap(os, &p->handler, w, pr) == 0 &&
+	    p->handler.type != CT_NULL && p->handler.type != CT_ENTRY)
+		prob_add(pr, "%s: %s capability, not entry", w,
+		    store_ct_name(p->handler.type));
+	for (unsigned i = 0; i < PROC_CAP_REGS; i++) {
+		snprintf(w, sizeof(w), "process %#llx cap register %u", oid, i);
+		verify_cap(os, &p->cap_reg[i], w, pr);
+	}
+}
+
+static void
+check_endpoint(struct objset *os, struct obj_endpoint *e, struct problems *pr)
+{
+	char w[96];
+
+	snprintf(w, sizeof(w), "endpoint %#llx recipient",
+	    (unsigned long long)e->hdr.oid);
+	if (e->flags & ~EP_F_ALL)
+		prob_add(pr, "endpoint %#llx: unknown flags %#x",
+		    (unsigned long long)e->hdr.oid, e->flags);
+	if (e->reserved != 0 || e->reserved2 != 0)
+		prob_add(pr, "endpoint %#llx: reserved fields are not zero",
+		    (unsigned long long)e->hdr.oid);
+	if (verify_cap(os, &e->recipient, w, pr) == 0 &&
+	    e->recipient.type != CT_NULL && e->recipient.type != CT_PROCESS)
+		prob_add(pr, "%s: %s capability, not process", w,
+		    store_ct_name(e->recipient.type));
+}
+
+void
+verify_objects(struct decoded *dc, struct problems *pr)
+{
+	struct objset *os = &dc->os;
+	struct tstate ts = { os, pr, NULL, NULL };
+	char w[96];
+
+	for (size_t i = 0; i < os->ngpts; i++)
+		check_gpt(os, &os->gpts[i], pr);
+	for (size_t i = 0; i < os->nprocs; i++)
+		check_process(os, &os->procs[i], pr);
+	for (size_t i = 0; i < os->neps; i++)
+		check_endpoint(os, &os->eps[i], pr);
+	for (size_t i = 0; i < os->ncpages; i++) {
+		const struct cappage *cp = (const void *)os->cpages[i].data;
+
+		for (unsigned s = 0; cp != NULL && s < CAPPAGE_SLOTS; s++) {
+			snprintf(w, sizeof(w), "cap page %#llx slot %u",
+			    (unsigned long long)os->cpages[i].oid, s);
+			verify_cap(os, &cp->slot[s], w, pr);
+		}
+	}
+	for (size_t i = 0; i < os->nrun; i++) {
+		const struct obj_process *p = os_proc(os, os->runlist[i]);
+
+		if (p == NULL)
+			prob_add(pr, "run list entry %zu names %#llx, not a "
+			    "process", i, (unsigned long long)os->runlist[i]);
+		for (size_t j = 0; j < i; j++)
+			if (os->runlist[j] == os->runlist[i])
+				prob_add(pr, "run list names process %#llx "
+				    "twice", (unsigned long long)
+				    os->runlist[i]);
+	}
+	ts.seen = mki_alloc((os->ngpts + 1) * sizeof(uint64_t));
+	ts.onpath = mki_alloc(os->ngpts + 1);
+	for (size_t i = 0; i < os->nprocs; i++) {
+		snprintf(w, sizeof(w), "process %#llx space",
+		    (unsigned long long)os->procs[i].hdr.oid);
+		walk_space(&ts, &os->procs[i].space, 48, 0, w);
+	}
+	for (size_t i = 0; i < os->ngpts; i++) {
+		snprintf(w, sizeof(w), "GPT %#llx", (unsigned long long)
+		    os->gpts[i].hdr.oid);
+		if (!ts.seen[i]) {
+			struct cap c = os_cap(os, CT_GPT, os->gpts[i].hdr.oid,
+			    0, 0);
+
+			walk_space(&ts, &c, 64 - 1, 0, w);
+		}
+	}
+	free(ts.seen);
+	free(ts.onpath);
+}
