@@ -78,5 +78,6 @@ void		probe_exec(uint64_t addr);
 void		probe_ud(uint64_t unused);
 void		probe_div0(uint64_t unused);
 void		probe_bp(uint64_t unused);
+void		probe_int81(uint64_t unused);
 extern char	probe_read_insn[], probe_write_insn[], probe_ud_insn[],
 		probe_div0_insn[], probe_bp_next[];

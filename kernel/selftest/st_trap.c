@@ -118,6 +118,20 @@ test_trap_nested_catch(void)
 	st_expect_fault(probe_ud, 0, T_UD, 0, (uint64_t)probe_ud_insn, 0);
 }
 
+/* A stray vector is logged and resumed, and consumes no catch. */
+static void
+test_trap_unexpected_vector(void)
+{
+	uint64_t before = trap_unexpected();
+	struct trap_catch c;
+
+	if (st_expect_trap(probe_int81, 0, &c)) {
+		st_fail("int $0x81 was taken for an exception (%lu)", c.vector);
+		return;
+	}
+	ST_CHECK_EQ(trap_unexpected(), before + 1);
+}
+
 static void
 test_trap_report_format(void)
 {
@@ -144,5 +158,6 @@ ST_SUITE(st_trap,
 	ST_CASE(trap_bp),
 	ST_CASE(trap_stack_overflow),
 	ST_CASE(trap_nested_catch),
+	ST_CASE(trap_unexpected_vector),
 	ST_CASE(trap_report_format),
 );

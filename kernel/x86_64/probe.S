@@ -64,4 +64,12 @@ probe_bp_next:
 	ret
 	.size	probe_bp, . - probe_bp
 
+	/* void probe_int81(uint64_t): a software interrupt nobody owns. */
+	.globl	probe_int81
+	.type	probe_int81, @function
+probe_int81:
+	int	$0x81
+	ret
+	.size	probe_int81, . - probe_int81
+
 	.section .note.GNU-stack, "", @progbits

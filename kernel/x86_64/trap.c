@@ -19,6 +19,7 @@
 
 static struct trap_catch	*catch_top;	/* innermost armed catch */
 static int			report_depth;	/* exceptions being reported */
+static uint64_t			unexpected;	/* stray vectors seen */
 
 static const char *const names[TRAP_EXCEPTIONS] = {
 	"#DE", "#DB", "#NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -124,7 +125,15 @@ trap_dispatch(struct trapframe *tf)
 		exception(tf);
 	else if (tf->vector < TRAP_IRQ_BASE + PIC_IRQS)
 		pic_dispatch((unsigned)(tf->vector - TRAP_IRQ_BASE));
-	else
+	else {
+		unexpected++;
 		kprintf("interrupt: unexpected vector %lu at rip=0x%lx\n",
 		    tf->vector, tf->rip);
+	}
+}
+
+uint64_t
+trap_unexpected(void)
+{
+	return unexpected;
 }

@@ -75,5 +75,8 @@ const char	*trap_name(uint64_t vector);
 void	trap_describe(char *buf, size_t size, uint64_t vector, uint64_t error,
 	    uint64_t rip, uint64_t cr2);
 
+/* Interrupts on vectors nobody owns (48..255) so far; each is logged. */
+uint64_t	trap_unexpected(void);
+
 /* Called by isr.S with interrupts off. */
 void	trap_dispatch(struct trapframe *tf);
