@@ -27,9 +27,12 @@ memmove(void *dst, const void *src, size_t n)
 
 	if (d == s || n == 0)
 		return dst;
-	if (d < s || d >= s + n)
-		return memcpy(dst, src, n);
-	while (n-- > 0)			/* overlapping, copy downwards */
+	if (d < s || d >= s + n) {	/* upwards is safe */
+		__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : :
+		    "memory");
+		return dst;
+	}
+	while (n-- > 0)			/* dst overlaps src's tail: downwards */
 		d[n] = s[n];
 	return dst;
 }

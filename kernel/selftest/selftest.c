@@ -26,6 +26,7 @@ struct st_suite {
 
 static const struct st_suite	suites[] = {
 	{ st_boot_cases, &st_boot_count },
+	{ st_string_cases, &st_string_count },
 	{ st_fmt_cases, &st_fmt_count },
 	{ st_pmm_cases, &st_pmm_count },
 	{ st_vm_cases, &st_vm_count },

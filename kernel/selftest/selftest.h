@@ -28,11 +28,12 @@ struct st_case {
 	const unsigned name##_count = sizeof(name##_cases) /		\
 	    sizeof(name##_cases[0])
 
-extern const struct st_case	st_boot_cases[], st_fmt_cases[],
-				st_pmm_cases[], st_vm_cases[],
+extern const struct st_case	st_boot_cases[], st_string_cases[],
+				st_fmt_cases[], st_pmm_cases[], st_vm_cases[],
 				st_trap_cases[], st_timer_cases[];
-extern const unsigned		st_boot_count, st_fmt_count, st_pmm_count,
-				st_vm_count, st_trap_count, st_timer_count;
+extern const unsigned		st_boot_count, st_string_count, st_fmt_count,
+				st_pmm_count, st_vm_count, st_trap_count,
+				st_timer_count;
 
 /* Run every test, print the results, exit QEMU (0 all passed, else 1). */
 void	selftest_run(void) __attribute__((noreturn));
