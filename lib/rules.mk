@@ -18,12 +18,16 @@ $(LIB_HOST_OBJ)/%.o: lib/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -c $< -o $@
 
-$(HOST_TEST_OBJ)/test_fmt.o: tests/host/test_fmt.c | $(DEPS_STAMP)
+# Each tests/host/test_NAME.c of lib/ links with the lib/ files it tests.
+LIB_HOST_TESTS	:= test_fmt test_fmt_api
+
+$(LIB_HOST_TESTS:%=$(HOST_TEST_OBJ)/%.o): $(HOST_TEST_OBJ)/%.o: \
+		tests/host/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -c $< -o $@
 
-$(BUILD)/tests/host/test_fmt: $(HOST_TEST_OBJ)/test_fmt.o \
-		$(LIB_HOST_OBJ)/fmt.o | $(DEPS_STAMP)
-	$(CC) $(HOST_SANITIZE) -o $@ $^
+$(LIB_HOST_TESTS:%=$(BUILD)/tests/host/%): $(BUILD)/tests/host/%: \
+		$(HOST_TEST_OBJ)/%.o $(LIB_HOST_OBJ)/fmt.o | $(DEPS_STAMP)
+	$(CC) $(HOST_SANITIZE) -o $@ $(filter %.o,$^)
 
-TEST_DEPS	+= $(BUILD)/tests/host/test_fmt
+TEST_DEPS	+= $(addprefix $(BUILD)/tests/host/,$(LIB_HOST_TESTS))
