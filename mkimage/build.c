@@ -306,6 +306,11 @@ make_space(struct build *b, size_t k)
 
 		regs[pd->regs[r].index] = pd->regs[r].value;
 	}
+	if (!(op->regs.rflags & RFLAGS_IF) || (op->regs.rflags & RFLAGS_IOPL) ||
+	    !(op->regs.rflags & 0x2))
+		build_error(b, pd->line, "process '%s': rflags %#llx must keep "
+		    "IF and bit 1 set and IOPL 0", pd->name,
+		    (unsigned long long)op->regs.rflags);
 }
 
 /* The cap a "cap N ..." line names. Everything it refers to exists. */

@@ -26,3 +26,5 @@ $(BUILD)/tests/mkimage/mkimage-san: $(MKIMAGE_SAN_OBJS) | $(DEPS_STAMP)
 	$(CC) $(HOST_SANITIZE) -o $@ $^ $(MKIMAGE_LIBS)
 
 ALL		+= $(BUILD)/mkimage
+
+include tests/mkimage/rules.mk

@@ -203,7 +203,7 @@ check_process(struct objset *os, struct obj_process *p, struct problems *pr)
 	if (!zero(p->reserved0, sizeof(p->reserved0)) ||
 	    !zero(p->reserved1, sizeof(p->reserved1)))
 		prob_add(pr, "process %#llx: reserved bytes are not zero", oid);
-	if (!(p->regs.rflags & RFLAGS_IF) || (p->regs.rflags & 0x3000))
+	if (!(p->regs.rflags & RFLAGS_IF) || (p->regs.rflags & RFLAGS_IOPL))
 		prob_add(pr, "process %#llx: rflags %#llx (interrupts off or "
 		    "IOPL raised)", oid, (unsigned long long)p->regs.rflags);
 	snprintf(w, sizeof(w), "process %#llx space", oid);

@@ -56,6 +56,7 @@ _Static_assert(__builtin_offsetof(struct proc_regs, rflags) == 136, "");
 _Static_assert(__builtin_offsetof(struct proc_regs, fs_base) == 144, "");
 
 #define RFLAGS_IF	0x200
+#define RFLAGS_IOPL	0x3000	/* must stay 0 in user processes */
 #define RFLAGS_USER_DEFAULT	(RFLAGS_IF | 0x2)	/* bit 1 is always set */
 
 /* FXSAVE area defaults: x87 control word and MXCSR after reset. */

@@ -1,0 +1,29 @@
+# tests/mkimage/rules.mk - mkimage's host tests (included by
+# mkimage/rules.mk). C tests link the sanitizer build of mkimage's
+# library objects; test_cli drives the sanitizer build of the tool.
+
+MKIMAGE_TEST_C	:= test_crc32c test_store test_mki test_image
+MKIMAGE_TESTS	:= $(addprefix $(BUILD)/tests/mkimage/,$(MKIMAGE_TEST_C)) \
+		   $(BUILD)/tests/mkimage/test_cli
+MKIMAGE_TEST_ELF := $(BUILD)/tests/elf/pie.elf $(BUILD)/tests/elf/static.elf \
+		   $(BUILD)/tests/elf/pie_relr.elf
+
+$(addprefix $(BUILD)/tests/mkimage/,$(MKIMAGE_TEST_C)): \
+$(BUILD)/tests/mkimage/%: tests/mkimage/%.c tests/mkimage/mkimage_test.h \
+		$(MKIMAGE_LIB_SAN_OBJS) $(MKIMAGE_TEST_ELF) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -I. \
+		-DELF_DIR='"$(abspath $(BUILD)/tests/elf)"' -o $@ $< \
+		$(MKIMAGE_LIB_SAN_OBJS) $(MKIMAGE_LIBS)
+
+$(BUILD)/tests/mkimage/test_cli: tests/mkimage/test_cli.sh \
+		$(BUILD)/tests/mkimage/mkimage-san $(MKIMAGE_TEST_ELF) \
+		| $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	sed -e 's|@MKIMAGE@|$(abspath $(BUILD)/tests/mkimage/mkimage-san)|' \
+	    -e 's|@ELF_DIR@|$(abspath $(BUILD)/tests/elf)|' \
+	    -e 's|@SRC@|$(CURDIR)|' $< > $@.tmp
+	chmod +x $@.tmp
+	mv $@.tmp $@
+
+TEST_DEPS	+= $(MKIMAGE_TESTS)
