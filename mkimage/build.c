@@ -238,8 +238,8 @@ segment_cap(struct build *b, size_t si)
 	return b->seg_cap[si];
 }
 
-static uint64_t
-stack_top(size_t k)
+uint64_t
+build_stack_top(size_t k)
 {
 	return AM_STACK_BASE + (uint64_t)(k + 1) * AM_STACK_SLOT;
 }
@@ -255,7 +255,7 @@ make_space(struct build *b, size_t k)
 	struct maplist ml = { 0 };
 	struct cap keeper, *kp = NULL;
 	struct obj_process *op;
-	uint64_t top = stack_top(k);
+	uint64_t top = build_stack_top(k);
 
 	if (pd->keeper != NULL) {
 		keeper = os_cap(&b->os, CT_ENTRY, b->ep_oid[
@@ -460,116 +460,6 @@ fill_caps(struct build *b)
 		}
 }
 
-/* Record names, programs and symbols in the manifest. */
-static void
-make_manifest(struct build *b)
-{
-	const struct mki_desc *d = b->d;
-	struct manifest *m = &b->mf;
-
-	m->source = mki_strdup(d->file);
-	m->cmdline = mki_strdup(d->cmdline ? d->cmdline : "");
-	for (size_t i = 0; i < d->nprograms; i++) {
-		const struct bprog *p = &b->progs[i];
-		struct mf_program *mp;
-
-		mki_grow(&m->programs, &m->capprograms, m->nprograms + 1,
-		    sizeof(*mp));
-		mp = &m->programs[m->nprograms++];
-		mp->name = mki_strdup(p->decl->name);
-		mp->path = mki_strdup(p->decl->path);
-		mp->base = p->elf->base;
-		mp->lo = p->lo;
-		mp->hi = p->hi;
-		mp->entry = p->elf->entry;
-		for (size_t s = 0; s < p->elf->nsyms; s++) {
-			const struct elf_symbol *es = &p->elf->syms[s];
-			struct mf_symbol *ms;
-
-			if (es->shndx == ELF_SHN_UNDEF || es->name[0] == 0 ||
-			    (es->type != ELF_STT_FUNC &&
-			    es->type != ELF_STT_OBJECT &&
-			    es->type != ELF_STT_NOTYPE))
-				continue;
-			mki_grow(&m->symbols, &m->capsymbols, m->nsymbols + 1,
-			    sizeof(*ms));
-			ms = &m->symbols[m->nsymbols++];
-			ms->program = (uint32_t)i;
-			ms->type = es->type;
-			ms->value = es->value;
-			ms->size = es->size;
-			ms->name = mki_strdup(es->name);
-		}
-	}
-	for (size_t i = 0; i < d->nbanks; i++) {
-		const struct mki_bank *bk = &d->banks[i];
-		struct mf_bank *mb;
-
-		mki_grow(&m->banks, &m->capbanks, m->nbanks + 1, sizeof(*mb));
-		mb = &m->banks[m->nbanks++];
-		mb->id = bk->id;
-		mb->parent = bk->parent ? build_bank(b, bk->parent) : 0;
-		mb->name = mki_strdup(bk->name);
-	}
-	for (size_t i = 0; i < d->nprocesses; i++) {
-		const struct mki_process *pd = &d->processes[i];
-		struct mf_named *n;
-
-		mki_grow(&m->processes, &m->capprocesses, m->nprocesses + 1,
-		    sizeof(*n));
-		n = &m->processes[m->nprocesses++];
-		n->oid = b->proc_oid[i];
-		n->name = mki_strdup(pd->name);
-		n->program = (uint32_t)(mki_find_program(d, pd->program) -
-		    d->programs);
-		n->image = pd->image ? (uint32_t)(mki_find_program(d,
-		    pd->image) - d->programs) : MF_NONE;
-		n->lo = stack_top(i) - pd->stack_size;
-		n->hi = stack_top(i);
-		if (b->ctor_ep[i] != 0) {
-			mki_grow(&m->endpoints, &m->capendpoints,
-			    m->nendpoints + 1, sizeof(*n));
-			n = &m->endpoints[m->nendpoints++];
-			n->oid = b->ctor_ep[i];
-			n->name = mki_printf("%s.entry", pd->name);
-			n->program = n->image = MF_NONE;
-		}
-	}
-	for (size_t i = 0; i < d->nendpoints; i++) {
-		struct mf_named *n;
-
-		mki_grow(&m->endpoints, &m->capendpoints, m->nendpoints + 1,
-		    sizeof(*n));
-		n = &m->endpoints[m->nendpoints++];
-		n->oid = b->ep_oid[i];
-		n->name = mki_strdup(d->endpoints[i].name);
-		n->program = n->image = MF_NONE;
-	}
-	for (size_t i = 0; i < d->nsegments; i++) {
-		struct mf_named *n;
-
-		mki_grow(&m->segments, &m->capsegments, m->nsegments + 1,
-		    sizeof(*n));
-		n = &m->segments[m->nsegments++];
-		n->name = mki_strdup(d->segments[i].name);
-		n->lo = d->segments[i].addr;
-		n->hi = d->segments[i].addr + d->segments[i].size;
-		n->flags = d->segments[i].flags;
-		n->program = n->image = MF_NONE;
-	}
-	for (size_t i = 0; i < d->ncappages; i++) {
-		struct mf_named *n;
-
-		mki_grow(&m->cappages, &m->capcappages, m->ncappages + 1,
-		    sizeof(*n));
-		n = &m->cappages[m->ncappages++];
-		n->oid = b->cpage_oid[i];
-		n->name = mki_strdup(d->cappages[i].name);
-		n->program = n->image = MF_NONE;
-	}
-	mf_encode(m, &b->os.manifest, &b->os.manifest_len);
-}
-
 int
 build_image(struct build *b, const struct mki_desc *d, const char *root)
 {
@@ -588,7 +478,7 @@ build_image(struct build *b, const struct mki_desc *d, const char *root)
 	fill_caps(b);
 	if (b->errors)
 		return -1;
-	make_manifest(b);
+	build_manifest(b);
 	return 0;
 }
 

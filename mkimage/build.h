@@ -67,5 +67,11 @@ void	build_error(struct build *b, int line, const char *fmt, ...)
 /* Load every program (progload.c). Returns 0 or -1 (errors printed). */
 int	build_load_programs(struct build *b);
 
+/* Fill b->mf from the built objects and encode it into b->os. */
+void	build_manifest(struct build *b);
+
+/* One past the top of process k's stack (its slot in the address map). */
+uint64_t build_stack_top(size_t k);
+
 /* Bank id for a bank name (NULL: the default bank). */
 uint32_t build_bank(const struct build *b, const char *name);

@@ -171,6 +171,17 @@ mki_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int
+mki_all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != 0)
+			return 0;
+	return 1;
+}
+
 char *
 mki_dirname(const char *path)
 {

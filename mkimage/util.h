@@ -39,5 +39,8 @@ int	mki_parse_u64(const char *s, uint64_t *out);
  */
 int	mki_parse_size(const char *s, uint64_t *out);
 
+/* True if the n bytes at p are all zero. */
+int	mki_all_zero(const void *p, size_t n);
+
 /* Directory part of path (malloc'd; "." if none). */
 char	*mki_dirname(const char *path);
