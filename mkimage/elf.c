@@ -202,7 +202,7 @@ scan_phdrs(const uint8_t *buf, size_t len, size_t *nload,
 		case PT_PHDR:
 			break;
 		default:
-			/* OS- and CPU-specific ones (PT_GNU_STACK...) are hints. */
+			/* OS and CPU types (PT_GNU_STACK...) are hints. */
 			if (type < PT_LOOS)
 				return elf_fail(err, errlen, "unsupported "
 				    "program header type %u", type);
@@ -281,8 +281,8 @@ check_layout(const struct elf_image *img, char *err, size_t errlen)
 			    (unsigned long long)p->vaddr, last);
 		if (s->vaddr / ELF_PAGE_SIZE == last / ELF_PAGE_SIZE)
 			return elf_fail(err, errlen, "PT_LOAD segments share "
-			    "the page at 0x%llx",
-			    (unsigned long long)(s->vaddr & ~(ELF_PAGE_SIZE - 1)));
+			    "the page at 0x%llx", (unsigned long long)
+			    (s->vaddr & ~(ELF_PAGE_SIZE - 1)));
 	}
 	lo = img->segs[0].vaddr;
 	s = &img->segs[img->nsegs - 1];

@@ -85,7 +85,7 @@ struct elf_image {
 	struct elf_symbol *syms;
 	size_t		nrelocs;	/* ET_DYN only */
 	struct elf_reloc *relocs;
-	char		*strtab;	/* owned copy holding the symbol names */
+	char		*strtab;	/* owned copy holding symbol names */
 	uint64_t	max_align;	/* largest PT_LOAD alignment, >= 4096 */
 };
 

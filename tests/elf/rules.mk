@@ -4,7 +4,7 @@
 
 ELF_DIR		:= $(BUILD)/tests/elf
 ELF_CC		:= gcc -O1 -ffreestanding -fno-stack-protector \
-		   -fno-asynchronous-unwind-tables -nostdlib -Wall -Wextra -Werror
+		   -fno-asynchronous-unwind-tables -nostdlib $(WARN)
 ELF_STATIC	:= -fno-pie -no-pie -static
 ELF_PIE		:= -fPIE -static-pie
 ELF_SHARED	:= -fPIC -shared -Wl,-e,_start
@@ -67,7 +67,8 @@ $(ELF_BAD_LIST): tests/elf/mkbad.py $(ELF_DIR)/static.elf $(ELF_DIR)/pie.elf \
 
 # The reader's own objects, built with sanitizers for the tests.
 ELF_SRCS	:= mkimage/elf.c mkimage/elf_sym.c mkimage/reloc.c
-ELF_TEST_OBJS	:= $(patsubst mkimage/%.c,$(BUILD)/tests/elf-obj/%.o,$(ELF_SRCS))
+ELF_TEST_OBJS	:= $(patsubst mkimage/%.c,$(BUILD)/tests/elf-obj/%.o,\
+		   $(ELF_SRCS))
 
 $(BUILD)/tests/elf-obj/%.o: mkimage/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -79,7 +80,8 @@ $(BUILD)/tests/elf-obj/test_%.o: tests/mkimage/test_%.c | $(DEPS_STAMP)
 		-DELF_CORPUS_DIR='"$(abspath $(ELF_DIR))"' -c -o $@ $<
 
 # Test programs: suites "elf" (valid programs) and "elf_bad".
-ELF_TESTS	:= $(BUILD)/tests/mkimage/test_elf $(BUILD)/tests/mkimage/test_elf_bad
+ELF_TESTS	:= $(BUILD)/tests/mkimage/test_elf \
+		   $(BUILD)/tests/mkimage/test_elf_bad
 
 $(ELF_TESTS): $(BUILD)/tests/mkimage/%: $(BUILD)/tests/elf-obj/%.o \
 		$(ELF_TEST_OBJS) | $(DEPS_STAMP)

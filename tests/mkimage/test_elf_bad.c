@@ -122,8 +122,9 @@ prefixes(const char *file)
 
 	CHECK_MSG(buf != NULL, "cannot read %s", file);
 	for (size_t n = 0; n < len && !check_failed; n++) {
-		uint8_t *cut = malloc(n ? n : 1);	/* exact size for ASan */
+		uint8_t *cut = malloc(n ? n : 1);	/* exact: for ASan */
 
+		CHECK(cut != NULL);
 		memcpy(cut, buf, n);
 		if (try_load(cut, n) == 0)
 			check_fail("%s cut to %zu bytes loaded", file, n);
