@@ -44,7 +44,8 @@ check_image(const struct elf_image *img)
 			const struct elf_segment *p = &img->segs[i - 1];
 			uint64_t plast = p->vaddr + p->memsz - 1;
 
-			REQUIRE(s->vaddr / ELF_PAGE_SIZE > plast / ELF_PAGE_SIZE);
+			REQUIRE(s->vaddr / ELF_PAGE_SIZE >
+			    plast / ELF_PAGE_SIZE);
 		}
 	}
 	elf_span(img, &lo, &hi);

@@ -4,10 +4,11 @@
 # <target>_replay and <target>_run). Used by `make fuzz-smoke` (part of
 # `make test`) and `make fuzz` (the long run).
 #
-# usage: run.sh BUILD SECONDS TARGET[=DIR:DIR...]...
+# usage: run.sh BUILD SECONDS TARGET[/MAXLEN][=DIR:DIR...]...
 #   BUILD	the build directory; the harness is BUILD/fuzz/fuzz_TARGET
 #   SECONDS	fuzzing time per target
-#   TARGET	a target name, with the corpus directories (besides the
+#   TARGET	a target name, with the largest input to make (default
+#		65536 bytes) and the corpus directories (besides the
 #		committed seeds in tests/fuzz/corpus/TARGET) it replays and
 #		starts from
 #
@@ -29,7 +30,8 @@ fail() { echo "TEST FAIL fuzz.$1: $2"; status=1; }
 
 # The first crash report line of a libFuzzer log, or its last line.
 why() {
-	line=$(grep -m1 -E 'ERROR: |runtime error|deadly signal|Test unit written' "$1")
+	line=$(grep -m1 -E \
+	    'ERROR: |runtime error|deadly signal|Test unit written' "$1")
 	[ -n "$line" ] || line=$(tail -n 1 "$1")
 	echo "$line (log: $1)"
 }
@@ -38,8 +40,11 @@ for spec in "$@"; do
 	t=${spec%%=*}
 	dirs=""
 	[ "$t" != "$spec" ] && dirs=$(echo "${spec#*=}" | tr ':' ' ')
+	maxlen=65536
+	case $t in */*) maxlen=${t#*/}; t=${t%%/*};; esac
 	bin=$build/fuzz/fuzz_$t
 	seeds=tests/fuzz/corpus/$t
+	[ -d "$seeds" ] || seeds=""
 	work=$build/fuzz/work/$t
 	art=$build/fuzz/artifacts
 	mkdir -p "$work" "$art"
@@ -51,7 +56,7 @@ for spec in "$@"; do
 	fi
 
 	# Replay: every saved input once, the build's corpus directories too.
-	files=$(find "$seeds" $dirs -maxdepth 1 -type f 2>/dev/null | sort)
+	files=$(find $seeds $dirs -maxdepth 1 -type f 2>/dev/null | sort)
 	n=$(echo "$files" | grep -c .)
 	log=$build/fuzz/$t-replay.log
 	if [ "$n" -eq 0 ]; then
@@ -66,11 +71,12 @@ for spec in "$@"; do
 
 	# Fuzz, starting from the seeds and the corpus directories.
 	log=$build/fuzz/$t-run.log
-	if "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+	if "$bin" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix="$art/$t-" "$work" "$seeds" $dirs \
+	    -artifact_prefix="$art/$t-" "$work" $seeds $dirs \
 	    >"$log" 2>&1; then
-		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+		    "$log" | tail -n 1)
 		corp=$(find "$work" -type f | wc -l)
 		echo "fuzz: $t: ${execs:-?} executions in $secs s," \
 		    "$corp inputs in $work"
