@@ -304,6 +304,14 @@ mf_process(const struct manifest *mf, oid_t oid)
 	return NULL;
 }
 
+static int
+cmp_oid(const void *a, const void *b)
+{
+	oid_t x = *(const oid_t *)a, y = *(const oid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Processes and the segments of their address spaces. */
 static int
 fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
@@ -312,12 +320,19 @@ fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 	    "?,?,?,?,?,?,?)");
 	sqlite3_stmt *s = prep(db, "INSERT INTO segments VALUES(?,?,?,?,?,?,"
 	    "?,?)");
-	int rc = 0;
+	uint64_t budget = SPACE_BUDGET;
+	int rc = 0, budget_note = 0;
+	oid_t *runs = NULL;
 
 	if (p == NULL || s == NULL) {
 		sqlite3_finalize(p);
 		sqlite3_finalize(s);
 		return -1;
+	}
+	if (os->nrun > 0) {
+		runs = mki_alloc(os->nrun * sizeof(oid_t));
+		memcpy(runs, os->runlist, os->nrun * sizeof(oid_t));
+		qsort(runs, os->nrun, sizeof(oid_t), cmp_oid);
 	}
 	for (size_t i = 0; i < os->nprocs; i++) {
 		const struct obj_process *pr = &os->procs[i];
@@ -326,7 +341,10 @@ fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		struct space_segs sg;
 		uint64_t pages = 0;
 
-		space_segments(os, mf, &pr->space, n, &sg);
+		space_segments(os, mf, &pr->space, n, &sg, &budget);
+		if (sg.truncated && budget_note++ == 0)
+			fprintf(stderr, "mkimage: address spaces too large to "
+			    "list in full; segments are incomplete\n");
 		for (size_t k = 0; k < sg.n; k++) {
 			const struct space_seg *g = &sg.seg[k];
 
@@ -365,16 +383,14 @@ fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		sqlite3_bind_int64(p, 10, pr->hdr.bank);
 		sqlite3_bind_int64(p, 11, (sqlite3_int64)pr->space.oid);
 		sqlite3_bind_int64(p, 12, (sqlite3_int64)pages);
-		int runnable = 0;
-
-		for (size_t r = 0; r < os->nrun; r++)
-			runnable |= os->runlist[r] == pr->hdr.oid;
-		sqlite3_bind_int(p, 13, runnable);
+		sqlite3_bind_int(p, 13, runs != NULL && bsearch(&pr->hdr.oid,
+		    runs, os->nrun, sizeof(oid_t), cmp_oid) != NULL);
 		rc |= run(p);
 		space_segs_free(&sg);
 	}
 	sqlite3_finalize(p);
 	sqlite3_finalize(s);
+	free(runs);
 	return rc;
 }
 

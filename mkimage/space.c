@@ -14,7 +14,7 @@ struct walk {
 	struct objset	*os;
 	void		(*fn)(void *, uint64_t, const struct cap *, uint8_t);
 	void		*ctx;
-	uint64_t	visits;
+	uint64_t	*budget;
 	int		truncated;
 };
 
@@ -27,10 +27,11 @@ walk_cap(struct walk *w, const struct cap *c, uint64_t base, unsigned span,
 
 	if (c->type != CT_PAGE && c->type != CT_GPT)
 		return;
-	if (++w->visits > SPACE_MAX_VISITS || depth > 16) {
+	if (*w->budget == 0 || depth > 16) {
 		w->truncated = 1;
 		return;
 	}
+	(*w->budget)--;
 	restr |= c->restr;
 	if (l2g != 0) {
 		if (l2g < PAGE_SHIFT || l2g > span ||
@@ -62,16 +63,15 @@ walk_cap(struct walk *w, const struct cap *c, uint64_t base, unsigned span,
 	}
 }
 
-void
+int
 space_walk(struct objset *os, const struct cap *root,
     void (*fn)(void *, uint64_t, const struct cap *, uint8_t), void *ctx,
-    int *truncated)
+    uint64_t *budget)
 {
-	struct walk w = { os, fn, ctx, 0, 0 };
+	struct walk w = { os, fn, ctx, budget, 0 };
 
 	walk_cap(&w, root, 0, 48, 0, 0);
-	if (truncated != NULL)
-		*truncated = w.truncated;
+	return w.truncated;
 }
 
 struct segctx {
@@ -130,12 +130,12 @@ add_page(void *ctx, uint64_t va, const struct cap *pg, uint8_t restr)
 void
 space_segments(struct objset *os, const struct manifest *mf,
     const struct cap *root, const struct mf_named *proc,
-    struct space_segs *out)
+    struct space_segs *out, uint64_t *budget)
 {
 	struct segctx sc = { os, mf, proc, out };
 
 	memset(out, 0, sizeof(*out));
-	space_walk(os, root, add_page, &sc, &out->truncated);
+	out->truncated = space_walk(os, root, add_page, &sc, budget);
 }
 
 void

@@ -10,7 +10,7 @@
 #include "manifest.h"
 #include "objset.h"
 
-#define SPACE_MAX_VISITS	(1u << 22)	/* bound on a hostile tree */
+#define SPACE_BUDGET	(1u << 24)	/* caps visited per image, at most */
 
 struct space_seg {
 	uint64_t	base, size;	/* bytes */
@@ -22,20 +22,27 @@ struct space_seg {
 struct space_segs {
 	struct space_seg *seg;
 	size_t		n, cap;
-	int		truncated;	/* hit SPACE_MAX_VISITS */
+	int		truncated;	/* the visit budget ran out */
 };
 
 /*
  * Summarize the space root (a cap translated over 48 bits) into *out.
- * proc (may be NULL) names the process, for its stack.
+ * proc (may be NULL) names the process, for its stack. Each cap visited
+ * uses one unit of *budget (shared by every space of an image, starting
+ * at SPACE_BUDGET): a hostile tree that shares subtrees cannot make the
+ * walk take long.
  */
 void	space_segments(struct objset *os, const struct manifest *mf,
 	    const struct cap *root, const struct mf_named *proc,
-	    struct space_segs *out);
+	    struct space_segs *out, uint64_t *budget);
 
 void	space_segs_free(struct space_segs *s);
 
-/* Visit every mapped page: fn(ctx, va, page cap, accumulated restr). */
-void	space_walk(struct objset *os, const struct cap *root,
+/*
+ * Visit every mapped page in address order: fn(ctx, va, page cap,
+ * accumulated restr), within *budget visits (see space_segments).
+ * Returns 1 if the budget ran out, else 0.
+ */
+int	space_walk(struct objset *os, const struct cap *root,
 	    void (*fn)(void *ctx, uint64_t va, const struct cap *pg,
-	    uint8_t restr), void *ctx, int *truncated);
+	    uint8_t restr), void *ctx, uint64_t *budget);

@@ -242,6 +242,36 @@ check_endpoint(struct objset *os, struct obj_endpoint *e, struct problems *pr)
 		    store_ct_name(e->recipient.type));
 }
 
+static int
+cmp_oid(const void *a, const void *b)
+{
+	oid_t x = *(const oid_t *)a, y = *(const oid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+check_runlist(struct objset *os, struct problems *pr)
+{
+	oid_t *sorted;
+
+	for (size_t i = 0; i < os->nrun; i++)
+		if (os_proc(os, os->runlist[i]) == NULL)
+			prob_add(pr, "run list entry %zu names %#llx, not a "
+			    "process", i, (unsigned long long)os->runlist[i]);
+	if (os->nrun == 0)
+		return;
+	sorted = mki_alloc(os->nrun * sizeof(oid_t));
+	memcpy(sorted, os->runlist, os->nrun * sizeof(oid_t));
+	qsort(sorted, os->nrun, sizeof(oid_t), cmp_oid);
+	for (size_t i = 1; i < os->nrun; i++)
+		if (sorted[i] == sorted[i - 1] &&
+		    (i < 2 || sorted[i - 2] != sorted[i]))
+			prob_add(pr, "run list names process %#llx more than "
+			    "once", (unsigned long long)sorted[i]);
+	free(sorted);
+}
+
 void
 verify_objects(struct decoded *dc, struct problems *pr)
 {
@@ -264,18 +294,7 @@ verify_objects(struct decoded *dc, struct problems *pr)
 			verify_cap(os, &cp->slot[s], w, pr);
 		}
 	}
-	for (size_t i = 0; i < os->nrun; i++) {
-		const struct obj_process *p = os_proc(os, os->runlist[i]);
-
-		if (p == NULL)
-			prob_add(pr, "run list entry %zu names %#llx, not a "
-			    "process", i, (unsigned long long)os->runlist[i]);
-		for (size_t j = 0; j < i; j++)
-			if (os->runlist[j] == os->runlist[i])
-				prob_add(pr, "run list names process %#llx "
-				    "twice", (unsigned long long)
-				    os->runlist[i]);
-	}
+	check_runlist(os, pr);
 	ts.seen = mki_alloc((os->ngpts + 1) * sizeof(uint64_t));
 	ts.onpath = mki_alloc(os->ngpts + 1);
 	for (size_t i = 0; i < os->nprocs; i++) {
