@@ -5,8 +5,13 @@
 IMAGE_BOOT_FILES := $(BUILD)/boot/stage1.bin $(BUILD)/boot/stage2.bin \
 		    $(BUILD)/kernel/kernel-boot.elf
 
+# Demo programs: static position-independent executables, no libc.
+$(BUILD)/images/demo/%.elf: images/demo/%.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -nostdlib -static-pie -Wl,--build-id=none -o $@ $<
+
 $(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
-		$(BUILD)/mkimage | $(DEPS_STAMP)
+		$(BUILD)/images/demo/idle.elf $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
 $(BUILD)/selftest.img: images/test/selftest.mki $(IMAGE_BOOT_FILES) \

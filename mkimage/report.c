@@ -236,8 +236,8 @@ static const char q_captypes[] =
 /* Caps outside address spaces: who holds what. */
 static const char q_edges[] =
 	"SELECT coalesce(h.name, printf('%s %#x', h.type, h.oid)), c.place,"
-	" c.slot, c.type, coalesce(t.name, printf('%s %#x', t.type, c.target),"
-	"  '(kernel)'), CASE WHEN c.type = 'ENTRY' THEN printf('payload %d', c.aux)"
+	" c.slot, c.type, CASE WHEN c.target IS NULL THEN '(kernel)' ELSE"
+	"  coalesce(t.name, printf('%s %#x', t.type, c.target)) END, CASE WHEN c.type = 'ENTRY' THEN printf('payload %d', c.aux)"
 	"  END, c.valid FROM caps c JOIN objects h ON h.oid = c.holder"
 	" LEFT JOIN objects t ON t.oid = c.target WHERE c.place != 'gpt'"
 	" ORDER BY c.holder, c.place, c.slot";
