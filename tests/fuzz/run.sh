@@ -28,9 +28,11 @@ echo "TEST PLAN fuzz $(($# * 2))"
 pass() { echo "TEST PASS fuzz.$1"; }
 fail() { echo "TEST FAIL fuzz.$1: $2"; status=1; }
 
-# The first crash report line of a libFuzzer log, or its last line.
+# Where a libFuzzer log says it crashed (the sanitizer's summary, else
+# the first error line, else its last line).
 why() {
-	line=$(grep -m1 -E \
+	line=$(grep -a -m1 -E '^SUMMARY: ' "$1")
+	[ -n "$line" ] || line=$(grep -a -m1 -E \
 	    'ERROR: |runtime error|deadly signal|Test unit written' "$1")
 	[ -n "$line" ] || line=$(tail -n 1 "$1")
 	echo "$line (log: $1)"
