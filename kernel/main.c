@@ -33,6 +33,9 @@ void	kernel_main(uint64_t bootinfo_phys) __attribute__((noreturn));
 void
 kernel_main(uint64_t bootinfo_phys)
 {
+	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
+	uint64_t entry_tsc = cpu_rdtsc();
+
 	console_init();
 	kprintf("kernel: starting\n");
 	gdt_init();
@@ -47,6 +50,8 @@ kernel_main(uint64_t bootinfo_phys)
 	    (uint64_t)kernel_image_start - KERNEL_VMA,
 	    (uint64_t)kernel_image_end - KERNEL_VMA,
 	    boot_info.kernel_phys_start, boot_info.kernel_phys_end);
+	kprintf("kernel: TSC %lu at stage 2, %lu at kernel_main\n",
+	    boot_info.stage2_tsc, entry_tsc);
 
 	pmm_init(&boot_info);
 	vm_init(pmm_ram_end());
