@@ -162,6 +162,7 @@ scan_phdrs(const uint8_t *buf, size_t len, size_t *nload,
 {
 	uint64_t phoff = elf_rd64(buf + EH_PHOFF);
 	unsigned phnum = elf_rd16(buf + EH_PHNUM);
+	uint64_t total = 0;	/* file bytes the segments copy */
 	int ndyn = 0;
 
 	*nload = 0;
@@ -178,6 +179,17 @@ scan_phdrs(const uint8_t *buf, size_t len, size_t *nload,
 				return -1;
 			if (elf_rd64(ph + PH_MEMSZ) != 0)
 				(*nload)++;
+			/*
+			 * Linkers give segments disjoint file ranges; many
+			 * copies of the same bytes would let a small file
+			 * claim memory quadratic in its size.
+			 */
+			total += fsz;		/* each <= len: cannot wrap */
+			if (total > 2 * (uint64_t)len)
+				return elf_fail(err, errlen, "PT_LOAD file "
+				    "ranges overlap (0x%llx bytes from a "
+				    "%zu-byte file)",
+				    (unsigned long long)total, len);
 			break;
 		case PT_DYNAMIC:
 			if (++ndyn > 1)

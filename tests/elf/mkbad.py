@@ -183,6 +183,15 @@ def place_last(vaddr, memsz):
     return f
 
 
+def same_bytes(e):
+    """Point every PT_LOAD at the whole file: copies beyond its size."""
+    load = e.phdrs(PT_LOAD)
+    for k, i in enumerate(load):
+        e.ph(i, "offset", 0).ph(i, "filesz", len(e.d))
+        e.ph(i, "memsz", len(e.d)).ph(i, "vaddr", 0x400000 + k * (1 << 24))
+    return e
+
+
 def no_load(e):
     for i in e.phdrs(PT_LOAD):
         e.ph(i, "type", 0)
@@ -337,6 +346,7 @@ CASES = [
     ("phdr_type_8", "static", set_type(8, PT_GNU_STACK),
      "unsupported program header type 8"),
     ("no_load", "static", no_load, "no loadable segments"),
+    ("file_ranges_overlap", "static", same_bytes, "file ranges overlap"),
     ("entry_zero", "static", field("entry", 0), "entry point"),
     ("entry_data", "static", field("entry", lambda e:
                                    e.sym_value("corpus_magic")),

@@ -61,10 +61,10 @@ check_image(const struct elf_image *img)
 		REQUIRE(s != NULL && at - s->vaddr <= s->filesz - 8 &&
 		    s->filesz >= 8);
 	}
-	for (size_t i = 0; i < img->nsyms; i++) {
+	for (size_t i = 0; i < img->nsyms; i++)
 		REQUIRE(img->syms[i].name != NULL);
+	for (size_t i = 0; i < img->nsyms && i < 16; i++)	/* O(n) each */
 		REQUIRE(elf_find_symbol(img, img->syms[i].name) != NULL);
-	}
 }
 
 int

@@ -6,7 +6,9 @@
 # Both print the test protocol (suite "fuzz") through tests/fuzz/run.sh.
 # Targets: elf (mkimage/elf.h) and image (mki_fuzz_image(), decode.h).
 
+# clang, and its fuzzer and sanitizer runtimes (only recommended by clang).
 DEPS_CMDS	+= clang:clang
+DEPS_HEADERS	+= /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 
 FUZZ_DIR	:= $(BUILD)/fuzz
 FUZZ_CC		:= clang
