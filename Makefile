@@ -70,7 +70,7 @@ deps: deps-ok
 # machine's disk, so what the system checkpoints survives to the next run.
 RUN_MEMORY	?= 256M
 QEMU_RUN	= $(QEMU) -accel tcg -m $(RUN_MEMORY) -no-reboot \
-		  -drive file=$(BUILD)/default.img,format=raw,if=ide \
+		  -drive file=$(BUILD)/default.img,format=raw,if=virtio \
 		  -serial mon:stdio $(QEMU_DISPLAY)
 QEMU_DISPLAY	= $(if $(filter none,$(strip $(DISPLAY_MODE))),-display none,\
 		  $(if $(filter gui,$(strip $(DISPLAY_MODE))),,\
@@ -89,7 +89,7 @@ GDB_PORT	?= 1234
 debug: all $(BUILD)/debug.gdb
 	@echo "debug: serial console in $(BUILD)/debug-serial.log"
 	$(QEMU) -accel tcg -m $(RUN_MEMORY) -no-reboot -display none \
-		-drive file=$(BUILD)/default.img,format=raw,if=ide \
+		-drive file=$(BUILD)/default.img,format=raw,if=virtio \
 		-serial file:$(BUILD)/debug-serial.log -S -gdb tcp::$(GDB_PORT) & \
 	gdb -q -x $(BUILD)/debug.gdb; kill %1 2>/dev/null; wait
 

@@ -21,7 +21,7 @@ def qemu_binary():
 
 def base_args(image, log, memory="128M", snapshot=True, extra=()):
     """The QEMU command line every guest test uses."""
-    drive = "file=%s,format=raw,if=ide" % image
+    drive = "file=%s,format=raw,if=virtio" % image
     if snapshot:
         drive += ",snapshot=on"
     return [qemu_binary(), "-accel", "tcg", "-m", memory,
