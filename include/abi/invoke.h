@@ -1,0 +1,138 @@
+/*
+ * invoke.h - the one system call: invoke a capability, with a send phase
+ * and a receive phase, and the operation codes of every kernel object.
+ *
+ * Registers at `syscall` (user -> kernel):
+ *   rax  control: the invoked cap register (IC_CAP), IC_SEND, IC_RECV,
+ *        IC_NONBLOCK; send without receive is a one-way SEND, receive
+ *        without send is an open wait, both is a CALL (or, when the
+ *        invoked cap is a REPLY cap, a reply-and-wait)
+ *   rdi  message info sent: MI_MAKE(opcode, nwords, ncaps)
+ *   rsi  send cap registers: byte i = cap register of the i-th cap sent
+ *   rdx  receive cap registers: byte i = cap register where the i-th
+ *        received cap lands; byte 4 = where a received REPLY cap lands
+ *   r8, r9, r10, r12  data words 0..3
+ * Registers on return (kernel -> user), after the receive phase or after a
+ * kernel object's answer:
+ *   rax  0 or ERR_* (abi/err.h) for the invocation as a whole
+ *   rdi  message info received (opcode, nwords, ncaps)
+ *   rsi  protected payload of the entry cap the sender invoked (0 for a
+ *        kernel object's answer)
+ *   r8, r9, r10, r12  data words received
+ * rcx and r11 are clobbered (syscall/sysret); every other register,
+ * including rbx, rbp, r13..r15 and rsp, is preserved.
+ *
+ * Cap register 0 always holds the null capability: storing into it
+ * discards, so 0 is the "don't care" destination for received caps.
+ *
+ * Kernel objects are invoked with IC_SEND | IC_RECV; their answer is the
+ * received message. A SEND alone to a kernel object performs the
+ * operation and discards the answer. Invoking an ENTRY cap delivers the
+ * message to the endpoint's recipient process when it waits in IC_RECV;
+ * with IC_RECV too (a CALL) the recipient also gets a REPLY cap, valid
+ * for one use, and the caller waits for that reply. CAP_R_NOCALL entry
+ * caps accept SEND only.
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* Control word (rax). */
+#define IC_CAP_MASK		0x1fu		/* invoked cap register */
+#define IC_SEND			0x100u
+#define IC_RECV			0x200u
+#define IC_NONBLOCK		0x400u		/* fail with ERR_WOULD_BLOCK */
+#define IC_CALL			(IC_SEND | IC_RECV)
+#define IC_MAKE(capreg, flags)	((uint64_t)((capreg) & IC_CAP_MASK) | (flags))
+
+/* Message info (rdi). */
+#define MI_WORDS_MAX		4
+#define MI_CAPS_MAX		4
+#define MI_MAKE(op, nwords, ncaps)	\
+	((uint64_t)(uint32_t)(op) | (uint64_t)((nwords) & 7) << 32 | \
+	 (uint64_t)((ncaps) & 7) << 36)
+#define MI_OPCODE(mi)		((uint32_t)(mi))
+#define MI_NWORDS(mi)		((unsigned)((mi) >> 32) & 7)
+#define MI_NCAPS(mi)		((unsigned)((mi) >> 36) & 7)
+
+/* Cap register lists (rsi, rdx): one byte per cap. */
+#define CR_LIST(a, b, c, d)	((uint64_t)(a) | (uint64_t)(b) << 8 | \
+				 (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
+#define CR_LIST_GET(l, i)	((unsigned)((l) >> (8 * (i))) & 0xff)
+#define CR_REPLY_SHIFT		32
+#define CR_WITH_REPLY(l, r)	((l) | (uint64_t)((r) & 0xff) << CR_REPLY_SHIFT)
+#define CR_NULL			0	/* cap register 0: always null */
+
+/*
+ * Operation codes. OC_* values below 0x100 apply to every capability;
+ * each object type has its own block. Arguments are data words w0..w3 and
+ * caps c0..c3 in order; results likewise. Every operation validates every
+ * argument before it changes anything.
+ */
+#define OC_TYPE			0x01	/* -> w0 = CT_*, w1 = restrictions */
+
+/* Memory caps: PAGE, CAPPAGE, GPT. */
+#define OC_MEM_REDUCE		0x10	/* w0 = restrictions to add -> c0 */
+#define OC_MEM_GUARD		0x11	/* w0 = l2g, w1 = match -> c0 */
+
+/* PAGE */
+#define OC_PAGE_ERASE		0x100	/* zero the page */
+#define OC_PAGE_READ		0x101	/* w0 = byte offset (8-aligned) -> w0 */
+#define OC_PAGE_WRITE		0x102	/* w0 = offset, w1 = value */
+
+/* CAPPAGE */
+#define OC_CAPPAGE_ERASE	0x200	/* every slot null */
+#define OC_CAPPAGE_FETCH	0x201	/* w0 = slot -> c0 (weak if cap is) */
+#define OC_CAPPAGE_STORE	0x202	/* w0 = slot, c0 = cap */
+
+/* GPT */
+#define OC_GPT_GET_L2V		0x300	/* -> w0 = l2v, w1 = flags */
+#define OC_GPT_SET_L2V		0x301	/* w0 = l2v, w1 = flags */
+#define OC_GPT_FETCH		0x302	/* w0 = slot -> c0 (weak if cap is) */
+#define OC_GPT_STORE		0x303	/* w0 = slot, c0 = cap */
+
+/* PROCESS */
+#define OC_PROC_GET_REGS	0x400	/* w0 = first reg index -> w0..w3 */
+#define OC_PROC_SET_REGS	0x401	/* w0 = first index, w1..w3 = values */
+#define OC_PROC_FETCH_CAP	0x402	/* w0 = cap register -> c0 */
+#define OC_PROC_STORE_CAP	0x403	/* w0 = cap register, c0 = cap */
+#define OC_PROC_SET_SPACE	0x404	/* c0 = space root (GPT or PAGE cap) */
+#define OC_PROC_SET_HANDLER	0x405	/* c0 = ENTRY cap or null */
+#define OC_PROC_RESUME		0x406	/* make runnable, clearing any fault */
+#define OC_PROC_STOP		0x407
+#define OC_PROC_GET_STATE	0x408	/* -> w0 = PS_*, w1 = FC_*, w2 = addr */
+#define OC_PROC_GET_SPACE	0x409	/* -> c0 */
+
+/* ENDPOINT */
+#define OC_EP_MAKE_ENTRY	0x500	/* w0 = payload -> c0 = ENTRY cap */
+#define OC_EP_SET_RECIPIENT	0x501	/* c0 = PROCESS cap or null */
+#define OC_EP_SET_MATCH		0x502	/* w0 = payload, w1 = 1 to enforce */
+
+/* RESTART: what a keeper holds for the process that faulted. */
+#define OC_RESTART_RESUME	0x700	/* clear the fault, run again */
+
+/* RANGE: the space bank's power to name objects by OID. */
+#define OC_RANGE_GET		0x800	/* w0 = OID -> c0 = full cap */
+#define OC_RANGE_RESCIND	0x801	/* w0 = OID: bump alloc count */
+#define OC_RANGE_LIMIT		0x802	/* w0 = OT_* -> w0 = 1 + max index */
+
+/* KERNLOG */
+#define OC_LOG_WRITE		0x900	/* w0..w3 = up to 32 bytes; info
+					   nwords counts words, the first
+					   byte of w0 is the byte count */
+/* DISCRIM */
+#define OC_DISCRIM_CLASSIFY	0xC00	/* c0 -> w0 = CT_*, w1 = restr */
+#define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */
+
+/* SLEEP */
+#define OC_SLEEP_NOW		0xD00	/* -> w0 = ns since boot */
+#define OC_SLEEP_FOR		0xD01	/* w0 = ns to sleep */
+
+/*
+ * Fault message a keeper or handler receives (opcode OC_FAULT):
+ *   w0 = FC_* (abi/process.h), w1 = address relative to the kept GPT
+ *   (or the absolute address for a handler), w2 = the raw x86 error code,
+ *   w3 = faulting RIP; c0 = RESTART cap to the process, c1 = GPT cap to
+ *   the kept GPT (null for a handler).
+ */
+#define OC_FAULT		0xF00
