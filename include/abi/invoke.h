@@ -22,8 +22,8 @@
  * rcx and r11 are clobbered (syscall/sysret); every other register,
  * including rbx, rbp, r13..r15 and rsp, is preserved.
  *
- * Cap register 0 always holds the null capability: storing into it
- * discards, so 0 is the "don't care" destination for received caps.
+ * A received cap whose destination byte is CR_DISCARD (not a register)
+ * is dropped, so CR_DISCARD is the "don't care" destination.
  *
  * Kernel objects are invoked with IC_SEND | IC_RECV; their answer is the
  * received message. A SEND alone to a kernel object performs the
@@ -61,7 +61,7 @@
 #define CR_LIST_GET(l, i)	((unsigned)((l) >> (8 * (i))) & 0xff)
 #define CR_REPLY_SHIFT		32
 #define CR_WITH_REPLY(l, r)	((l) | (uint64_t)((r) & 0xff) << CR_REPLY_SHIFT)
-#define CR_NULL			0	/* cap register 0: always null */
+#define CR_DISCARD		0xff	/* drop the received cap */
 
 /*
  * Operation codes. OC_* values below 0x100 apply to every capability;

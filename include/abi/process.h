@@ -77,7 +77,8 @@ struct obj_process {
 	struct cap	space;		/* address space root: GPT or PAGE cap */
 	struct cap	handler;	/* fault handler: ENTRY cap or null */
 	struct cap	cap_reg[PROC_CAP_REGS];
-	uint8_t		reserved1[8];	/* zero; aligns fxsave */
+	uint32_t	reply_seq;	/* REPLY caps carry it as alloc count */
+	uint32_t	reserved1;	/* zero; aligns fxsave */
 	uint8_t		fxsave[FXSAVE_SIZE];	/* FXSAVE64 image, 16-aligned */
 };
 _Static_assert(__builtin_offsetof(struct obj_process, run_state) == 16, "");
