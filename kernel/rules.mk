@@ -10,6 +10,7 @@ KERNEL_BOOT_ELF	:= $(BUILD)/kernel/kernel-boot.elf
 KERNEL_OBJDIR	:= $(BUILD)/kernel/obj
 
 KERNEL_SRCS	:= $(sort $(wildcard kernel/*.c kernel/selftest/*.c \
+		   kernel/inv/*.c kernel/dev/*.c \
 		   kernel/x86_64/*.c kernel/x86_64/*.S)) $(LIB_KERNEL_SRCS)
 KERNEL_OBJS	:= $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(basename $(KERNEL_SRCS)))
 KERNEL_LDFLAGS	:= -nostdlib -T kernel/kernel.ld -z max-page-size=0x1000 \

@@ -19,20 +19,8 @@
 
 #define SUITE	"kernel"
 
-struct st_suite {
-	const struct st_case	*cases;
-	const unsigned		*count;
-};
-
-static const struct st_suite	suites[] = {
-	{ st_boot_cases, &st_boot_count },
-	{ st_string_cases, &st_string_count },
-	{ st_fmt_cases, &st_fmt_count },
-	{ st_pmm_cases, &st_pmm_count },
-	{ st_vm_cases, &st_vm_count },
-	{ st_trap_cases, &st_trap_count },
-	{ st_timer_cases, &st_timer_count },
-};
+/* Every ST_SUITE, gathered by kernel.ld. */
+extern const struct st_suite	st_suites_start[], st_suites_end[];
 
 static bool	failed;
 static char	reason[200];
@@ -114,14 +102,15 @@ run_one(const struct st_case *tc)
 void
 selftest_run(void)
 {
-	unsigned s, i, total = 0, npass = 0;
+	const struct st_suite *s;
+	unsigned i, total = 0, npass = 0;
 
-	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
-		total += *suites[s].count;
+	for (s = st_suites_start; s < st_suites_end; s++)
+		total += s->count;
 	kprintf("TEST PLAN " SUITE " %u\n", total);
-	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
-		for (i = 0; i < *suites[s].count; i++)
-			if (run_one(&suites[s].cases[i]))
+	for (s = st_suites_start; s < st_suites_end; s++)
+		for (i = 0; i < s->count; i++)
+			if (run_one(&s->cases[i]))
 				npass++;
 	kprintf("TEST DONE " SUITE "\n");
 	kprintf("selftest: %u passed, %u failed\n", npass, total - npass);

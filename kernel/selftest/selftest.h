@@ -22,18 +22,18 @@ struct st_case {
 /* ST_CASE(foo) runs test_foo() and reports it as kernel.foo. */
 #define ST_CASE(name)	{ #name, test_##name }
 
-/* One array per file, and its length. */
-#define ST_SUITE(name, ...)						\
-	const struct st_case name##_cases[] = { __VA_ARGS__ };		\
-	const unsigned name##_count = sizeof(name##_cases) /		\
-	    sizeof(name##_cases[0])
+/*
+ * A suite: one per file, registered by the linker (section st_suites, see
+ * kernel.ld), so adding a test file touches no shared list. Suites run in
+ * link order; their cases report as kernel.<case>.
+ */
+struct st_suite {
+	const char		*name;
+	const struct st_case	*cases;
+	unsigned		count;
+};
 
-extern const struct st_case	st_boot_cases[], st_string_cases[],
-				st_fmt_cases[], st_pmm_cases[], st_vm_cases[],
-				st_trap_cases[], st_timer_cases[];
-extern const unsigned		st_boot_count, st_string_count, st_fmt_count,
-				st_pmm_count, st_vm_count, st_trap_count,
-				st_timer_count;
+#define ST_SUITE(name, ...)							static const struct st_case name##_cases[] = { __VA_ARGS__ };		static const struct st_suite name##_suite				    __attribute__((used, section("st_suites"), aligned(8))) =		    { #name, name##_cases,						      sizeof(name##_cases) / sizeof(name##_cases[0]) }
 
 /* Run every test, print the results, exit QEMU (0 all passed, else 1). */
 void	selftest_run(void) __attribute__((noreturn));

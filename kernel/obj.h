@@ -1,0 +1,134 @@
+/*
+ * obj.h - objects in memory: the object cache is the single-level store.
+ * RAM holds a cache of the objects on disk; an object is loaded from the
+ * store on first touch (obj_get), may be evicted when clean and unpinned,
+ * and is written back by a checkpoint when dirty.
+ *
+ * Ownership of fields:
+ * - struct obj: the object cache (kernel/obj/objcache.c), except that
+ *   any module may pin/unpin and mark dirty through the functions below.
+ * - persistent parts (page frames, struct obj_gpt/obj_process/obj_endpoint
+ *   in `d`): whoever invokes the object, through check-then-commit.
+ *   In memory, struct obj's oid/alloc_count/bank are authoritative; the
+ *   copies in d.hdr are filled in only when an object is written out.
+ * - struct space_deps: the address-space code (kernel/x86_64/pmap.c,
+ *   kernel/gpt.c), which records which hardware mappings depend on which
+ *   GPT slot or page, so a change invalidates exactly those mappings.
+ * - the kernel-only part of struct process: the scheduler and IPC.
+ *
+ * Invariants:
+ * - at most one struct obj per OID is in memory (the cache's hash table);
+ * - a pinned object (pins > 0) is never evicted; a dirty object is never
+ *   evicted before it is written out;
+ * - a process that is runnable, blocked in IPC, or current is pinned, and
+ *   so is every object on a path the hardware page tables depend on
+ *   (eviction goes through space_object_gone() first otherwise).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <abi/cap.h>
+#include <abi/endpoint.h>
+#include <abi/gpt.h>
+#include <abi/process.h>
+#include <abi/types.h>
+
+#define OBJ_F_DIRTY	0x01	/* changed since the last checkpoint */
+#define OBJ_F_NEW	0x02	/* never stored: read as zero on first load */
+
+struct space_dep;		/* kernel/space.h */
+struct pmap;			/* kernel/x86_64/pmap.h */
+
+struct obj {
+	oid_t		oid;
+	uint32_t	alloc_count;	/* caps match this or are invalid */
+	uint32_t	bank;		/* allocating bank's id */
+	uint8_t		type;		/* OT_* */
+	uint8_t		flags;		/* OBJ_F_* */
+	uint16_t	pins;		/* obj_pin() count */
+	uint32_t	reserved;
+	struct obj	*hash_next;	/* objcache hash chain */
+	struct obj	*lru_prev;	/* objcache: unpinned objects, */
+	struct obj	*lru_next;	/*   least recently used first */
+	struct space_dep *deps;		/* mappings that depend on this */
+};
+
+/* A 4 KiB data page; the frame holds its bytes. */
+struct page {
+	struct obj	obj;
+	uint64_t	pa;		/* physical address of the frame */
+};
+
+/* A page of CAPPAGE_SLOTS capabilities, in a frame of its own. */
+struct cappage_obj {
+	struct obj	obj;
+	uint64_t	pa;		/* frame holding struct cappage */
+};
+
+struct gpt {
+	struct obj	obj;
+	struct obj_gpt	d;
+};
+
+struct endpoint {
+	struct obj	obj;
+	struct obj_endpoint d;
+	struct process	*senders;	/* blocked senders, FIFO (ipc.c) */
+};
+
+/* Kernel-only process state: not persistent, rebuilt after restart. */
+struct proc_kstate {
+	struct process	*q_next;	/* run queue or a wait queue */
+	struct process	*q_prev;
+	struct pmap	*pmap;		/* hardware page tables (pmap.c) */
+	uint64_t	wake_tsc;	/* SLEEP: when to wake, 0 if not */
+	uint8_t		on_queue;	/* which queue q_* links into */
+	uint8_t		reserved[7];
+};
+
+struct process {
+	struct obj	obj;
+	struct obj_process d;		/* regs, caps, state: persistent */
+	struct proc_kstate k;
+};
+
+/* Downcasts; each asserts the type. */
+struct page		*obj_page(struct obj *);
+struct cappage_obj	*obj_cappage(struct obj *);
+struct gpt		*obj_gpt(struct obj *);
+struct endpoint		*obj_endpoint(struct obj *);
+struct process		*obj_process(struct obj *);
+
+/*
+ * Set up the cache over the store found through boot_info (the current,
+ * newest valid generation). Returns 0, or ERR_IO / ERR_CORRUPT /
+ * ERR_NOT_FOUND (no store) with a message printed.
+ */
+int	objcache_init(void);
+
+/*
+ * The object named oid, loaded from the store if it is not in memory.
+ * An OID the store has never held (index below the type's limit, or any
+ * index the Range cap may fabricate) reads as a fresh zero object with
+ * allocation count 0. Returns 0 and sets *out (not pinned: pin it before
+ * anything that can evict), or ERR_BAD_ARG (bad type), ERR_IO,
+ * ERR_CORRUPT (checksum or invariant failed; the object is not used) or
+ * ERR_NO_SPACE (no memory even after evicting clean objects). May do
+ * disk I/O and wait for it.
+ */
+int	obj_get(oid_t oid, struct obj **out);
+
+void	obj_pin(struct obj *);
+void	obj_unpin(struct obj *);
+void	obj_mark_dirty(struct obj *);
+
+/*
+ * Bump o's allocation count: every outstanding cap to it becomes invalid,
+ * and every hardware mapping through it is dropped. Cannot fail.
+ */
+void	obj_rescind(struct obj *o);
+
+/* Kernel virtual address of a page's or cap page's frame. */
+void	*page_data(struct page *);
+struct cappage *cappage_data(struct cappage_obj *);
