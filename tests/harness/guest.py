@@ -20,6 +20,7 @@ from protocol import SuiteResult
 SELFTEST_TIMEOUT = 300
 BOOT_TIMEOUT = 120
 READY = "kernel: ready"
+PANIC = "panic:"
 MEMORY_LINE = re.compile(r"memory: (\d+) MiB usable")
 
 
@@ -51,6 +52,36 @@ class ProtocolImageSuite:
         elif run.status == qemu.DEBUG_EXIT_PASS and not all(
                 ok for _, ok, _ in res.tests):
             res.problems.append("guest reported success despite failures")
+        return results_with_problems(res)
+
+
+class UserImageSuite:
+    """An image whose user-level test programs print the protocol through
+    the kernel log. The guest keeps running afterwards, so the run stops
+    at `TEST DONE <suite>`; a kernel panic ends it at once and fails."""
+
+    def __init__(self, name, image, timeout):
+        self.name = name
+        self.image = image
+        self.timeout = timeout
+
+    def log_path(self, logdir):
+        return os.path.join(logdir, self.name + ".serial.log")
+
+    def run(self, logdir):
+        if not os.path.exists(self.image):
+            return [(self.name + ".image", False,
+                     "%s missing: run `make`" % self.image)]
+        run = qemu.boot(self.image, self.log_path(logdir), self.timeout,
+                        wait_for=("TEST DONE %s" % self.name, PANIC),
+                        memory="256M")
+        res = SuiteResult(self.name).parse(run.log).check_complete()
+        panic = re.search(r"^.*%s.*$" % re.escape(PANIC), run.log, re.M)
+        if panic:
+            res.problems.append("kernel %s" % panic.group(0).strip())
+        if run.timed_out:
+            res.problems.append("no TEST DONE within %d s (hang)"
+                                % self.timeout)
         return results_with_problems(res)
 
 
@@ -127,8 +158,14 @@ class BootSuite:
         return (name, True, "")
 
 
+# User-level test images: (suite name, image under BUILD, timeout in s).
+USER_IMAGES = []
+
+
 def collect(build):
-    return [BootSuite(os.path.join(build, "default.img")),
+    users = [UserImageSuite(name, os.path.join(build, image), timeout)
+             for name, image, timeout in USER_IMAGES]
+    return users + [BootSuite(os.path.join(build, "default.img")),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
                                SELFTEST_TIMEOUT),

@@ -44,8 +44,11 @@ class Run:
 
 def boot(image, log, timeout, wait_for=None, **kw):
     """Boot image and wait for the guest to exit or the timeout. If
-    wait_for is a string, stop as soon as it appears in the serial log
-    (for images that halt on purpose). Returns a Run."""
+    wait_for is a string or a tuple of strings, stop as soon as one
+    appears in the serial log (for images that halt or idle on purpose).
+    Returns a Run."""
+    if isinstance(wait_for, str):
+        wait_for = (wait_for,)
     if shutil.which(qemu_binary()) is None:
         raise FileNotFoundError("%s not found: run `make deps`" % qemu_binary())
     os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
@@ -61,9 +64,11 @@ def boot(image, log, timeout, wait_for=None, **kw):
         status = proc.poll()
         if status is not None:
             break
-        if wait_for is not None and wait_for in _read(log):
-            _kill(proc)
-            break
+        if wait_for is not None:
+            text = _read(log)
+            if any(w in text for w in wait_for):
+                _kill(proc)
+                break
         if time.monotonic() - start > timeout:
             timed_out = True
             _kill(proc)
