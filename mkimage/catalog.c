@@ -185,6 +185,8 @@ add_cap(sqlite3_stmt *st, struct objset *os, oid_t holder, const char *place,
 	if (c->type == CT_NULL)
 		return 0;
 	ac = c->oid ? os_alloc_count(os, c->oid) : 0;
+	if (ac >= 0 && c->type == CT_REPLY && os_proc(os, c->oid) != NULL)
+		ac = os_proc(os, c->oid)->reply_seq;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)holder);
 	sqlite3_bind_text(st, 2, place, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)slot);

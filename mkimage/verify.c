@@ -66,6 +66,9 @@ verify_cap(struct objset *os, const struct cap *c, const char *where,
 		return -1;
 	}
 	ac = os_alloc_count(os, c->oid);
+	/* A reply cap carries its process's reply sequence instead. */
+	if (ac >= 0 && c->type == CT_REPLY && os_proc(os, c->oid) != NULL)
+		ac = os_proc(os, c->oid)->reply_seq;
 	if (ac < 0) {
 		prob_add(pr, "%s: %s capability names missing object %#llx",
 		    where, store_ct_name(c->type), (unsigned long long)c->oid);
@@ -200,8 +203,7 @@ check_process(struct objset *os, struct obj_process *p, struct problems *pr)
 	    (p->run_state == PS_FAULTED && p->fault_code == FC_NONE))
 		prob_add(pr, "process %#llx: fault code %u does not fit run "
 		    "state %u", oid, p->fault_code, p->run_state);
-	if (!zero(p->reserved0, sizeof(p->reserved0)) ||
-	    !zero(p->reserved1, sizeof(p->reserved1)))
+	if (!zero(p->reserved0, sizeof(p->reserved0)) || p->reserved1 != 0)
 		prob_add(pr, "process %#llx: reserved bytes are not zero", oid);
 	if (!(p->regs.rflags & RFLAGS_IF) || (p->regs.rflags & RFLAGS_IOPL))
 		prob_add(pr, "process %#llx: rflags %#llx (interrupts off or "

@@ -233,6 +233,8 @@ static const char full[] =
     "  cap 2 entry kp payload 7 nocall\n"
     "  cap 3 segment buf ro\n"
     "  cap 4 restart p2\n"
+    "  cap 5 sleep\n"
+    "  cap 6 discrim\n"
     "  reg rdi 42\n"
     "  map buf\n"
     "process p2 program stat keeper kp handler kp stopped stack 8K\n"
@@ -276,6 +278,8 @@ test_full_build(void)
 	    (p1->cap_reg[3].restr & CAP_R_RO));
 	CHECK(p1->cap_reg[4].type == CT_RESTART &&
 	    p1->cap_reg[4].oid == b.proc_oid[1]);
+	CHECK(p1->cap_reg[5].type == CT_SLEEP && p1->cap_reg[5].oid == 0 &&
+	    p1->cap_reg[6].type == CT_DISCRIM);
 	CHECK(p2->cap_reg[0].oid == p1->space.oid &&
 	    (p2->cap_reg[0].restr & CAP_R_WEAK));
 	CHECK(p2->handler.type == CT_ENTRY && p2->handler.oid == b.ep_oid[1]);
