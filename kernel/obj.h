@@ -77,21 +77,36 @@ struct endpoint {
 	struct process	*senders;	/* blocked senders, FIFO (ipc.c) */
 };
 
-/* Kernel-only process state: not persistent, rebuilt after restart. */
+/*
+ * Kernel-only process state: not persistent, rebuilt after restart from
+ * d.run_state and d.wait_oid (proc.c). Owned by sched.c, ipc.c, fault.c.
+ */
 struct proc_kstate {
-	struct process	*q_next;	/* run queue or a wait queue */
-	struct process	*q_prev;
+	struct process	*q_next;	/* run queue, sleep list or a stall */
+	struct process	*q_prev;	/*   queue (circular), see on_queue */
 	struct pmap	*pmap;		/* hardware page tables (pmap.c) */
 	uint64_t	wake_tsc;	/* SLEEP: when to wake, 0 if not */
-	uint8_t		on_queue;	/* which queue q_* links into */
-	uint8_t		reserved[7];
+	struct process	*stalled;	/* senders waiting for this process
+					   to receive: FIFO head (ipc.c) */
+	struct process	*stall_on;	/* whose stall queue we are on */
+	uint64_t	fault_err;	/* pending fault: x86 error code, */
+	uint64_t	fault_kept_addr;/*   address relative to the kept */
+	oid_t		fault_gpt;	/*   GPT (0: none, go to handler) */
+	uint8_t		on_queue;	/* which queue q_* links into (Q_*) */
+	uint8_t		wait;		/* what a blocked process waits for */
+	uint8_t		held;		/* pinned by the scheduler */
+	uint8_t		sysret_ok;	/* rcx/r11 hold nothing live */
+	uint8_t		reserved[4];
 };
 
 struct process {
 	struct obj	obj;
-	struct obj_process d;		/* regs, caps, state: persistent */
+	/* 16-aligned so that d.fxsave is (FXSAVE64 needs it). */
+	struct obj_process d __attribute__((aligned(16)));
 	struct proc_kstate k;
 };
+_Static_assert(__builtin_offsetof(struct process, d.fxsave) % 16 == 0,
+    "fxsave area must be 16-byte aligned");
 
 /* Downcasts; each asserts the type. */
 struct page		*obj_page(struct obj *);
