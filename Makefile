@@ -26,6 +26,12 @@ TEST_DEPS	:=
 .PHONY: all run test bench debug clean deps
 all: deps-ok
 
+# Build tools come from Debian packages. A missing one is installed once,
+# with a message; the stamp records that the check passed.
+DEPS_CMDS	:= nasm:nasm $(QEMU):qemu-system-x86 gdb:gdb gcc:gcc ld:binutils \
+		   python3:python3 sqlite3:sqlite3
+DEPS_HEADERS	:= /usr/include/sqlite3.h:libsqlite3-dev
+
 include boot/rules.mk
 include lib/rules.mk
 include kernel/rules.mk
@@ -34,12 +40,6 @@ include images/rules.mk
 include tests/rules.mk
 
 all: $(ALL) $(BUILD)/debug.gdb
-
-# Build tools come from Debian packages. A missing one is installed once,
-# with a message; the stamp records that the check passed.
-DEPS_CMDS	:= nasm:nasm $(QEMU):qemu-system-x86 gdb:gdb gcc:gcc ld:binutils \
-		   python3:python3 sqlite3:sqlite3
-DEPS_HEADERS	:= /usr/include/sqlite3.h:libsqlite3-dev
 
 .PHONY: deps-ok
 deps-ok: $(DEPS_STAMP)

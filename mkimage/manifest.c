@@ -273,14 +273,14 @@ mf_decode(const uint8_t *buf, size_t len, struct manifest *m, char *err,
 		if (all.bad || len - all.off < n) {
 			snprintf(err, errlen, "manifest record at byte %zu "
 			    "runs past the end", at);
-			return -1;
+			goto fail;
 		}
 		r = (struct rbuf){ buf + all.off, n, 0, 0 };
 		decode_record(tag, &r, m);
 		if (r.bad || r.off != r.n) {
 			snprintf(err, errlen, "manifest record at byte %zu "
 			    "(tag %u) is malformed", at, tag);
-			return -1;
+			goto fail;
 		}
 		all.off += n;
 	}
@@ -289,9 +289,12 @@ mf_decode(const uint8_t *buf, size_t len, struct manifest *m, char *err,
 			snprintf(err, errlen, "manifest symbol '%s' names "
 			    "program %u of %zu", m->symbols[i].name,
 			    m->symbols[i].program, m->nprograms);
-			return -1;
+			goto fail;
 		}
 	return 0;
+fail:
+	mf_free(m);		/* callers may still look: leave it empty */
+	return -1;
 }
 
 static void

@@ -58,8 +58,8 @@ void	mf_encode(const struct manifest *m, uint8_t **out, size_t *len);
 
 /*
  * Decode buf[0..len) into *m (zeroed first). Input is untrusted.
- * Returns 0, or -1 with a reason in err (m then holds what decoded
- * before the error and must still be freed).
+ * Returns 0, or -1 with a reason in err and *m empty (nothing to free),
+ * so a half-decoded manifest is never used.
  */
 int	mf_decode(const uint8_t *buf, size_t len, struct manifest *m,
 	    char *err, size_t errlen);
