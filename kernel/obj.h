@@ -5,7 +5,8 @@
  * and is written back by a checkpoint when dirty.
  *
  * Ownership of fields:
- * - struct obj: the object cache (kernel/obj/objcache.c), except that
+ * - struct obj: the object cache (kernel/objcache.c; objcache.h has the rest of
+ *   its interface: lookups, the dirty list, counters), except that
  *   any module may pin/unpin and mark dirty through the functions below.
  * - persistent parts (page frames, struct obj_gpt/obj_process/obj_endpoint
  *   in `d`): whoever invokes the object, through check-then-commit.

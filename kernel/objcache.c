@@ -1,0 +1,420 @@
+/*
+ * objcache.c - the object cache: every object in memory, found by OID
+ * through a hash table, made on first touch by obj_get() (loaded from
+ * the store, or a fresh zero object), kept on an LRU list while clean
+ * and unpinned so it can be evicted when memory runs short.
+ *
+ * Memory: the struct (struct page, gpt, process, ...) comes from kmem;
+ * a page or cap page also holds one pmm frame. The hash table is an
+ * array of whole frames of bucket heads, sized at setup from the RAM.
+ *
+ * Invariants (objcache.h describes the lists):
+ * - an object is on the hash chain of its OID from creation to eviction;
+ * - on the LRU list iff pins == 0 and not OBJ_F_DIRTY; on the dirty list
+ *   iff OBJ_F_DIRTY; never both;
+ * - only objects on the LRU list are evicted, and only after
+ *   space_object_gone() has dropped every mapping through them.
+ * Single CPU, thread context only: nothing here runs in interrupts.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <abi/err.h>
+#include <kmem.h>
+#include <lib/string.h>
+#include <obj.h>
+#include <objcache.h>
+#include <panic.h>
+#include <pmm.h>
+#include <printf.h>
+#include <space.h>
+#include <x86_64/vm.h>
+
+#define HASH_PER_FRAME	(PAGE_SIZE / sizeof(struct obj *))
+#define HASH_FRAMES_MAX	256		/* 131072 buckets at most */
+#define HASH_MULT	0x9e3779b97f4a7c15ull	/* 2^64 / golden ratio */
+
+struct olist {
+	struct obj	*head;		/* oldest */
+	struct obj	*tail;		/* newest */
+	uint64_t	n;
+};
+
+static struct obj	**hash_frame[HASH_FRAMES_MAX];
+static unsigned		hash_bits;	/* log2 of the bucket count */
+static bool		ready;
+static struct olist	lru, dirty;
+static struct objcache_stats st;
+
+/*
+ * Until kernel/space.c exists, nothing maps objects, so there is
+ * nothing to drop; space.c's definition replaces this one.
+ */
+__attribute__((weak)) void
+space_object_gone(struct obj *o)
+{
+	(void)o;
+}
+
+static struct obj **
+bucket(oid_t oid)
+{
+	uint64_t h = (oid * HASH_MULT) >> (64 - hash_bits);
+
+	return &hash_frame[h / HASH_PER_FRAME][h % HASH_PER_FRAME];
+}
+
+static void
+list_push(struct olist *l, struct obj *o)
+{
+	o->lru_next = NULL;
+	o->lru_prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->lru_next = o;
+	else
+		l->head = o;
+	l->tail = o;
+	l->n++;
+}
+
+static void
+list_remove(struct olist *l, struct obj *o)
+{
+	if (o->lru_prev != NULL)
+		o->lru_prev->lru_next = o->lru_next;
+	else
+		l->head = o->lru_next;
+	if (o->lru_next != NULL)
+		o->lru_next->lru_prev = o->lru_prev;
+	else
+		l->tail = o->lru_prev;
+	o->lru_prev = o->lru_next = NULL;
+	l->n--;
+}
+
+static bool
+on_lru(const struct obj *o)
+{
+	return o->pins == 0 && !(o->flags & OBJ_F_DIRTY);
+}
+
+/* Size of the in-memory struct for type t, 0 if t is not an object type. */
+static size_t
+struct_size(unsigned t)
+{
+	switch (t) {
+	case OT_PAGE:
+		return sizeof(struct page);
+	case OT_CAPPAGE:
+		return sizeof(struct cappage_obj);
+	case OT_GPT:
+		return sizeof(struct gpt);
+	case OT_PROCESS:
+		return sizeof(struct process);
+	case OT_ENDPOINT:
+		return sizeof(struct endpoint);
+	default:
+		return 0;
+	}
+}
+
+static bool
+has_frame(const struct obj *o)
+{
+	return o->type == OT_PAGE || o->type == OT_CAPPAGE;
+}
+
+/* The frame of a page or cap page (the pa fields sit alike). */
+static uint64_t *
+frame_of(struct obj *o)
+{
+	_Static_assert(__builtin_offsetof(struct page, pa) ==
+	    __builtin_offsetof(struct cappage_obj, pa), "pa fields differ");
+	return &((struct page *)o)->pa;
+}
+
+/* Hash table: a power of two of buckets, about one per two frames. */
+static void
+setup(void)
+{
+	uint64_t want = pmm_total_frames() / 2, nb = HASH_PER_FRAME;
+	unsigned i, nframes;
+
+	hash_bits = 9;
+	while (nb < want && nb < HASH_PER_FRAME * HASH_FRAMES_MAX) {
+		nb *= 2;
+		hash_bits++;
+	}
+	nframes = (unsigned)(nb / HASH_PER_FRAME);
+	for (i = 0; i < nframes; i++) {
+		uint64_t pa = pmm_alloc();
+
+		if (pa == 0)
+			panic("objcache: no frame for hash table frame %u of %u",
+			    i, nframes);
+		hash_frame[i] = phys_to_virt(pa);
+		memset(hash_frame[i], 0, PAGE_SIZE);
+	}
+	st.buckets = nb;
+	ready = true;
+}
+
+int
+objcache_init(void)
+{
+	if (!ready)
+		setup();
+	return 0;
+}
+
+struct obj *
+obj_lookup(oid_t oid)
+{
+	struct obj *o;
+
+	if (!ready)
+		return NULL;
+	for (o = *bucket(oid); o != NULL; o = o->hash_next)
+		if (o->oid == oid)
+			return o;
+	return NULL;
+}
+
+/*
+ * Make the in-memory object for oid (of type t): memory first, then its
+ * contents. Returns 0 and the object (on no list, not hashed yet), or
+ * ERR_NO_SPACE.
+ */
+static int
+make(oid_t oid, unsigned t, struct obj **out)
+{
+	struct obj *o = kmem_alloc(struct_size(t));
+
+	if (o == NULL)
+		return ERR_NO_SPACE;
+	o->oid = oid;
+	o->type = (uint8_t)t;
+	if (has_frame(o)) {
+		uint64_t pa = pmm_alloc();
+
+		if (pa == 0) {
+			kmem_free(o);
+			return ERR_NO_SPACE;
+		}
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		*frame_of(o) = pa;
+		st.frames++;
+	}
+	o->flags = OBJ_F_NEW;
+	st.fresh++;
+	*out = o;
+	return 0;
+}
+
+int
+obj_get(oid_t oid, struct obj **out)
+{
+	unsigned t = OID_TYPE(oid);
+	struct obj *o, **b;
+	int err;
+
+	if (!ready)
+		panic("obj_get(%#lx) before objcache_init()", oid);
+	if (struct_size(t) == 0)
+		return ERR_BAD_ARG;
+	b = bucket(oid);
+	for (o = *b; o != NULL; o = o->hash_next)
+		if (o->oid == oid) {
+			st.hits++;
+			if (on_lru(o) && o != lru.tail) {
+				list_remove(&lru, o);
+				list_push(&lru, o);
+			}
+			*out = o;
+			return 0;
+		}
+	st.misses++;
+	err = make(oid, t, &o);
+	if (err != 0) {
+		st.failed++;
+		return err;
+	}
+	o->hash_next = *b;
+	*b = o;
+	list_push(&lru, o);
+	st.objects++;
+	*out = o;
+	return 0;
+}
+
+void
+obj_pin(struct obj *o)
+{
+	if (o->pins == UINT16_MAX)
+		panic("obj_pin: %#lx pinned %u times", o->oid, o->pins);
+	if (on_lru(o))
+		list_remove(&lru, o);
+	o->pins++;
+}
+
+void
+obj_unpin(struct obj *o)
+{
+	if (o->pins == 0)
+		panic("obj_unpin: %#lx is not pinned", o->oid);
+	o->pins--;
+	if (on_lru(o))
+		list_push(&lru, o);
+}
+
+void
+obj_mark_dirty(struct obj *o)
+{
+	if (o->flags & OBJ_F_DIRTY)
+		return;
+	if (on_lru(o))
+		list_remove(&lru, o);
+	o->flags |= OBJ_F_DIRTY;
+	list_push(&dirty, o);
+}
+
+void
+obj_mark_clean(struct obj *o)
+{
+	if (!(o->flags & OBJ_F_DIRTY))
+		panic("obj_mark_clean: %#lx is not dirty", o->oid);
+	list_remove(&dirty, o);
+	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW);
+	if (on_lru(o))
+		list_push(&lru, o);
+}
+
+struct obj *
+objcache_dirty_first(void)
+{
+	return dirty.head;
+}
+
+void
+obj_rescind(struct obj *o)
+{
+	o->alloc_count++;
+	obj_mark_dirty(o);
+	space_object_gone(o);
+}
+
+/* Panic unless nothing outside the cache still refers to o. */
+static void
+check_idle(struct obj *o)
+{
+	if (o->deps != NULL || !on_lru(o))
+		panic("objcache: evicting %#lx with deps %p, pins %u, flags "
+		    "%#x", o->oid, (void *)o->deps, o->pins, o->flags);
+	if (o->type == OT_PROCESS) {
+		struct process *p = (struct process *)o;
+
+		if (p->k.on_queue || p->k.pmap != NULL || p->k.stalled ||
+		    p->k.stall_on)
+			panic("objcache: evicting busy process %#lx (queue %u, "
+			    "pmap %p)", o->oid, p->k.on_queue,
+			    (void *)p->k.pmap);
+	}
+	if (o->type == OT_ENDPOINT && ((struct endpoint *)o)->senders)
+		panic("objcache: evicting endpoint %#lx with senders", o->oid);
+}
+
+/* Drop o (on the LRU list) from memory. */
+static void
+evict(struct obj *o)
+{
+	struct obj **b = bucket(o->oid);
+
+	space_object_gone(o);
+	check_idle(o);
+	list_remove(&lru, o);
+	while (*b != o)
+		b = &(*b)->hash_next;
+	*b = o->hash_next;
+	if (has_frame(o)) {
+		pmm_free(*frame_of(o));
+		st.frames--;
+	}
+	kmem_free(o);
+	st.objects--;
+	st.evicted++;
+}
+
+uint64_t
+objcache_flush(void)
+{
+	uint64_t n = 0;
+
+	while (lru.head != NULL) {
+		evict(lru.head);
+		n++;
+	}
+	return n;
+}
+
+void
+objcache_stats(struct objcache_stats *out)
+{
+	*out = st;
+	out->lru = lru.n;
+	out->dirty = dirty.n;
+}
+
+static void
+check_type(const struct obj *o, unsigned t, const char *what)
+{
+	if (o->type != t)
+		panic("%s: object %#lx has type %u, not %u", what, o->oid,
+		    o->type, t);
+}
+
+struct page *
+obj_page(struct obj *o)
+{
+	check_type(o, OT_PAGE, "obj_page");
+	return (struct page *)o;
+}
+
+struct cappage_obj *
+obj_cappage(struct obj *o)
+{
+	check_type(o, OT_CAPPAGE, "obj_cappage");
+	return (struct cappage_obj *)o;
+}
+
+struct gpt *
+obj_gpt(struct obj *o)
+{
+	check_type(o, OT_GPT, "obj_gpt");
+	return (struct gpt *)o;
+}
+
+struct endpoint *
+obj_endpoint(struct obj *o)
+{
+	check_type(o, OT_ENDPOINT, "obj_endpoint");
+	return (struct endpoint *)o;
+}
+
+struct process *
+obj_process(struct obj *o)
+{
+	check_type(o, OT_PROCESS, "obj_process");
+	return (struct process *)o;
+}
+
+void *
+page_data(struct page *pg)
+{
+	return phys_to_virt(pg->pa);
+}
+
+struct cappage *
+cappage_data(struct cappage_obj *cp)
+{
+	return phys_to_virt(cp->pa);
+}

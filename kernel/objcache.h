@@ -1,0 +1,54 @@
+/*
+ * objcache.h - the object cache beyond obj.h: lookups that never load,
+ * the dirty list a checkpoint walks, counters, and the hooks the
+ * self-tests use. Everyday code needs only obj.h.
+ *
+ * Lists: every object in memory is on exactly one of
+ *   - the LRU list: clean and unpinned (evictable), oldest first;
+ *   - the dirty list: dirty, pinned or not (what a checkpoint writes);
+ *   - no list: clean and pinned.
+ * Both lists link through obj.lru_prev/lru_next.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <obj.h>
+
+/* The object named oid if it is in memory, else NULL. Never loads. */
+struct obj	*obj_lookup(oid_t oid);
+
+/*
+ * The first dirty object (follow lru_next to the others, NULL ends the
+ * list), in the order they became dirty. The list changes under any
+ * call that can mark objects dirty or clean.
+ */
+struct obj	*objcache_dirty_first(void);
+
+/*
+ * o (dirty) has been written out by a checkpoint: it becomes clean and
+ * no longer new, and is evictable again once unpinned.
+ */
+void		obj_mark_clean(struct obj *o);
+
+/*
+ * Evict every clean, unpinned object (space_object_gone() first).
+ * Returns how many were evicted. Pinned and dirty objects stay.
+ */
+uint64_t	objcache_flush(void);
+
+struct objcache_stats {
+	uint64_t	hits;		/* obj_get found it in memory */
+	uint64_t	misses;		/* obj_get had to make it */
+	uint64_t	loaded;		/*   from a stored entry */
+	uint64_t	fresh;		/*   as a fresh zero object */
+	uint64_t	failed;		/*   not at all (error returned) */
+	uint64_t	evicted;	/* objects dropped for memory */
+	uint64_t	objects;	/* in memory now */
+	uint64_t	frames;		/* page and cap page frames held */
+	uint64_t	lru;		/* on the LRU list (evictable) */
+	uint64_t	dirty;		/* on the dirty list */
+	uint64_t	buckets;	/* hash table size */
+};
+
+void		objcache_stats(struct objcache_stats *st);
