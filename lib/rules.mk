@@ -5,7 +5,7 @@
 # KERNEL_CFLAGS; the host tests compile the same files with HOST_CFLAGS
 # and the sanitizers.
 
-LIB_KERNEL_SRCS	:= lib/fmt.c lib/string.c
+LIB_KERNEL_SRCS	:= lib/crc32c.c lib/fmt.c lib/string.c
 
 # string.c must not have its loops turned back into memset/memcpy calls.
 $(BUILD)/kernel/obj/lib/string.o: KERNEL_EXTRA_CFLAGS := \
