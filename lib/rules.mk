@@ -31,3 +31,6 @@ $(LIB_HOST_TESTS:%=$(BUILD)/tests/host/%): $(BUILD)/tests/host/%: \
 	$(CC) $(HOST_SANITIZE) -o $@ $(filter %.o,$^)
 
 TEST_DEPS	+= $(addprefix $(BUILD)/tests/host/,$(LIB_HOST_TESTS))
+
+# --- the user runtime (lib/user/, owned with the user-level tests) ---
+include lib/user/rules.mk
