@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <lib/fmt.h>
+#include <lib/string.h>
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <x86_64/cpu.h>
@@ -74,7 +75,7 @@ st_expect_fault(void (*fn)(uint64_t), uint64_t arg, uint64_t vector,
 
 /* Run one test under the runner's catch; true if it passed. */
 static bool
-run_one(const struct st_case *tc)
+run_one(const char *report, const struct st_case *tc)
 {
 	struct trap_catch guard;
 
@@ -93,26 +94,53 @@ run_one(const struct st_case *tc)
 	}
 	cpu_sti();		/* whatever the test did, the next runs alike */
 	if (failed)
-		kprintf("TEST FAIL " SUITE ".%s: %s\n", tc->name, reason);
+		kprintf("TEST FAIL %s.%s: %s\n", report, tc->name, reason);
 	else
-		kprintf("TEST PASS " SUITE ".%s\n", tc->name);
+		kprintf("TEST PASS %s.%s\n", report, tc->name);
 	return !failed;
+}
+
+/* The protocol suite s reports in. */
+static const char *
+report_of(const struct st_suite *s)
+{
+	return s->report != NULL ? s->report : SUITE;
+}
+
+/* Run, between PLAN and DONE, every suite that reports as report. */
+static void
+run_report(const char *report, unsigned *total, unsigned *npass)
+{
+	const struct st_suite *s;
+	unsigned i, n = 0;
+
+	for (s = st_suites_start; s < st_suites_end; s++)
+		if (strcmp(report_of(s), report) == 0)
+			n += s->count;
+	kprintf("TEST PLAN %s %u\n", report, n);
+	for (s = st_suites_start; s < st_suites_end; s++)
+		if (strcmp(report_of(s), report) == 0)
+			for (i = 0; i < s->count; i++)
+				if (run_one(report, &s->cases[i]))
+					(*npass)++;
+	kprintf("TEST DONE %s\n", report);
+	*total += n;
 }
 
 void
 selftest_run(void)
 {
-	const struct st_suite *s;
-	unsigned i, total = 0, npass = 0;
+	const struct st_suite *s, *t;
+	unsigned total = 0, npass = 0;
 
-	for (s = st_suites_start; s < st_suites_end; s++)
-		total += s->count;
-	kprintf("TEST PLAN " SUITE " %u\n", total);
-	for (s = st_suites_start; s < st_suites_end; s++)
-		for (i = 0; i < s->count; i++)
-			if (run_one(&s->cases[i]))
-				npass++;
-	kprintf("TEST DONE " SUITE "\n");
+	run_report(SUITE, &total, &npass);
+	for (s = st_suites_start; s < st_suites_end; s++) {
+		for (t = st_suites_start; t < s; t++)	/* first of its name? */
+			if (strcmp(report_of(t), report_of(s)) == 0)
+				break;
+		if (t == s && strcmp(report_of(s), SUITE) != 0)
+			run_report(report_of(s), &total, &npass);
+	}
 	kprintf("selftest: %u passed, %u failed\n", npass, total - npass);
 	qemu_exit(npass == total ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
 	kprintf("selftest: no isa-debug-exit device; halting\n");

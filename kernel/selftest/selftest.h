@@ -1,7 +1,8 @@
 /*
  * selftest.h - in-kernel unit tests, run when the command line holds
  * "selftest", reported on the console in the protocol of
- * docs/testing.md under the suite name "kernel".
+ * docs/testing.md under the suite name "kernel" (or, for suites
+ * registered with ST_SUITE_AS, a suite of their own, after "kernel").
  *
  * A test is a void function; it fails by calling st_fail() (ST_CHECK and
  * ST_CHECK_EQ do, then return). An exception a test did not expect is
@@ -31,9 +32,22 @@ struct st_suite {
 	const char		*name;
 	const struct st_case	*cases;
 	unsigned		count;
+	const char		*report;	/* protocol suite; NULL: kernel */
 };
 
-#define ST_SUITE(name, ...)							static const struct st_case name##_cases[] = { __VA_ARGS__ };		static const struct st_suite name##_suite				    __attribute__((used, section("st_suites"), aligned(8))) =		    { #name, name##_cases,						      sizeof(name##_cases) / sizeof(name##_cases[0]) }
+#define ST_SUITE(name, ...)							static const struct st_case name##_cases[] = { __VA_ARGS__ };		static const struct st_suite name##_suite				    __attribute__((used, section("st_suites"), aligned(8))) =		    { #name, name##_cases,						      sizeof(name##_cases) / sizeof(name##_cases[0]), NULL }
+
+/*
+ * ST_SUITE_AS("blk", st_blk, ...) is ST_SUITE whose cases report as
+ * blk.<case> in a protocol suite of their own, after the kernel suite:
+ * for tests of a device rather than of the kernel's own code.
+ */
+#define ST_SUITE_AS(report, name, ...)					\
+	static const struct st_case name##_cases[] = { __VA_ARGS__ };	\
+	static const struct st_suite name##_suite			\
+	    __attribute__((used, section("st_suites"), aligned(8))) =	\
+	    { #name, name##_cases,					\
+	      sizeof(name##_cases) / sizeof(name##_cases[0]), report }
 
 /* Run every test, print the results, exit QEMU (0 all passed, else 1). */
 void	selftest_run(void) __attribute__((noreturn));
