@@ -19,3 +19,6 @@ $(BUILD)/selftest.img: images/test/selftest.mki $(IMAGE_BOOT_FILES) \
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
 ALL		+= $(BUILD)/default.img $(BUILD)/selftest.img
+
+# User-level test images and the benchmark image (their own rules files).
+include images/test/rules.mk

@@ -102,3 +102,12 @@ int	kcall_give(unsigned cr, uint32_t op, unsigned nw, uint64_t w0,
 
 /* OC_TYPE: *type = CT_*, *restr = restrictions (either may be NULL). */
 int	cap_type(unsigned cr, uint64_t *type, uint64_t *restr);
+
+/*
+ * Through the DISCRIM cap in register dcr: the type and restrictions of
+ * the cap in register cr (CT_NULL for a null or invalid one), and whether
+ * the caps in a and b name the same object (*same = 1).
+ */
+int	cap_classify(unsigned dcr, unsigned cr, uint64_t *type,
+	    uint64_t *restr);
+int	cap_same(unsigned dcr, unsigned a, unsigned b, uint64_t *same);

@@ -69,3 +69,35 @@ cap_type(unsigned cr, uint64_t *type, uint64_t *restr)
 		*restr = w[1];
 	return err;
 }
+
+int
+cap_classify(unsigned dcr, unsigned cr, uint64_t *type, uint64_t *restr)
+{
+	struct umsg m;
+	int err;
+
+	umsg_init(&m, OC_DISCRIM_CLASSIFY, 0, 0, 0, 0, 0);
+	m.info = MI_MAKE(OC_DISCRIM_CLASSIFY, 0, 1);
+	m.caps = CR_LIST(cr, 0, 0, 0);
+	err = inv_call(dcr, &m);
+	if (type != 0)
+		*type = m.w[0];
+	if (restr != 0)
+		*restr = m.w[1];
+	return err;
+}
+
+int
+cap_same(unsigned dcr, unsigned a, unsigned b, uint64_t *same)
+{
+	struct umsg m;
+	int err;
+
+	umsg_init(&m, OC_DISCRIM_SAME, 0, 0, 0, 0, 0);
+	m.info = MI_MAKE(OC_DISCRIM_SAME, 0, 2);
+	m.caps = CR_LIST(a, b, 0, 0);
+	err = inv_call(dcr, &m);
+	if (same != 0)
+		*same = m.w[0];
+	return err;
+}

@@ -39,14 +39,14 @@ $(USER_LIB): $(patsubst %.c,$(USER_OBJ)/%.o,$(USER_LIB_SRCS)) \
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# $(call USER_PROG,OUT.elf,SOURCES): link a user program from its C
-# sources, the start code and the runtime. Use with $(eval ...).
+# $(call USER_PROG,OUT.elf,SOURCES): link a user program from its .c and
+# .S sources, the start code and the runtime. Use with $(eval ...).
+USER_OBJS_OF	= $(patsubst %,$(USER_OBJ)/%.o,$(basename $(1)))
 define USER_PROG
-$(1): $(patsubst %.c,$(USER_OBJ)/%.o,$(2)) $(USER_CRT0) $(USER_LIB) \
-		| $(DEPS_STAMP)
+$(1): $(call USER_OBJS_OF,$(2)) $(USER_CRT0) $(USER_LIB) | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$$(CC) $(USER_LDFLAGS) -o $$@ $(USER_CRT0) \
-		$(patsubst %.c,$(USER_OBJ)/%.o,$(2)) $(USER_LIB) -lgcc
+		$(call USER_OBJS_OF,$(2)) $(USER_LIB) -lgcc
 endef
 
 # The keepers are user programs too.

@@ -1,0 +1,441 @@
+/*
+ * faults_driver.c - the faults suite's driver: builds a kept GPT K inside
+ * the victim's space, then has the victim read, write and execute at
+ * mapped, read-only, no-execute, unmapped, badly guarded, kernel and
+ * non-canonical addresses and run faulting instructions. Each fault must
+ * reach the driver as the exact message of abi/invoke.h: through K's
+ * keeper slot (address relative to K, c1 = K) when the walk passed K,
+ * else through the victim's handler (absolute address, no GPT cap). The
+ * driver then skips the instruction (rax = SKIPPED, rip past it) or maps
+ * the missing page and retries it, and restarts the victim.
+ *
+ * The victim's space (mkimage: an unguarded root GPT of l2v 44):
+ *   root slot 4 --guard(36, 0)--> A (l2v 32)
+ *   A slot 0 --guard(24, 0x12)--> B (l2v 20)
+ *   B slot 5 --guard(16, 3)--> K (l2v 12, keeper: "kept" endpoint)
+ * so K starts at K_BASE below. K's slots: 0 a page, 1 read-only, 2
+ * no-execute, 3 read-only code, 4 empty (P4 put there on the fault), 5 a page
+ * behind a guard that never matches, 6.. empty, 15 the keeper.
+ */
+#include <abi/gpt.h>
+#include <abi/process.h>
+#include <user/ipc.h>
+#include <user/log.h>
+#include <user/rt.h>
+#include <user/test.h>
+
+#include "faults.h"
+
+#define K_BASE		UINT64_C(0x400012530000)
+#define GUARD_MISS	UINT64_C(0x400012510000)	/* B slot 5, match 1 */
+#define KDIRECT		UINT64_C(0xffff800000000000)	/* kernel RAM map */
+#define KTEXT		UINT64_C(0xffffffff80100000)	/* kernel .text */
+#define NONCANON	UINT64_C(0x0000800000000000)
+
+#define FRESH_GPT	UINT64_C(0x100000)	/* OID indices we fabricate */
+#define FRESH_PAGE	UINT64_C(0x100000)
+
+#define MS		UINT64_C(1000000)
+#define WAIT_MS		3000	/* how long a message may take */
+
+/* x86 page-fault error code bits. */
+#define PF_P	0x1
+#define PF_W	0x2
+#define PF_U	0x4
+#define PF_I	0x10
+
+#define REG_RAX		0
+#define REG_RIP		16
+
+/* What to do after the fault. */
+#define FIX_SKIP	1	/* rax = SKIPPED, rip = skip */
+#define FIX_MAP		2	/* put P4 in K slot 4, retry */
+
+struct probe {
+	const char	*name;
+	uint8_t		kind;
+	uint64_t	addr, value;
+	uint32_t	fc;		/* FC_NONE: must not fault */
+	uint8_t		to;		/* PAY_KEPT or PAY_HANDLER */
+	uint64_t	faddr, ecode, rip;
+	uint8_t		fix;
+	uint64_t	skip;		/* rip after FIX_SKIP */
+	uint64_t	result;		/* rax the victim reports */
+};
+
+#define U(p)	((uint64_t)(uintptr_t)(p))
+
+static uint64_t code_word;	/* mov $0x4242, %eax; ret */
+
+/* A fresh page cap in dst, word value at byte offset off, restricted. */
+static int
+fresh_page(unsigned n, uint64_t off, uint64_t value, unsigned restr,
+    unsigned dst)
+{
+	int err;
+
+	err = kcall_cap(CR_RANGE, OC_RANGE_GET, 1,
+	    OID_MAKE(OT_PAGE, FRESH_PAGE + n), 0, CR_PAGE);
+	if (err == 0)
+		err = kcall(CR_PAGE, OC_PAGE_WRITE, 2, off, value, 0, 0, 0);
+	if (err == 0)
+		err = kcall_cap(CR_PAGE, OC_MEM_REDUCE, 1, restr, 0, dst);
+	return err;
+}
+
+static int
+fresh_gpt(unsigned n, unsigned l2v, unsigned flags, unsigned dst)
+{
+	int err;
+
+	err = kcall_cap(CR_RANGE, OC_RANGE_GET, 1,
+	    OID_MAKE(OT_GPT, FRESH_GPT + n), 0, dst);
+	if (err == 0)
+		err = kcall(dst, OC_GPT_SET_L2V, 2, l2v, flags, 0, 0, 0);
+	return err;
+}
+
+/* Store the cap in src, guarded (l2g, match) unless l2g is 0. */
+static int
+store_guarded(unsigned gpt, unsigned slot, unsigned src, unsigned l2g,
+    unsigned match)
+{
+	int err = 0;
+
+	if (l2g != 0) {
+		err = kcall_cap(src, OC_MEM_GUARD, 2, l2g, match, CR_PAGE2);
+		src = CR_PAGE2;
+	}
+	if (err == 0)
+		err = kcall_give(gpt, OC_GPT_STORE, 1, slot, 0, src);
+	return err;
+}
+
+#define STEP(x, what) do {						\
+	int e_ = (x);							\
+	if (e_ != 0) {							\
+		test_fail("%s: error %d", (what), e_);			\
+		return -1;						\
+	}								\
+} while (0)
+
+/* Build A, B and K and hang them in the victim's space. */
+static int
+setup(void)
+{
+	uint64_t w[MI_WORDS_MAX];
+
+	STEP(kcall(CR_VSPACE, OC_GPT_GET_L2V, 0, 0, 0, 0, 0, w),
+	    "victim root l2v");
+	TEST_EQ(w[0], 44, "victim root l2v");
+	STEP(fresh_gpt(0, 32, 0, CR_A), "A");
+	STEP(fresh_gpt(1, 20, 0, CR_B), "B");
+	STEP(fresh_gpt(2, 12, GPT_F_KEEPER, CR_K), "K");
+	STEP(kcall_give(CR_K, OC_GPT_STORE, 1, GPT_KEEPER_SLOT, 0,
+	    CR_KEEPER_ENTRY), "K keeper slot");
+	STEP(fresh_page(0, 0, 0x1111, 0, CR_PAGE2), "P0");
+	STEP(kcall_give(CR_K, OC_GPT_STORE, 1, 0, 0, CR_PAGE2), "K slot 0");
+	STEP(fresh_page(1, 8, 0x2222, CAP_R_RO, CR_PAGE2), "P1");
+	STEP(kcall_give(CR_K, OC_GPT_STORE, 1, 1, 0, CR_PAGE2), "K slot 1");
+	STEP(fresh_page(2, 16, 0x3333, CAP_R_NX, CR_PAGE2), "P2");
+	STEP(kcall_give(CR_K, OC_GPT_STORE, 1, 2, 0, CR_PAGE2), "K slot 2");
+	STEP(fresh_page(3, 0, code_word, CAP_R_RO, CR_PAGE2), "P3");
+	STEP(kcall_give(CR_K, OC_GPT_STORE, 1, 3, 0, CR_PAGE2), "K slot 3");
+	STEP(fresh_page(5, 0, 0x6666, 0, CR_PAGE2), "P5");
+	STEP(store_guarded(CR_K, 5, CR_PAGE2, 12, 1), "K slot 5");
+	STEP(store_guarded(CR_B, 5, CR_K, 16, 3), "K into B");
+	STEP(store_guarded(CR_A, 0, CR_B, 24, 0x12), "B into A");
+	STEP(store_guarded(CR_VSPACE, 4, CR_A, 36, 0), "A into root");
+	return 0;
+}
+
+/* Wait up to WAIT_MS for a message; 0, or ERR_WOULD_BLOCK on timeout. */
+static int
+recv_wait(struct umsg *m)
+{
+	for (unsigned i = 0; i < WAIT_MS; i++) {
+		int err;
+
+		umsg_init(m, 0, 0, 0, 0, 0, 0);
+		m->rcv = CR_WITH_REPLY(CR_LIST(CR_MSG_C0, CR_MSG_C1,
+		    CR_DISCARD, CR_DISCARD), CR_REPLY);
+		err = ipc_recv_nb(m);
+		if (err != ERR_WOULD_BLOCK)
+			return err;
+		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, MS, 0, 0, 0, 0);
+	}
+	return ERR_WOULD_BLOCK;
+}
+
+/* Check a fault message against p; the caps are in CR_MSG_C0/C1. */
+static void
+check_fault(const struct probe *p, const struct umsg *m)
+{
+	uint64_t w[MI_WORDS_MAX];
+
+	TEST_EQ(m->payload, p->to, "delivered to (payload)");
+	TEST_EQ(MI_NWORDS(m->info), 4, "words");
+	TEST_EQ(m->w[0], p->fc, "fault code");
+	TEST_EQ(m->w[1], p->faddr, "address");
+	TEST_EQ(m->w[2], p->ecode, "error code");
+	TEST_EQ(m->w[3], p->rip, "rip");
+	TEST_EQ(MI_NCAPS(m->info), 2, "caps");
+	TEST_EQ(cap_classify(CR_DISCRIM, CR_MSG_C0, w, 0), 0, "classify c0");
+	TEST_EQ(w[0], CT_RESTART, "c0 type");
+	TEST_EQ(cap_classify(CR_DISCRIM, CR_MSG_C1, w, 0), 0, "classify c1");
+	if (p->to == PAY_HANDLER) {
+		TEST_EQ(w[0], CT_NULL, "c1 type (handler)");
+	} else {
+		TEST_EQ(w[0], CT_GPT, "c1 type (keeper)");
+		TEST_EQ(cap_same(CR_DISCRIM, CR_MSG_C1, CR_K, w), 0, "same");
+		TEST_EQ(w[0], 1, "c1 is K");
+	}
+}
+
+/* Repair after a fault and restart the victim. */
+static void
+fix(const struct probe *p)
+{
+	int err;
+
+	if (p->fix == FIX_MAP) {
+		err = fresh_page(4, 8, 0x5556, 0, CR_PAGE2);
+		if (err == 0)
+			err = kcall_give(CR_K, OC_GPT_STORE, 1, 4, 0,
+			    CR_PAGE2);
+		if (err != 0)
+			test_fail("mapping the page: error %d", err);
+	} else {
+		err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RAX, SKIPPED,
+		    0, 0, 0);
+		if (err == 0)
+			err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RIP,
+			    p->skip, 0, 0, 0);
+		if (err != 0)
+			test_fail("moving the victim on: error %d", err);
+	}
+	err = kcall(CR_MSG_C0, OC_RESTART_RESUME, 0, 0, 0, 0, 0, 0);
+	if (err != 0)
+		test_fail("restart: error %d", err);
+}
+
+/* Run one probe; returns 0 if the victim is still answering. */
+static int
+run_probe(const struct probe *p)
+{
+	struct umsg m;
+	int err;
+
+	test_begin("%s", p->name);
+	umsg_init(&m, 0, 3, p->kind, p->addr, p->value, 0);
+	err = ipc_reply(CR_REPLY, &m);
+	if (err != 0) {
+		test_fail("reply to the victim: error %d", err);
+		test_end();
+		return -1;
+	}
+	if ((err = recv_wait(&m)) != 0) {
+		test_fail("no message from the victim: error %d", err);
+		test_end();
+		return -1;
+	}
+	if (p->fc != FC_NONE) {
+		if (MI_OPCODE(m.info) != OC_FAULT) {
+			test_fail("no fault: opcode %#x payload %lu result "
+			    "%#lx", MI_OPCODE(m.info),
+			    (unsigned long)m.payload, (unsigned long)m.w[0]);
+			test_end();
+			return m.payload == PAY_CTL ? 0 : -1;
+		}
+		check_fault(p, &m);
+		fix(p);
+		if ((err = recv_wait(&m)) != 0) {
+			test_fail("victim silent after restart: error %d", err);
+			test_end();
+			return -1;
+		}
+	}
+	if (MI_OPCODE(m.info) != OP_NEXT || m.payload != PAY_CTL) {
+		test_fail("unexpected message: opcode %#x payload %lu w0 %#lx "
+		    "w1 %#lx", MI_OPCODE(m.info), (unsigned long)m.payload,
+		    (unsigned long)m.w[0], (unsigned long)m.w[1]);
+		test_end();
+		return -1;
+	}
+	TEST_EQ(m.w[0], p->result, "result");
+	test_end();
+	return 0;
+}
+
+extern volatile uint8_t victim_buf[];
+
+#define NPROBES		32
+static struct probe probes[NPROBES];
+static unsigned nprobes;
+
+static void
+ok(const char *name, uint8_t kind, uint64_t addr, uint64_t value,
+    uint64_t result)
+{
+	struct probe *p = &probes[nprobes++];
+
+	*p = (struct probe){ .name = name, .kind = kind, .addr = addr,
+	    .value = value, .fc = FC_NONE, .result = result };
+}
+
+/* A probe that must fault with (fc, faddr, ecode, rip) delivered to to. */
+static void
+bad(const char *name, uint8_t kind, uint64_t addr, uint32_t fc, uint8_t to,
+    uint64_t faddr, uint64_t ecode, uint64_t rip, uint64_t skip)
+{
+	struct probe *p = &probes[nprobes++];
+
+	*p = (struct probe){ .name = name, .kind = kind, .addr = addr,
+	    .value = 0x77, .fc = fc, .to = to, .faddr = faddr,
+	    .ecode = ecode, .rip = rip, .fix = FIX_SKIP, .skip = skip,
+	    .result = SKIPPED };
+}
+
+static void
+make_probes(void)
+{
+	const uint64_t k = K_BASE, rd = U(probe_read_insn);
+	const uint64_t wr = U(probe_write_insn), ret = U(probe_ret);
+	const uint64_t rds = U(probe_read_skip), wrs = U(probe_write_skip);
+
+	ok("kept_read", PK_READ, k, 0, 0x1111);
+	ok("kept_write", PK_WRITE, k + 8, 0xabcdef, 0);
+	ok("kept_read_written", PK_READ, k + 8, 0, 0xabcdef);
+	ok("kept_read_ro", PK_READ, k + 0x1008, 0, 0x2222);
+	bad("kept_write_ro", PK_WRITE, k + 0x1008, FC_WRITE_RO, PAY_KEPT,
+	    0x1008, PF_P | PF_W | PF_U, wr, wrs);
+	ok("kept_read_ro_unchanged", PK_READ, k + 0x1008, 0, 0x2222);
+	ok("kept_read_nx", PK_READ, k + 0x2010, 0, 0x3333);
+	bad("kept_exec_nx", PK_EXEC, k + 0x2000, FC_EXEC_NX, PAY_KEPT,
+	    0x2000, PF_P | PF_U | PF_I, k + 0x2000, ret);
+	ok("kept_exec_code", PK_EXEC, k + 0x3000, 0, 0x4242);
+	bad("kept_write_code", PK_WRITE, k + 0x3000, FC_WRITE_RO, PAY_KEPT,
+	    0x3000, PF_P | PF_W | PF_U, wr, wrs);
+	bad("kept_read_unmapped_then_mapped", PK_READ, k + 0x4008,
+	    FC_NO_MAPPING, PAY_KEPT, 0x4008, PF_U, rd, 0);
+	probes[nprobes - 1].fix = FIX_MAP;
+	probes[nprobes - 1].result = 0x5556;
+	bad("kept_write_unmapped", PK_WRITE, k + 0x6008, FC_NO_MAPPING,
+	    PAY_KEPT, 0x6008, PF_W | PF_U, wr, wrs);
+	bad("kept_exec_unmapped", PK_EXEC, k + 0x7000, FC_NO_MAPPING,
+	    PAY_KEPT, 0x7000, PF_U | PF_I, k + 0x7000, ret);
+	bad("kept_read_bad_guard", PK_READ, k + 0x5000, FC_GUARD, PAY_KEPT,
+	    0x5000, PF_U, rd, rds);
+	bad("kept_read_keeper_slot", PK_READ, k + 0xf000, FC_NO_MAPPING,
+	    PAY_KEPT, 0xf000, PF_U, rd, rds);
+	bad("handler_guard_miss", PK_READ, GUARD_MISS, FC_GUARD, PAY_HANDLER,
+	    GUARD_MISS, PF_U, rd, rds);
+	bad("handler_read_unmapped", PK_READ, ORPHAN_ADDR, FC_NO_MAPPING,
+	    PAY_HANDLER, ORPHAN_ADDR, PF_U, rd, rds);
+	bad("handler_write_text", PK_WRITE, U(probe_read), FC_WRITE_RO,
+	    PAY_HANDLER, U(probe_read), PF_P | PF_W | PF_U, wr, wrs);
+	bad("handler_exec_data", PK_EXEC, U(victim_buf), FC_EXEC_NX,
+	    PAY_HANDLER, U(victim_buf), PF_P | PF_U | PF_I, U(victim_buf),
+	    ret);
+	bad("kernel_read", PK_READ, KDIRECT, FC_NO_MAPPING, PAY_HANDLER,
+	    KDIRECT, PF_P | PF_U, rd, rds);
+	bad("kernel_write", PK_WRITE, KDIRECT, FC_NO_MAPPING, PAY_HANDLER,
+	    KDIRECT, PF_P | PF_W | PF_U, wr, wrs);
+	bad("kernel_exec", PK_EXEC, KTEXT, FC_NO_MAPPING, PAY_HANDLER,
+	    KTEXT, PF_P | PF_U | PF_I, KTEXT, ret);
+	bad("noncanonical_read", PK_READ, NONCANON, FC_GP, PAY_HANDLER, 0,
+	    0, rd, rds);
+	bad("ud2", PK_UD, 0, FC_UD, PAY_HANDLER, 0, 0, U(probe_ud_insn),
+	    U(probe_ud_skip));
+	bad("divide_by_zero", PK_DIV, 0, FC_DIV, PAY_HANDLER, 0, 0,
+	    U(probe_div_insn), U(probe_div_skip));
+	bad("int3", PK_INT3, 0, FC_BREAKPOINT, PAY_HANDLER, 0, 0,
+	    U(probe_int3_skip), U(probe_int3_skip));
+	bad("hlt_privileged", PK_HLT, 0, FC_GP, PAY_HANDLER, 0, 0,
+	    U(probe_hlt_insn), U(probe_hlt_skip));
+}
+
+/* Poll the orphan's state until it is want (or WAIT_MS pass). */
+static int
+orphan_state(uint64_t want, uint64_t *w)
+{
+	for (unsigned i = 0; i < WAIT_MS; i++) {
+		if (kcall(CR_ORPHAN, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
+			return -1;
+		if (w[0] == want)
+			return 0;
+		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, MS, 0, 0, 0, 0);
+	}
+	return -1;
+}
+
+/*
+ * The orphan has neither keeper nor handler: its fault parks it
+ * (PS_FAULTED, with the fault code and address); a process cap can then
+ * move it past the fault and resume it. Nothing is printed while it
+ * runs, so the kernel's one-line report cannot cut into a test line.
+ */
+static void
+orphan_tests(void)
+{
+	uint64_t w[MI_WORDS_MAX], park[MI_WORDS_MAX], rip[MI_WORDS_MAX];
+	int e0, e1, e2, e3 = -1;
+
+	e0 = kcall(CR_ORPHAN, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0);
+	e1 = orphan_state(PS_FAULTED, park);
+	e2 = kcall(CR_ORPHAN, OC_PROC_GET_REGS, 1, REG_RIP, 0, 0, 0, rip);
+	if (e1 == 0 && kcall(CR_ORPHAN, OC_PROC_SET_REGS, 2, REG_RIP,
+	    U(probe_read_skip), 0, 0, 0) == 0 &&
+	    kcall(CR_ORPHAN, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0) == 0)
+		e3 = orphan_state(PS_RECEIVING, w);
+
+	test_begin("orphan_parked");
+	TEST_EQ(e0, 0, "resume");
+	TEST_EQ(e1, 0, "reached PS_FAULTED");
+	TEST_EQ(park[1], FC_NO_MAPPING, "fault code");
+	TEST_EQ(park[2], ORPHAN_ADDR, "fault address");
+	TEST_EQ(e2, 0, "get rip");
+	TEST_EQ(rip[0], U(probe_read_insn), "parked at the read");
+	test_end();
+	test_begin("orphan_resumed_past_fault");
+	TEST_EQ(e3, 0, "reached PS_RECEIVING (rt_exit)");
+	test_end();
+}
+
+void
+faults_driver(void)
+{
+	struct umsg m;
+	int err;
+
+	code_word = 0xb8 | (uint64_t)0x4242 << 8 | (uint64_t)0xc3 << 40;
+	make_probes();
+	test_plan("faults", 1 + 2 + nprobes);
+	orphan_tests();
+
+	test_begin("setup_kept_gpt");
+	setup();
+	/* The victim's first call: its answer starts the first probe. */
+	if ((err = recv_wait(&m)) != 0 || MI_OPCODE(m.info) != OP_NEXT)
+		test_fail("victim's first call: error %d opcode %#x", err,
+		    MI_OPCODE(m.info));
+	if (!test_end()) {
+		for (unsigned i = 0; i < nprobes; i++) {
+			test_begin("%s", probes[i].name);
+			test_fail("not run: setup failed");
+			test_end();
+		}
+		test_done();
+		return;
+	}
+	for (unsigned i = 0; i < nprobes; i++) {
+		if (run_probe(&probes[i]) == 0)
+			continue;
+		while (++i < nprobes) {
+			test_begin("%s", probes[i].name);
+			test_fail("not run: the victim stopped answering");
+			test_end();
+		}
+	}
+	test_done();
+}
