@@ -9,7 +9,7 @@
 
 #define CR0_WP		(1ul << 16)	/* supervisor writes honour R/O */
 #define CR4_PGE		(1ul << 7)	/* global pages */
-#define RFLAGS_IF	(1ul << 9)
+#define RFLAGS_IF	0x200	/* same text as abi/process.h: both may be included */
 
 #define MSR_EFER	0xC0000080u
 #define EFER_NXE	(1ul << 11)

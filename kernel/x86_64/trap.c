@@ -16,6 +16,7 @@
 #include <x86_64/cpu.h>
 #include <x86_64/pic.h>
 #include <x86_64/trap.h>
+#include <x86_64/usermode.h>
 
 static struct trap_catch	*catch_top;	/* innermost armed catch */
 static int			report_depth;	/* exceptions being reported */
@@ -121,6 +122,14 @@ exception(struct trapframe *tf)
 void
 trap_dispatch(struct trapframe *tf)
 {
+	/*
+	 * From ring 3: the process's state goes into its object and the
+	 * scheduler decides who runs next (usermode.c). NMI, #DF and #MC
+	 * stay kernel matters; stray vectors are only logged.
+	 */
+	if ((tf->cs & 3) == 3 && tf->vector != T_NMI && tf->vector != T_DF &&
+	    tf->vector != T_MC && tf->vector < TRAP_IRQ_BASE + PIC_IRQS)
+		usermode_trap(tf);
 	if (tf->vector < TRAP_EXCEPTIONS)
 		exception(tf);
 	else if (tf->vector < TRAP_IRQ_BASE + PIC_IRQS)

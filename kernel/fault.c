@@ -1,0 +1,178 @@
+/*
+ * fault.c - exceptions from ring 3 become fault messages (see fault.h).
+ *
+ * Delivery reads everything it needs from the process (fault_code,
+ * fault_addr) and its kernel state (error code, kept GPT's OID, relative
+ * address), so a delivery that stalls can be repeated exactly when the
+ * keeper next waits. At most one object pointer besides held processes
+ * is used at a time (obj_get may evict unpinned objects).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/err.h>
+#include <abi/invoke.h>
+#include <cap.h>
+#include <fault.h>
+#include <ipc.h>
+#include <printf.h>
+#include <proc.h>
+#include <sched.h>
+#include <space.h>
+#include <x86_64/trap.h>
+
+static const char *const fc_names[FC_MAX] = {
+	[FC_NONE] = "FC_NONE",
+	[FC_NO_MAPPING] = "FC_NO_MAPPING",
+	[FC_WRITE_RO] = "FC_WRITE_RO",
+	[FC_EXEC_NX] = "FC_EXEC_NX",
+	[FC_GUARD] = "FC_GUARD",
+	[FC_BAD_SPACE] = "FC_BAD_SPACE",
+	[FC_GP] = "FC_GP",
+	[FC_UD] = "FC_UD",
+	[FC_DIV] = "FC_DIV",
+	[FC_FPU] = "FC_FPU",
+	[FC_BREAKPOINT] = "FC_BREAKPOINT",
+	[FC_BAD_SYSCALL] = "FC_BAD_SYSCALL",
+};
+
+const char *
+fault_name(uint32_t fc)
+{
+	return fc < FC_MAX ? fc_names[fc] : "FC_?";
+}
+
+uint32_t
+fault_code_of_vector(uint64_t vector)
+{
+	switch (vector) {
+	case T_DE:
+		return FC_DIV;
+	case 1:			/* #DB: single step, debug registers */
+	case T_BP:
+		return FC_BREAKPOINT;
+	case T_UD:
+		return FC_UD;
+	case 7:			/* #NM */
+	case 16:		/* #MF */
+	case 19:		/* #XM */
+		return FC_FPU;
+	default:		/* #GP, #SS, #NP, #TS, #AC, #OF, #BR, ... */
+		return FC_GP;
+	}
+}
+
+void
+fault_exception(struct process *p, uint64_t vector, uint64_t err,
+    uint64_t cr2)
+{
+	struct space_fault f;
+
+	if (vector != T_PF) {
+		fault_raise(p, fault_code_of_vector(vector), 0, err, 0, 0);
+		return;
+	}
+	f.code = FC_NO_MAPPING;
+	f.addr = cr2;
+	f.keeper_gpt = NULL;
+	f.kept_addr = 0;
+	if (space_handle_fault(p, cr2, err, &f) == 0)
+		return;				/* mapped: retry */
+	fault_raise(p, f.code, cr2, err,
+	    f.keeper_gpt != NULL ? f.keeper_gpt->obj.oid : 0, f.kept_addr);
+}
+
+void
+fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
+    oid_t kept_gpt, uint64_t kept_addr)
+{
+	if (fc == FC_NONE || fc >= FC_MAX)
+		fc = FC_GP;
+	p->d.fault_code = fc;
+	p->d.fault_addr = addr;
+	p->k.fault_err = err;
+	p->k.fault_gpt = kept_gpt;
+	p->k.fault_kept_addr = kept_addr;
+	proc_block(p, PS_FAULTED, W_NONE, 0);
+	proc_dirty(p);
+	fault_deliver(p);
+}
+
+/*
+ * Send p's fault through entry (an ENTRY cap) with w1 and c1 as given.
+ * Returns 0 when delivered or stalled, ERR_* when entry leads nowhere.
+ */
+static int
+send_fault(struct process *p, const struct cap *entry, uint64_t w1,
+    const struct cap *c1)
+{
+	struct cap ecap = *entry, rcap, caps[2], reply;
+	uint64_t w[4];
+	struct endpoint *ep;
+	struct process *r;
+	struct obj *o;
+	oid_t ep_oid;
+	int rc;
+
+	if (ecap.type != CT_ENTRY)
+		return ERR_BAD_CAP;
+	if ((rc = cap_check(&ecap, &o)) != 0)
+		return rc;
+	ep = obj_endpoint(o);
+	rcap = ep->d.recipient;
+	ep_oid = o->oid;
+	if (rcap.type != CT_PROCESS)
+		return ERR_NOT_FOUND;
+	if ((rc = cap_check(&rcap, &o)) != 0)
+		return rc;
+	r = obj_process(o);
+	if (r == p)
+		return ERR_NOT_FOUND;
+	if (!ipc_open(r)) {
+		proc_block(p, PS_FAULTED, W_FAULT_STALL, ep_oid);
+		sched_stall(p, r);
+		return 0;
+	}
+	w[0] = p->d.fault_code;
+	w[1] = w1;
+	w[2] = p->k.fault_err;
+	w[3] = p->d.regs.rip;
+	cap_make(&caps[0], CT_RESTART, &p->obj);
+	caps[1] = *c1;
+	reply.type = CT_REPLY;
+	reply.restr = 0;
+	reply.aux = 0;
+	reply.alloc_count = p->d.reply_seq;
+	reply.oid = p->obj.oid;
+	ipc_deliver(r, OC_FAULT, ecap.aux, w, 4, caps, 2,
+	    (ecap.restr & CAP_R_NOCALL) ? NULL : &reply);
+	proc_block(p, PS_FAULTED, W_FAULT, 0);
+	ipc_wake(r, true);
+	return 0;
+}
+
+void
+fault_deliver(struct process *p)
+{
+	struct cap entry, gcap, null;
+	struct obj *o;
+
+	cap_set_null(&null);
+	if (p->k.fault_gpt != 0 && obj_get(p->k.fault_gpt, &o) == 0) {
+		struct gpt *g = obj_gpt(o);
+
+		if (g->d.flags & GPT_F_KEEPER) {
+			entry = g->d.slot[GPT_KEEPER_SLOT];
+			cap_make(&gcap, CT_GPT, o);
+			if (send_fault(p, &entry, p->k.fault_kept_addr,
+			    &gcap) == 0)
+				return;
+		}
+	}
+	entry = p->d.handler;
+	if (send_fault(p, &entry, p->d.fault_addr, &null) == 0)
+		return;
+	proc_block(p, PS_FAULTED, W_NONE, 0);
+	kprintf("fault: process %#lx: %s at %#lx rip %#lx\n", p->obj.oid,
+	    fault_name(p->d.fault_code), p->d.fault_addr, p->d.regs.rip);
+}

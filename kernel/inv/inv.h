@@ -1,0 +1,82 @@
+/*
+ * inv.h - invocations: the decoded system call, and one handler per
+ * capability type (kernel/inv/inv_<type>.c), chosen by the invoked cap's
+ * type through inv_handlers[].
+ *
+ * Every handler is decode, then commit: it checks every argument and
+ * returns ERR_* before it changes anything; after its commit point it
+ * cannot fail. User input never panics the kernel. A handler returns 0
+ * with its answer in rw/rc (rnwords, rncaps), ERR_*, or INV_DONE when it
+ * has set every register of every process involved itself (IPC).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <abi/cap.h>
+#include <abi/err.h>
+#include <abi/invoke.h>
+#include <obj.h>
+
+#define INV_DONE	0x10000		/* not an ERR_*: registers are set */
+
+struct inv {
+	struct process	*p;		/* the invoker: current, held */
+	uint64_t	ctl;		/* rax: IC_* */
+	uint32_t	opcode;
+	unsigned	nwords, ncaps;
+	uint64_t	w[MI_WORDS_MAX];	/* words sent (unsent ones 0) */
+	struct cap	c[MI_CAPS_MAX];		/* caps sent, copied */
+	struct cap	cap;		/* the invoked cap, copied */
+	struct obj	*obj;		/* what cap names (checked), or NULL */
+	unsigned	rnwords, rncaps;	/* the answer */
+	uint64_t	rw[MI_WORDS_MAX];
+	struct cap	rc[MI_CAPS_MAX];
+};
+
+/* Handlers, one per capability type (inv_null also serves CKPT). */
+int	inv_null(struct inv *);
+int	inv_page(struct inv *);
+int	inv_cappage(struct inv *);
+int	inv_gpt(struct inv *);
+int	inv_process(struct inv *);
+int	inv_endpoint(struct inv *);
+int	inv_entry(struct inv *);
+int	inv_restart(struct inv *);
+int	inv_range(struct inv *);
+int	inv_kernlog(struct inv *);
+int	inv_reply(struct inv *);
+int	inv_discrim(struct inv *);
+int	inv_sleep(struct inv *);
+int	inv_ckpt(struct inv *);
+
+/* OC_MEM_REDUCE and OC_MEM_GUARD, shared by PAGE, CAPPAGE, GPT
+   (inv_mem.c). Returns ERR_BAD_REQUEST for any other opcode. */
+int	inv_mem_common(struct inv *);
+
+/* Answer helpers. */
+static inline int
+inv_answer_words(struct inv *inv, unsigned n)
+{
+	inv->rnwords = n;
+	return 0;
+}
+
+/* Require at least nwords words and ncaps caps: else ERR_BAD_REQUEST. */
+static inline int
+inv_args(const struct inv *inv, unsigned nwords, unsigned ncaps)
+{
+	return inv->nwords >= nwords && inv->ncaps >= ncaps ? 0 :
+	    ERR_BAD_REQUEST;
+}
+
+/*
+ * Run the system call of the current process p, whose registers are in
+ * p->d.regs (syscall.S saved them). Called by syscall.S on the kernel
+ * stack with interrupts off; never returns (sched_return).
+ */
+void	syscall_handle(void) __attribute__((noreturn));
+
+/* Decode and perform p's invocation; for self-tests. Returns what the
+   system call puts in rax (or INV_DONE). Writes p's result registers. */
+int	inv_syscall(struct process *p);

@@ -1,0 +1,35 @@
+/*
+ * inv_sleep.c - SLEEP caps: the time since boot in nanoseconds (TSC),
+ * and sleeping for a while (woken by the timer tick that follows the
+ * deadline, so at 100 Hz up to 10 ms late).
+ */
+#include <stdint.h>
+
+#include <inv/inv.h>
+#include <proc.h>
+#include <sched.h>
+
+int
+inv_sleep(struct inv *inv)
+{
+	struct process *p = inv->p;
+	int rc;
+
+	switch (inv->opcode) {
+	case OC_SLEEP_NOW:
+		inv->rw[0] = sched_ns_now();
+		return inv_answer_words(inv, 1);
+	case OC_SLEEP_FOR:
+		if ((rc = inv_args(inv, 1, 0)) != 0)
+			return rc;
+		if (inv->w[0] == 0)
+			return 0;
+		p->d.regs.rax = 0;
+		p->d.regs.rdi = 0;
+		proc_block(p, PS_RECEIVING, W_SLEEP, p->obj.oid);
+		sched_sleep(p, sched_tsc_after_ns(inv->w[0]));
+		return INV_DONE;
+	default:
+		return ERR_BAD_REQUEST;
+	}
+}

@@ -1,0 +1,193 @@
+/*
+ * proc.c - process run states and their transitions; loading processes
+ * from the store at boot. See proc.h for what each state means.
+ *
+ * Invariant: a process is held (pinned once, k.held) whenever it is not
+ * PS_STOPPED, is current, is on a queue or has a stall queue; registers
+ * of a process that can run are always valid for ring 3
+ * (proc_regs_check), so the return to user mode never faults.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/err.h>
+#include <fault.h>
+#include <panic.h>
+#include <printf.h>
+#include <proc.h>
+#include <sched.h>
+#include <x86_64/usermode.h>
+
+int
+proc_regs_check(const struct proc_regs *r)
+{
+	if (!usermode_addr_ok(r->rip) || !usermode_addr_ok(r->rsp) ||
+	    !usermode_addr_ok(r->fs_base) || !usermode_addr_ok(r->gs_base))
+		return ERR_BAD_ARG;
+	if ((r->rflags & RFLAGS_USER_DEFAULT) != RFLAGS_USER_DEFAULT ||
+	    (r->rflags & ~(RFLAGS_USER_MASK | RFLAGS_USER_DEFAULT)) != 0)
+		return ERR_BAD_ARG;
+	return 0;
+}
+
+void
+proc_hold(struct process *p)
+{
+	if (!p->k.held) {
+		obj_pin(&p->obj);
+		p->k.held = 1;
+	}
+}
+
+void
+proc_release(struct process *p)
+{
+	if (!p->k.held || p == sched_current || p->k.on_queue != Q_NONE ||
+	    p->k.stalled != NULL || p->d.run_state != PS_STOPPED)
+		return;
+	usermode_forget(p);
+	p->k.held = 0;
+	obj_unpin(&p->obj);
+}
+
+void
+proc_dirty(struct process *p)
+{
+	obj_mark_dirty(&p->obj);
+}
+
+void
+proc_ready(struct process *p)
+{
+	proc_hold(p);
+	if (p->k.on_queue != Q_NONE && p->k.on_queue != Q_RUN)
+		sched_dequeue(p);
+	p->d.run_state = PS_RUNNING;
+	p->d.wait_oid = 0;
+	p->k.wait = W_NONE;
+	if (p != sched_current && p->k.on_queue == Q_NONE)
+		sched_enqueue(p);
+}
+
+void
+proc_block(struct process *p, uint8_t state, uint8_t wait, oid_t wait_oid)
+{
+	proc_hold(p);
+	if (p->k.on_queue == Q_RUN)
+		sched_dequeue(p);
+	p->d.run_state = state;
+	p->k.wait = wait;
+	p->d.wait_oid = wait_oid;
+}
+
+void
+proc_cancel_reply(struct process *p)
+{
+	if (proc_awaits_reply(p)) {
+		p->d.reply_seq++;
+		p->k.wait = W_NONE;
+	}
+}
+
+void
+proc_interrupt(struct process *p)
+{
+	uint8_t wait = p->k.wait;
+
+	proc_cancel_reply(p);
+	sched_dequeue(p);
+	if (p->d.run_state == PS_RECEIVING &&
+	    (wait == W_OPEN || wait == W_REPLY || wait == W_SLEEP)) {
+		p->d.regs.rax = ERR_RESTART;
+		p->d.regs.rdi = 0;
+	}
+	p->k.wait = W_NONE;
+	p->d.wait_oid = 0;
+}
+
+void
+proc_stop(struct process *p)
+{
+	proc_interrupt(p);
+	p->d.run_state = PS_STOPPED;
+	p->d.fault_code = FC_NONE;
+	p->d.fault_addr = 0;
+	proc_dirty(p);
+	proc_release(p);
+}
+
+void
+proc_resume(struct process *p)
+{
+	if (p->d.run_state != PS_STOPPED && p->d.run_state != PS_FAULTED)
+		return;
+	proc_interrupt(p);
+	p->d.fault_code = FC_NONE;
+	p->d.fault_addr = 0;
+	proc_dirty(p);
+	proc_ready(p);
+}
+
+int
+proc_start(oid_t oid)
+{
+	struct obj *o;
+	struct process *p;
+	int rc;
+
+	if (OID_TYPE(oid) != OT_PROCESS)
+		return ERR_BAD_ARG;
+	if ((rc = obj_get(oid, &o)) != 0)
+		return rc;
+	p = obj_process(o);
+	if (p->k.held)
+		return 0;			/* listed twice */
+	proc_hold(p);
+	usermode_fxsave_sanitize(p->d.fxsave);
+	p->k.sysret_ok = 0;
+	if (proc_regs_check(&p->d.regs) != 0) {
+		kprintf("proc: process %#lx: bad registers (rip %#lx rsp %#lx "
+		    "rflags %#lx fs %#lx gs %#lx), parked\n", oid,
+		    p->d.regs.rip, p->d.regs.rsp, p->d.regs.rflags,
+		    p->d.regs.fs_base, p->d.regs.gs_base);
+		p->d.run_state = PS_FAULTED;
+		p->d.fault_code = FC_GP;
+		p->d.fault_addr = p->d.regs.rip;
+		p->k.wait = W_NONE;
+		proc_dirty(p);
+		return 0;
+	}
+	switch (p->d.run_state) {
+	case PS_RUNNING:
+	case PS_SENDING:		/* its RIP re-executes the send */
+		proc_ready(p);
+		break;
+	case PS_RECEIVING:
+		if (p->d.wait_oid == 0)
+			proc_block(p, PS_RECEIVING, W_OPEN, 0);
+		else {
+			/* A reply or a sleep cannot survive a restart. */
+			p->d.regs.rax = ERR_RESTART;
+			proc_ready(p);
+		}
+		break;
+	case PS_FAULTED:
+		if (p->d.fault_code == FC_NONE || p->d.fault_code >= FC_MAX)
+			p->d.fault_code = FC_GP;
+		p->k.wait = W_NONE;
+		kprintf("proc: process %#lx: starts faulted (%s at %#lx)\n",
+		    oid, fault_name(p->d.fault_code), p->d.fault_addr);
+		break;
+	case PS_STOPPED:
+		proc_release(p);
+		break;
+	default:
+		kprintf("proc: process %#lx: bad run state %u, stopped\n", oid,
+		    p->d.run_state);
+		p->d.run_state = PS_STOPPED;
+		proc_dirty(p);
+		proc_release(p);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,95 @@
+/*
+ * proc.h - process state: loading a process from the store, validating
+ * its registers, and the transitions between run states that keep the
+ * scheduler's queues and pins consistent.
+ *
+ * Persistent state (d.run_state, d.wait_oid) and what it means:
+ *   PS_RUNNING                  runnable
+ *   PS_RECEIVING, wait_oid 0    open wait: any entry cap may deliver
+ *   PS_RECEIVING, wait_oid self closed wait: a reply (W_REPLY) or sleep
+ *   PS_SENDING, wait_oid E      stalled sending through endpoint E; its
+ *                               RIP is backed up to the syscall, so it
+ *                               re-executes the send when woken
+ *   PS_FAULTED                  fault_code says why; k.wait says whether
+ *                               the fault is delivered (W_FAULT), waits
+ *                               for the keeper to receive (W_FAULT_STALL)
+ *                               or found nobody (W_NONE: parked)
+ *   PS_STOPPED                  not runnable until resumed
+ * Every process not PS_STOPPED is held (pinned once, k.held).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <obj.h>
+
+/* k.wait: what a blocked process waits for. */
+#define W_NONE		0
+#define W_OPEN		1	/* open wait: entry messages */
+#define W_REPLY		2	/* the reply to its CALL */
+#define W_SLEEP		3	/* the sleep list */
+#define W_SEND		4	/* recipient to receive (stalled send) */
+#define W_FAULT		5	/* fault delivered: reply or restart */
+#define W_FAULT_STALL	6	/* fault waits for the keeper to receive */
+
+/* Number of registers in struct proc_regs (OC_PROC_GET_REGS indexes). */
+#define PROC_NREGS	(sizeof(struct proc_regs) / sizeof(uint64_t))
+
+/*
+ * Check registers for ring 3: rip and rsp canonical user addresses,
+ * fs_base and gs_base in the user half, rflags with IF and bit 1 set,
+ * IOPL 0 and nothing outside RFLAGS_USER_MASK. Returns 0 or ERR_BAD_ARG.
+ */
+int	proc_regs_check(const struct proc_regs *r);
+
+/*
+ * Load the process oid from the store and start it as the run list asks:
+ * pin it, sanitize its FXSAVE image, check its registers (a process
+ * whose registers fail is parked PS_FAULTED/FC_GP with a log line) and
+ * restore its run state. Returns 0 (also when parked), or ERR_* when the
+ * object cannot be loaded or is not a process.
+ */
+int	proc_start(oid_t oid);
+
+/* Pin p once for the scheduler (idempotent) / drop that pin. */
+void	proc_hold(struct process *p);
+void	proc_release(struct process *p);
+
+/* p becomes runnable (PS_RUNNING, no wait), queued unless current. */
+void	proc_ready(struct process *p);
+
+/* p blocks: run_state, k.wait and wait_oid as given; off the run queue. */
+void	proc_block(struct process *p, uint8_t state, uint8_t wait,
+	    oid_t wait_oid);
+
+/*
+ * True if a REPLY cap with p's current reply_seq may deliver: p waits for
+ * the reply to its CALL, or for the answer to a fault delivered as one.
+ */
+static inline bool
+proc_awaits_reply(const struct process *p)
+{
+	return (p->d.run_state == PS_RECEIVING && p->k.wait == W_REPLY) ||
+	    (p->d.run_state == PS_FAULTED && p->k.wait == W_FAULT);
+}
+
+/* End p's wait for a reply, if any: every REPLY cap to p dies. */
+void	proc_cancel_reply(struct process *p);
+
+/*
+ * Take p out of whatever it waits for (queues, reply, sleep) without
+ * changing run_state. A receive that was under way returns ERR_RESTART
+ * in rax when p runs again.
+ */
+void	proc_interrupt(struct process *p);
+
+/* OC_PROC_STOP: p stops (PS_STOPPED), released unless others need it. */
+void	proc_stop(struct process *p);
+
+/* OC_PROC_RESUME / OC_RESTART_RESUME: clear any fault, run again. A
+   process blocked in IPC or asleep is left as it is. */
+void	proc_resume(struct process *p);
+
+/* Mark p's persistent part changed. */
+void	proc_dirty(struct process *p);

@@ -1,0 +1,81 @@
+/*
+ * usermode.h - running processes in ring 3: the syscall MSRs, the FPU/SSE
+ * state, the way back to user mode, and interrupts and exceptions that
+ * arrive from ring 3.
+ *
+ * Invariant: while the kernel runs on behalf of a process (a system call
+ * or an interrupt from ring 3), the process's complete user state is in
+ * its d.regs (and d.fxsave or the FPU registers, see usermode_fpu_flush).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <obj.h>
+#include <x86_64/trap.h>
+
+/* User-changeable RFLAGS bits: CF PF AF ZF SF TF DF OF AC ID. */
+#define RFLAGS_USER_MASK	0x250fd5ul
+
+/*
+ * Program STAR/LSTAR/SFMASK and EFER.SCE, enable FXSAVE/SSE for user
+ * code (CR4.OSFXSR, OSXMMEXCPT; CR0.MP, NE; no EM, TS). Once, after
+ * gdt_init() and before any process runs.
+ */
+void	usermode_init(void);
+
+/* True if va is a canonical address in the user half. */
+static inline int
+usermode_addr_ok(uint64_t va)
+{
+	return va < USER_VA_END;
+}
+
+/*
+ * Force rflags into a value safe for ring 3: IF and bit 1 set, IOPL 0,
+ * only RFLAGS_USER_MASK bits kept.
+ */
+static inline uint64_t
+usermode_rflags(uint64_t rflags)
+{
+	return (rflags & RFLAGS_USER_MASK) | RFLAGS_USER_DEFAULT;
+}
+
+/*
+ * Make an FXSAVE image safe for FXRSTOR: an all-zero image (a fresh
+ * process) gets the reset defaults; MXCSR bits the CPU does not support
+ * are cleared (they would make FXRSTOR fault in the kernel).
+ */
+void	usermode_fxsave_sanitize(uint8_t *fxsave);
+
+/*
+ * Enter ring 3 as p (the scheduler's choice): switch the address space,
+ * FS/GS bases and FPU state if p is not the process that ran last, then
+ * sysretq (if p entered by syscall and nothing changed its RCX/R11) or
+ * iretq. Panics if p's RIP/RSP are not canonical user addresses (every
+ * writer of d.regs validates them; this is the last line).
+ */
+void	usermode_return(struct process *p) __attribute__((noreturn));
+
+/*
+ * Write the FPU/SSE registers back into their owner's d.fxsave and
+ * forget the owner; call before reading or replacing a process's
+ * fxsave, or before p leaves memory. Also drops any cached notion that
+ * p's space, FS/GS are loaded (usermode_forget).
+ */
+void	usermode_fpu_flush(void);
+
+/*
+ * p's space or registers changed behind the scheduler's back (space cap,
+ * FS/GS base) or p leaves memory: reload them on the next return.
+ */
+void	usermode_forget(struct process *p);
+
+/* Called by trap_dispatch for every vector that interrupted ring 3. */
+void	usermode_trap(struct trapframe *tf) __attribute__((noreturn));
+
+/* From syscall.S. */
+void	syscall_entry(void);
+void	usermode_sysret(struct proc_regs *r) __attribute__((noreturn));
+void	usermode_iret(struct proc_regs *r) __attribute__((noreturn));
+extern struct proc_regs	*usermode_regs;	/* current process's d.regs */
