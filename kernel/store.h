@@ -1,0 +1,116 @@
+/*
+ * store.h - read-only access to the persistent store (the format is
+ * docs/store-format.md and include/abi/store.h): mount the newest valid
+ * generation of the superblock ring, find any object's OID map entry by
+ * walking its type's tree lazily (only the blocks on the path, through a
+ * small cache of verified map blocks), read page data, and read the run
+ * list.
+ *
+ * The disk is untrusted input: every block is checked against its own
+ * header (magic, version, page size, kind, level, own number, store id,
+ * key, CRC32C) and against the pointer that led to it (CRC, kind, level,
+ * birth generation), and every entry against the format's invariants.
+ * A failed check is ERR_CORRUPT with a "store:" line naming the block;
+ * nothing here panics on anything read from the disk.
+ *
+ * Blocks come through a struct store_dev: the disk (store_mount_disk),
+ * or a test's in-memory or damaging device (store_mount). Single CPU,
+ * thread context; reads wait for the disk.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <abi/store.h>
+
+/* Where the store's blocks come from. */
+struct store_dev {
+	const char	*name;		/* for messages: "disk", ... */
+	uint64_t	blocks;		/* store size in 4 KiB blocks */
+	/*
+	 * Read block (< blocks) into buf, a page-aligned direct-map frame.
+	 * Returns 0 or ERR_IO (or the disk driver's error).
+	 */
+	int		(*read)(void *ctx, uint64_t block, void *buf);
+	void		*ctx;
+};
+
+/*
+ * Mount the store partition that boot_info names, read through
+ * blk_read() (blk_init() must have succeeded). Returns 0, ERR_NOT_FOUND
+ * (no store partition, or an empty ring), ERR_IO or ERR_CORRUPT (no
+ * usable superblock), each with a message. On failure nothing is mounted.
+ */
+int	store_mount_disk(void);
+
+/*
+ * Mount the store on dev (copied; dev->ctx must outlive the mount):
+ * read the STORE_SB_RING superblock slots, check each, and make the
+ * valid one with the highest generation current; prints the generation
+ * chosen and why each other slot was passed over. Replaces any earlier
+ * mount and empties the map block cache. Errors as store_mount_disk().
+ */
+int	store_mount(const struct store_dev *dev);
+
+/* Forget the mounted store (every OID then reads as not stored). */
+void	store_unmount(void);
+
+/* The current superblock, or NULL if nothing is mounted. Read-only. */
+const struct store_super *store_current(void);
+
+/*
+ * Copy the OID map entry of oid (store_entry_size(OID_TYPE(oid)) bytes:
+ * a struct store_ref for pages and cap pages, else the object itself)
+ * into entry. Returns 0 if the entry is in use; ERR_NOT_FOUND if the
+ * store holds no such object (nothing mounted, index at or above the
+ * type's OID limit, no subtree, unused entry); ERR_BAD_ARG for an OID
+ * of no object type; ERR_IO; ERR_CORRUPT. entry is written only on 0.
+ * Checks made here: the entry's own OID (inline objects), its flags,
+ * and for a store_ref its block number and that a zero block has no CRC.
+ */
+int	store_get_entry(oid_t oid, void *entry);
+
+/*
+ * Read the data block of the page or cap page oid, as ref (from
+ * store_get_entry) points to it, into the frame at buf and check its
+ * CRC32C; a ref with block 0 reads as zeros. Returns 0, ERR_IO or
+ * ERR_CORRUPT (buf then holds garbage).
+ */
+int	store_read_data(oid_t oid, const struct store_ref *ref, void *buf);
+
+/*
+ * The run list of the current generation: the OIDs of the processes to
+ * resume, in order. Writes up to max of them to oids and their number
+ * to *n. Returns 0; ERR_TOO_BIG if the list holds more than max (the
+ * first max are written); ERR_IO; ERR_CORRUPT (a block, or an OID that
+ * is not a process). Nothing mounted: 0 with *n = 0.
+ */
+int	store_runlist(uint64_t *oids, unsigned max, unsigned *n);
+
+/*
+ * Check a superblock image (4 KiB at blk) read from ring slot `slot`
+ * of a store of `blocks` blocks: header and CRC, kind, the slot its
+ * generation belongs in, ring size, store size, used-block count,
+ * flags, reserved bytes, and the shape of every map root. Returns NULL
+ * if it is valid, else why not. Pure.
+ */
+const char *store_check_super(const void *blk, unsigned slot,
+	    uint64_t blocks);
+
+/*
+ * Levels of interior nodes above the leaves of a type's OID map with
+ * oid_limit entries (0: the root is a leaf); -1 if the type has no map
+ * or the limit is beyond what any OID can reach.
+ */
+int	store_map_levels(unsigned ot, uint64_t oid_limit);
+
+struct store_stats {
+	uint64_t	meta_reads;	/* map and list blocks read from disk */
+	uint64_t	meta_hits;	/* found in the block cache instead */
+	uint64_t	data_reads;	/* page and cap page blocks read */
+	uint64_t	corrupt;	/* ERR_CORRUPT results */
+	uint64_t	io_errors;	/* failed device reads */
+};
+
+void	store_stats(struct store_stats *st);

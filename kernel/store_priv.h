@@ -1,0 +1,60 @@
+/*
+ * store_priv.h - what store.c (mounting, superblocks, the run list) and
+ * store_map.c (verified block reads, the map block cache, OID map walks)
+ * share. Not for use outside the store.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <store.h>
+
+/* The mounted store; valid while mounted is true. */
+struct store_mnt {
+	bool		mounted;
+	struct store_dev dev;
+	struct store_super sb;		/* the current generation's superblock */
+	unsigned	slot;
+};
+
+extern struct store_mnt	store_mnt;
+extern struct store_stats store_st;
+
+/*
+ * Follow bp to a metadata block that must have kind, level and key (its
+ * place in a tree or list); for map blocks ot is the map's object type
+ * (OT_NONE otherwise), and the node's children or the leaf's entries
+ * are checked too. what names the block in messages ("gpt map", "run
+ * list"). Returns 0 and the verified block (owned by the block cache:
+ * valid until the next store_meta call), or ERR_IO / ERR_CORRUPT after
+ * printing which block failed which check.
+ */
+int	store_meta(const struct store_bptr *bp, unsigned kind, unsigned level,
+	    uint64_t key, unsigned ot, const char *what, const void **blk);
+
+/*
+ * Why bp (to a block of kind at level, in a store of `blocks` blocks
+ * whose current generation is gen) cannot be followed, NULL if it can;
+ * a null pointer gives "null" (or a complaint if it is not all zero).
+ */
+const char *store_bptr_problem(const struct store_bptr *bp, unsigned kind,
+	    unsigned level, uint64_t gen, uint64_t blocks);
+
+/* CRC32C of a metadata block with its header's crc field taken as 0. */
+uint32_t store_block_crc(const void *blk);
+
+/*
+ * Empty the map block cache (at every mount), taking its frames the
+ * first time. Returns 0 or ERR_NO_SPACE.
+ */
+int	store_cache_reset(void);
+
+/* Name of an object type, "?" if unknown. */
+const char *store_type_name(unsigned ot);
+
+/* Name of a block kind, "?" if unknown. */
+const char *store_kind_name(unsigned kind);
+
+/* True if n bytes at p are all zero. */
+bool	store_all_zero(const void *p, uint64_t n);
