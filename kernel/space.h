@@ -26,6 +26,10 @@ struct space_fault {
 	uint64_t	kept_addr;	/* addr relative to keeper_gpt */
 };
 
+/*
+ * Set up the dependency-record cache. Returns 0, or ERR_NO_SPACE.
+ * Idempotent.
+ */
 int	space_init(void);
 
 /*
@@ -34,18 +38,38 @@ int	space_init(void);
  * may now be retried; otherwise ERR_* and *f says why (FC_NO_MAPPING,
  * FC_WRITE_RO, FC_EXEC_NX, FC_GUARD, FC_BAD_SPACE) and who keeps va.
  * May load objects from disk.
+ *
+ * The ERR_*: ERR_NO_ACCESS for a fault of the space itself (kernel/gpt.h
+ * lists which FC_* each case gives); ERR_IO / ERR_CORRUPT / ERR_NO_SPACE
+ * when an object on the path could not be loaded or memory for the page
+ * tables ran out (f->code is then FC_NO_MAPPING, so the fault can still
+ * be delivered; ERR_NO_SPACE may also be retried later). f->addr is va;
+ * va at or above USER_VA_END is FC_NO_MAPPING without touching the space.
  */
 int	space_handle_fault(struct process *p, uint64_t va, uint64_t err,
 	    struct space_fault *f);
 
-/* Switch the MMU to p's page tables (building an empty root if needed). */
-void	space_activate(struct process *p);
+/*
+ * Switch the MMU to p's page tables (building an empty root if needed);
+ * p == NULL loads the kernel's own tables. Returns 0, or ERR_NO_SPACE if
+ * no root could be built: the kernel's tables are loaded then, so p's
+ * first user access faults and space_handle_fault() tries again.
+ */
+int	space_activate(struct process *p);
 
 /* Slot `slot` of g changed: drop every mapping that went through it. */
 void	space_slot_changed(struct gpt *g, unsigned slot);
 
-/* o was rescinded or is about to be evicted: drop every mapping through it. */
+/*
+ * o was rescinded or is about to be evicted: drop every mapping through
+ * it. The object cache must call it before evicting an object whose deps
+ * is not NULL. For a process, also frees its page tables (switching to
+ * the kernel's if they are loaded).
+ */
 void	space_object_gone(struct obj *o);
+
+/* g's l2v or flags changed: drop every mapping through any of its slots. */
+void	space_gpt_changed(struct gpt *g);
 
 /* p's space cap changed, or p goes away: drop all of p's mappings. */
 void	space_process_changed(struct process *p);

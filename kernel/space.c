@@ -1,0 +1,215 @@
+/*
+ * space.c - address spaces (space.h): the page fault path from a
+ * process's GPT tree to its hardware page tables, and the invalidations
+ * that keep those tables a cache of the tree.
+ *
+ * Invariant: a user PTE exists only while every object its translation
+ * went through is unchanged -- each GPT slot on the path, the page, and
+ * the process's space cap -- because each installed PTE has a dependency
+ * record (space_dep.h) on every one of them, and each change below drops
+ * the PTEs those records cover. The PTE allows no more than the caps on
+ * the path: W only if none is RO or WEAK, NX if any is NX.
+ *
+ * Dirty pages: a page is mapped writable only on a write fault, or when
+ * the object cache already counts it dirty; mapping it writable marks it
+ * dirty. So a page that was only read stays clean, and a checkpoint can
+ * trust OBJ_F_DIRTY as long as it drops a page's mappings (space_object_
+ * gone) before it counts the page clean again.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/err.h>
+#include <abi/process.h>
+#include <gpt.h>
+#include <panic.h>
+#include <printf.h>
+#include <space.h>
+#include <space_dep.h>
+#include <x86_64/pmap.h>
+#include <x86_64/trap.h>
+#include <x86_64/vm.h>
+
+static struct process	*space_active;	/* whose tables are in CR3 */
+
+int
+space_init(void)
+{
+	static bool done;
+	/* A few records up front, so the first faults take the fast path. */
+	int err = space_dep_reserve(64);
+
+	if (err != 0 || done)
+		return err;
+	done = true;
+	kprintf("space: GPT walk up to %u levels; 4 KiB user mappings below "
+	    "%#lx\n", GPT_WALK_MAX, USER_VA_END);
+	return 0;
+}
+
+/* The access a #PF error code describes. */
+static unsigned
+fault_access(uint64_t err)
+{
+	if (err & PF_I)
+		return GPT_ACC_EXEC;
+	if (err & PF_W)
+		return GPT_ACC_WRITE;
+	return GPT_ACC_READ;
+}
+
+/* The PTE flags w's page may have for this access; marks it dirty if W. */
+static uint64_t
+fault_flags(const struct gpt_walk *w, unsigned access)
+{
+	uint64_t flags = 0;
+	struct obj *o = &w->page->obj;
+
+	if (w->restr & CAP_R_NX)
+		flags |= PTE_NX;
+	if (!(w->restr & CAP_R_RO) &&
+	    (access == GPT_ACC_WRITE || (o->flags & OBJ_F_DIRTY))) {
+		flags |= PTE_W;
+		if (!(o->flags & OBJ_F_DIRTY))
+			obj_mark_dirty(o);
+	}
+	return flags;
+}
+
+/* Install w's page at va in p's tables with its dependencies. */
+static int
+fault_install(struct process *p, const struct gpt_walk *w, uint64_t va,
+    uint64_t flags)
+{
+	struct pmap_dep_req req[GPT_WALK_MAX + 1];
+	unsigned i, n = 0;
+	int err;
+
+	if (p->k.pmap == NULL) {
+		if ((p->k.pmap = pmap_create()) == NULL)
+			return ERR_NO_SPACE;
+		if (p == space_active)
+			pmap_activate(p->k.pmap);
+	}
+	for (i = 0; i < w->nsteps; i++) {
+		req[n].obj = &w->step[i].g->obj;
+		req[n].lo = w->step[i].lo;
+		req[n].l2size = w->step[i].l2size;
+		req[n++].slot = w->step[i].slot;
+	}
+	req[n].obj = &w->page->obj;
+	req[n].lo = va;
+	req[n].l2size = PAGE_SHIFT;
+	req[n++].slot = SPACE_DEP_PAGE;
+	err = pmap_enter(p->k.pmap, va, w->page->pa, flags, req, n);
+	if (err == ERR_NO_SPACE) {
+		/* The tables are a cache: give p's back and try once more. */
+		pmap_drop_all(p->k.pmap);
+		err = pmap_enter(p->k.pmap, va, w->page->pa, flags, req, n);
+	}
+	return err;
+}
+
+int
+space_handle_fault(struct process *p, uint64_t va, uint64_t err,
+    struct space_fault *f)
+{
+	unsigned access = fault_access(err);
+	struct gpt_walk w;
+	uint32_t fc;
+	int ret;
+
+	fc = gpt_walk(&p->d.space, va, access, &w);
+	f->code = fc;
+	f->addr = va;
+	f->keeper_gpt = w.keeper;
+	f->kept_addr = w.kept_addr;
+	if (fc == FC_NONE) {
+		ret = fault_install(p, &w, va & ~(uint64_t)(PAGE_SIZE - 1),
+		    fault_flags(&w, access));
+		if (ret != 0)
+			f->code = FC_NO_MAPPING;
+	} else
+		ret = w.err != 0 ? w.err : ERR_NO_ACCESS;
+	gpt_walk_done(&w);
+	return ret;
+}
+
+int
+space_activate(struct process *p)
+{
+	space_active = p;
+	if (p == NULL) {
+		pmap_activate(NULL);
+		return 0;
+	}
+	if (p->k.pmap == NULL && (p->k.pmap = pmap_create()) == NULL) {
+		pmap_activate(NULL);	/* p faults; the fault path retries */
+		return ERR_NO_SPACE;
+	}
+	pmap_activate(p->k.pmap);
+	return 0;
+}
+
+/*
+ * Drop every region whose record is on *list. Each drop frees at least
+ * the record it started from (it lies inside its own region, on the node
+ * that holds that region), and maybe others of the list.
+ */
+static void
+drop_all_on(struct space_dep **list)
+{
+	while (*list != NULL) {
+		struct space_dep *d = *list;
+
+		pmap_drop(d->pmap, d->lo, d->l2size);
+		if (*list == d)
+			panic("space: record %p (lo %#lx l2size %u) survived "
+			    "its own drop", d, d->lo, d->l2size);
+	}
+}
+
+void
+space_slot_changed(struct gpt *g, unsigned slot)
+{
+	struct space_dep *d, *next, *mine = NULL;
+
+	assert(slot < GPT_SLOTS);
+	/* Move the slot's records to a list of our own, then drop them. */
+	for (d = g->obj.deps; d != NULL; d = next) {
+		next = d->obj_next;
+		if (d->slot == slot)
+			space_dep_move(d, &mine);
+	}
+	drop_all_on(&mine);
+}
+
+void
+space_object_gone(struct obj *o)
+{
+	if (o->type == OT_PROCESS) {
+		struct process *p = obj_process(o);
+
+		if (p == space_active)
+			space_active = NULL;
+		if (p->k.pmap != NULL) {
+			pmap_destroy(p->k.pmap);
+			p->k.pmap = NULL;
+		}
+	}
+	drop_all_on(&o->deps);
+}
+
+void
+space_gpt_changed(struct gpt *g)
+{
+	drop_all_on(&g->obj.deps);
+}
+
+void
+space_process_changed(struct process *p)
+{
+	if (p->k.pmap != NULL)
+		pmap_drop_all(p->k.pmap);
+}

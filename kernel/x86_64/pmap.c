@@ -1,0 +1,494 @@
+/*
+ * pmap.c - per-process x86-64 page tables with dependency records hung
+ * off their nodes (pmap.h says how and what stays true).
+ *
+ * Where a record of region size 2^m hangs:
+ *   m == 12            the leaf entry's list (sub[i] of the leaf node)
+ *   12 < m <= 21       the leaf node's recs  (the node spans 2 MiB)
+ *   21 < m <= 30       the level-1 node's recs (1 GiB)
+ *   30 < m <= 39       the level-2 node's recs (512 GiB)
+ *   m > 39             the root's recs
+ * i.e. on the lowest node that holds the whole region, or on the leaf
+ * entry for a single page. Dropping a region therefore clears whole
+ * entries of the node that holds it, and its records are those of the
+ * cleared subtrees plus the ones of that node's list that lie inside it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/err.h>
+#include <abi/types.h>
+#include <kmem.h>
+#include <lib/string.h>
+#include <panic.h>
+#include <pmm.h>
+#include <space_dep.h>
+#include <x86_64/cpu.h>
+#include <x86_64/pmap.h>
+#include <x86_64/vm.h>
+
+#define PMAP_ENTRIES	512
+#define PMAP_ROOT_LEVEL	3
+#define PMAP_USER_ROOT	256		/* PML4 entries below USER_VA_END */
+#define ENTRY_SHIFT(l)	(PAGE_SHIFT + 9 * (l))	/* one entry's span */
+#define IDX(va, l)	((unsigned)((va) >> ENTRY_SHIFT(l)) & 511)
+
+#define FLUSH_INVLPG_MAX 16	/* more than this: reload CR3 instead */
+#define FLUSH_FRAMES_MAX 32
+
+struct pmap_node {
+	uint64_t		*tab;		/* the hardware table */
+	void			**sub;		/* shadow: children or lists */
+	struct space_dep	*recs;		/* regions > one entry */
+	struct pmap_node	*parent;	/* NULL for the root */
+	uint64_t		pa;		/* tab's physical address */
+	uint64_t		base;		/* first user VA it maps */
+	uint16_t		idx;		/* index in parent */
+	uint16_t		nused;		/* present entries */
+	uint8_t			level;		/* 0 leaf .. 3 root */
+};
+
+struct pmap {
+	struct pmap_node	root;
+	uint64_t		pages;
+	uint64_t		tables;
+};
+
+/*
+ * The TLB work of one change of pm: invlpg for a few pages, a CR3 reload
+ * for many or when tables are freed; table frames freed only after it.
+ */
+struct flush {
+	struct pmap	*pm;
+	bool		current;
+	bool		reload;
+	unsigned	ninv;
+	unsigned	nframes;
+	uint64_t	frames[FLUSH_FRAMES_MAX];
+};
+
+static struct pmap	*pmap_cur;
+
+static void
+flush_begin(struct flush *fl, struct pmap *pm)
+{
+	fl->pm = pm;
+	fl->current = pm == pmap_cur;
+	fl->reload = false;
+	fl->ninv = 0;
+	fl->nframes = 0;
+}
+
+static void
+flush_end(struct flush *fl)
+{
+	if (fl->current && fl->reload)
+		cpu_write_cr3(fl->pm->root.pa);
+	while (fl->nframes > 0)
+		pmm_free(fl->frames[--fl->nframes]);
+	fl->reload = false;
+	fl->ninv = 0;
+}
+
+static void
+flush_page(struct flush *fl, uint64_t va)
+{
+	if (!fl->current || fl->reload)
+		return;
+	if (fl->ninv++ < FLUSH_INVLPG_MAX)
+		cpu_invlpg(va);
+	else
+		fl->reload = true;
+}
+
+static void
+flush_frame(struct flush *fl, uint64_t pa)
+{
+	if (!fl->current) {
+		pmm_free(pa);
+		return;
+	}
+	fl->reload = true;
+	if (fl->nframes == FLUSH_FRAMES_MAX)
+		flush_end(fl);
+	fl->frames[fl->nframes++] = pa;
+}
+
+static struct pmap_node *
+node_alloc(void)
+{
+	struct pmap_node *nd = kmem_alloc(sizeof(*nd));
+	uint64_t tpa, spa;
+
+	if (nd == NULL)
+		return NULL;
+	tpa = pmm_alloc();
+	spa = tpa != 0 ? pmm_alloc() : 0;
+	if (spa == 0) {
+		if (tpa != 0)
+			pmm_free(tpa);
+		kmem_free(nd);
+		return NULL;
+	}
+	nd->pa = tpa;
+	nd->tab = phys_to_virt(tpa);
+	nd->sub = phys_to_virt(spa);
+	memset(nd->tab, 0, PAGE_SIZE);
+	memset(nd->sub, 0, PAGE_SIZE);
+	return nd;
+}
+
+/* Free a node that is unlinked or about to be, with its frames. */
+static void
+node_free(struct flush *fl, struct pmap_node *nd)
+{
+	space_dep_free_list(&nd->recs);
+	flush_frame(fl, nd->pa);
+	pmm_free(virt_to_phys(nd->sub));	/* never seen by the MMU */
+	kmem_free(nd);
+}
+
+/* Free nd's whole subtree: mappings, records, tables. */
+static void
+subtree_free(struct flush *fl, struct pmap_node *nd)
+{
+	unsigned i;
+
+	for (i = 0; i < PMAP_ENTRIES; i++) {
+		if (!(nd->tab[i] & PTE_P))
+			continue;
+		if (nd->level == 0) {
+			space_dep_free_list((struct space_dep **)&nd->sub[i]);
+			flush_page(fl, nd->base + ((uint64_t)i << PAGE_SHIFT));
+			fl->pm->pages--;
+		} else
+			subtree_free(fl, nd->sub[i]);
+	}
+	fl->pm->tables--;
+	node_free(fl, nd);
+}
+
+/* Clear entry i of nd and everything below it. */
+static void
+entry_clear(struct flush *fl, struct pmap_node *nd, unsigned i)
+{
+	if (!(nd->tab[i] & PTE_P))
+		return;
+	if (nd->level == 0) {
+		space_dep_free_list((struct space_dep **)&nd->sub[i]);
+		flush_page(fl, nd->base + ((uint64_t)i << PAGE_SHIFT));
+		fl->pm->pages--;
+	} else {
+		subtree_free(fl, nd->sub[i]);
+		nd->sub[i] = NULL;
+	}
+	nd->tab[i] = 0;
+	nd->nused--;
+}
+
+/* Free nd and its emptied ancestors (never the root). */
+static void
+prune(struct flush *fl, struct pmap_node *nd)
+{
+	while (nd->parent != NULL && nd->nused == 0) {
+		struct pmap_node *up = nd->parent;
+
+		up->tab[nd->idx] = 0;
+		up->sub[nd->idx] = NULL;
+		up->nused--;
+		fl->pm->tables--;
+		node_free(fl, nd);
+		nd = up;
+	}
+}
+
+/* The level whose node holds a region of 2^m bytes (m > PAGE_SHIFT). */
+static unsigned
+hold_level(unsigned m)
+{
+	unsigned l = (m - PAGE_SHIFT - 1) / 9;
+
+	return l > PMAP_ROOT_LEVEL ? PMAP_ROOT_LEVEL : l;
+}
+
+/* The existing node at level l on va's path, or NULL. */
+static struct pmap_node *
+node_find(const struct pmap *pm, uint64_t va, unsigned l)
+{
+	struct pmap_node *nd = (struct pmap_node *)&pm->root;
+	unsigned lv;
+
+	for (lv = PMAP_ROOT_LEVEL; lv > l && nd != NULL; lv--)
+		nd = nd->sub[IDX(va, lv)];
+	return nd;
+}
+
+struct pmap *
+pmap_create(void)
+{
+	struct pmap *pm = kmem_alloc(sizeof(*pm));
+	struct pmap_node *nd;
+	const uint64_t *kroot;
+
+	if (pm == NULL)
+		return NULL;
+	if ((nd = node_alloc()) == NULL) {
+		kmem_free(pm);
+		return NULL;
+	}
+	pm->root = *nd;
+	kmem_free(nd);
+	pm->root.level = PMAP_ROOT_LEVEL;
+	kroot = phys_to_virt(vm_kernel_root());
+	memcpy(&pm->root.tab[PMAP_USER_ROOT], &kroot[PMAP_USER_ROOT],
+	    (PMAP_ENTRIES - PMAP_USER_ROOT) * sizeof(uint64_t));
+	return pm;
+}
+
+void
+pmap_destroy(struct pmap *pm)
+{
+	if (pm == pmap_cur)
+		pmap_activate(NULL);
+	pmap_drop_all(pm);
+	assert(pm->pages == 0 && pm->tables == 0 && pm->root.recs == NULL);
+	pmm_free(pm->root.pa);
+	pmm_free(virt_to_phys(pm->root.sub));
+	kmem_free(pm);
+}
+
+void
+pmap_activate(struct pmap *pm)
+{
+	if (pm == pmap_cur)
+		return;
+	cpu_write_cr3(pm != NULL ? pm->root.pa : vm_kernel_root());
+	pmap_cur = pm;
+}
+
+struct pmap *
+pmap_current(void)
+{
+	return pmap_cur;
+}
+
+uint64_t
+pmap_root(const struct pmap *pm)
+{
+	return pm->root.pa;
+}
+
+/* Hang the record req wants on the node path[], unless it is there. */
+static void
+dep_attach(struct pmap *pm, struct pmap_node **path, uint64_t va,
+    const struct pmap_dep_req *req)
+{
+	struct space_dep **list, *d;
+
+	if (req->l2size == PAGE_SHIFT)
+		list = (struct space_dep **)&path[0]->sub[IDX(va, 0)];
+	else
+		list = &path[hold_level(req->l2size)]->recs;
+	for (d = *list; d != NULL; d = d->node_next)
+		if (d->obj == req->obj && d->slot == req->slot &&
+		    d->lo == req->lo && d->l2size == req->l2size)
+			return;
+	d = space_dep_take();
+	d->pmap = pm;
+	d->lo = req->lo;
+	d->l2size = req->l2size;
+	d->slot = req->slot;
+	space_dep_link(d, req->obj, list);
+}
+
+int
+pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
+    const struct pmap_dep_req *req, unsigned n)
+{
+	struct pmap_node *path[PMAP_ROOT_LEVEL + 1], *fresh[PMAP_ROOT_LEVEL];
+	unsigned l, nfresh = 0, k, i;
+	uint64_t old, pte;
+	struct flush fl;
+
+	assert(va < USER_VA_END && (va & (PAGE_SIZE - 1)) == 0);
+	assert((pa & ~PTE_ADDR) == 0 && (flags & ~(PTE_W | PTE_NX)) == 0);
+	path[PMAP_ROOT_LEVEL] = &pm->root;
+	for (l = PMAP_ROOT_LEVEL; l > 0; l--) {
+		if ((path[l - 1] = path[l]->sub[IDX(va, l)]) == NULL)
+			break;
+	}
+	/* Allocate everything first: after this nothing can fail. */
+	if (space_dep_reserve(n) != 0)
+		return ERR_NO_SPACE;
+	for (nfresh = 0; nfresh < l; nfresh++) {
+		if ((fresh[nfresh] = node_alloc()) == NULL) {
+			while (nfresh > 0) {
+				nfresh--;
+				pmm_free(fresh[nfresh]->pa);
+				pmm_free(virt_to_phys(fresh[nfresh]->sub));
+				kmem_free(fresh[nfresh]);
+			}
+			return ERR_NO_SPACE;
+		}
+	}
+	for (k = 0; k < nfresh; l--, k++) {
+		struct pmap_node *up = path[l], *nd = fresh[k];
+
+		i = IDX(va, l);
+		nd->parent = up;
+		nd->idx = (uint16_t)i;
+		nd->level = (uint8_t)(l - 1);
+		nd->base = up->base + ((uint64_t)i << ENTRY_SHIFT(l));
+		up->sub[i] = nd;
+		up->tab[i] = nd->pa | PTE_P | PTE_W | PTE_U;
+		up->nused++;
+		pm->tables++;
+		path[l - 1] = nd;
+	}
+
+	flush_begin(&fl, pm);
+	i = IDX(va, 0);
+	pte = pa | flags | PTE_P | PTE_U;
+	old = path[0]->tab[i];
+	if ((old & PTE_P) && (old & PTE_ADDR) == pa) {
+		path[0]->tab[i] = pte;
+		flush_page(&fl, va);
+		flush_end(&fl);
+		return 0;
+	}
+	entry_clear(&fl, path[0], i);	/* another frame: a stale entry */
+	for (k = 0; k < n; k++)
+		dep_attach(pm, path, va, &req[k]);
+	path[0]->tab[i] = pte;
+	path[0]->nused++;
+	pm->pages++;
+	flush_end(&fl);
+	return 0;
+}
+
+void
+pmap_drop(struct pmap *pm, uint64_t lo, unsigned l2size)
+{
+	struct pmap_node *nd;
+	struct space_dep *d, *next;
+	unsigned l, first, end, i;
+	struct flush fl;
+
+	assert(l2size >= PAGE_SHIFT && l2size <= 64);
+	if (l2size >= VA_BITS - 1) {
+		pmap_drop_all(pm);
+		return;
+	}
+	assert((lo & ((UINT64_C(1) << l2size) - 1)) == 0);
+	if (lo >= USER_VA_END)
+		return;
+	l = l2size == PAGE_SHIFT ? 0 : hold_level(l2size);
+	if ((nd = node_find(pm, lo, l)) == NULL)
+		return;		/* nothing mapped, no records */
+	flush_begin(&fl, pm);
+	first = IDX(lo, l);
+	end = l2size <= ENTRY_SHIFT(l) ? first + 1 :
+	    first + (1u << (l2size - ENTRY_SHIFT(l)));
+	for (i = first; i < end; i++)
+		entry_clear(&fl, nd, i);
+	for (d = nd->recs; d != NULL; d = next) {
+		next = d->node_next;
+		if (space_dep_within(d, lo, l2size))
+			space_dep_free(d);
+	}
+	prune(&fl, nd);
+	flush_end(&fl);
+}
+
+void
+pmap_drop_all(struct pmap *pm)
+{
+	struct flush fl;
+	unsigned i;
+
+	flush_begin(&fl, pm);
+	for (i = 0; i < PMAP_USER_ROOT; i++)
+		entry_clear(&fl, &pm->root, i);
+	space_dep_free_list(&pm->root.recs);
+	fl.reload = true;
+	flush_end(&fl);
+}
+
+int
+pmap_lookup(const struct pmap *pm, uint64_t va, uint64_t *pte)
+{
+	struct pmap_node *nd;
+
+	*pte = 0;
+	if (va >= USER_VA_END || (nd = node_find(pm, va, 0)) == NULL ||
+	    !(nd->tab[IDX(va, 0)] & PTE_P))
+		return ERR_NOT_FOUND;
+	*pte = nd->tab[IDX(va, 0)];
+	return 0;
+}
+
+/* Check one record list of nd: owner, alignment, placement. */
+static uint64_t
+check_list(const struct pmap *pm, const struct pmap_node *nd,
+    const struct space_dep *d, bool leaf_entry)
+{
+	uint64_t n = 0;
+
+	for (; d != NULL; d = d->node_next, n++) {
+		unsigned m = d->l2size;
+
+		if (d->pmap != pm || d->obj == NULL ||
+		    (m < 64 && (d->lo & ((UINT64_C(1) << m) - 1)) != 0) ||
+		    (leaf_entry ? m != PAGE_SHIFT : m == PAGE_SHIFT ||
+		    hold_level(m) != nd->level))
+			panic("pmap %p: bad record %p (lo %#lx l2size %u) on "
+			    "level %u node %#lx", pm, d, d->lo, m, nd->level,
+			    nd->base);
+	}
+	return n;
+}
+
+static void
+check_node(const struct pmap *pm, const struct pmap_node *nd,
+    struct pmap_stats *st)
+{
+	unsigned i, used = 0, top;
+
+	top = nd->parent == NULL ? PMAP_USER_ROOT : PMAP_ENTRIES;
+	st->deps += check_list(pm, nd, nd->recs, false);
+	for (i = 0; i < top; i++) {
+		bool present = (nd->tab[i] & PTE_P) != 0;
+
+		if (nd->level == 0) {
+			if (!present && nd->sub[i] != NULL)
+				panic("pmap %p: records on empty PTE %#lx", pm,
+				    nd->base + ((uint64_t)i << PAGE_SHIFT));
+			st->deps += check_list(pm, nd, nd->sub[i], true);
+			st->pages += present;
+		} else if (present) {
+			const struct pmap_node *c = nd->sub[i];
+
+			if (c == NULL || c->parent != nd || c->idx != i ||
+			    (nd->tab[i] & PTE_ADDR) != c->pa)
+				panic("pmap %p: bad child %u of level %u", pm, i,
+				    nd->level);
+			st->tables++;
+			check_node(pm, c, st);
+		}
+		used += present;
+	}
+	if (used != nd->nused || (nd->parent != NULL && used == 0))
+		panic("pmap %p: level %u node %#lx counts %u, has %u", pm,
+		    nd->level, nd->base, nd->nused, used);
+}
+
+void
+pmap_stats(const struct pmap *pm, struct pmap_stats *st)
+{
+	st->pages = st->tables = st->deps = 0;
+	check_node(pm, &pm->root, st);
+	if (st->pages != pm->pages || st->tables != pm->tables)
+		panic("pmap %p: counts %lu pages %lu tables, found %lu, %lu",
+		    pm, pm->pages, pm->tables, st->pages, st->tables);
+}
