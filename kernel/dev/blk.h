@@ -32,7 +32,7 @@
 #define BLK_REQ_IDLE		0	/* never submitted (zeroed) */
 #define BLK_REQ_QUEUED		1	/* waiting for descriptors */
 #define BLK_REQ_INFLIGHT	2	/* the device has it */
-#define BLK_REQ_DONE		3	/* status is final; done() has run */
+#define BLK_REQ_DONE		3	/* status final, done() has run */
 
 /*
  * An asynchronous request. The caller owns it and the buffer until
@@ -42,15 +42,15 @@
 struct blk_req {
 	/* Set by the caller. */
 	uint32_t	op;		/* BLK_OP_* */
-	uint32_t	len;		/* bytes, a multiple of 512; 0 for flush */
+	uint32_t	len;		/* bytes, n * 512; 0 for flush */
 	uint64_t	lba;		/* first sector; 0 for flush */
-	uint64_t	pa;		/* physical buffer (contiguous), any alignment */
+	uint64_t	pa;		/* physical, contiguous */
 	void		(*done)(struct blk_req *);	/* may be NULL */
 	void		*arg;		/* for done() */
 	/* Set by the driver. */
 	int		status;		/* 0 or ERR_*, once DONE */
 	volatile uint32_t state;	/* BLK_REQ_* */
-	struct blk_req	*next;		/* private: the queue of waiting requests */
+	struct blk_req	*next;		/* private: the wait list */
 };
 
 /*

@@ -85,7 +85,7 @@ transfer(uint32_t op, uint64_t lba, const void *buf, uint32_t nsect)
 			}
 			off += chunk;
 		}
-		for (i = 0; i < n; i++)		/* all, even after an error */
+		for (i = 0; i < n; i++)	/* all, even after an error */
 			if ((err = blk_wait(&reqs[i])) != 0 && first == 0)
 				first = err;
 	}

@@ -101,8 +101,8 @@ virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n,
 	if (n == 0 || cookie == NULL)
 		return ERR_BAD_ARG;
 	for (i = 0; i < n; i++) {
-		if (segs[i].len == 0 ||
-		    (i > 0 && segs[i - 1].device_writes && !segs[i].device_writes))
+		if (segs[i].len == 0 || (i > 0 && segs[i - 1].device_writes &&
+		    !segs[i].device_writes))
 			return ERR_BAD_ARG;
 		if (segs[i].device_writes && wlen + segs[i].len < wlen)
 			return ERR_BAD_ARG;
@@ -117,7 +117,8 @@ virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n,
 		d = i == 0 ? head : q->next[d];
 		q->desc[d].addr = segs[i].pa;
 		q->desc[d].len = segs[i].len;
-		q->desc[d].flags = (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
+		q->desc[d].flags = (uint16_t)(
+		    (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
 		    (segs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0));
 		q->desc[d].next = i + 1 < n ? q->next[d] : 0;
 	}
@@ -129,7 +130,7 @@ virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n,
 	q->cookie[head] = cookie;
 
 	q->avail->ring[q->avail_idx & (q->size - 1)] = head;
-	compiler_barrier();	/* x86 keeps stores in order: ring, then idx */
+	compiler_barrier();	/* x86 keeps stores in order: entry, idx */
 	q->avail_idx++;
 	q->avail->idx = q->avail_idx;
 	return 0;

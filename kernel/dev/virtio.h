@@ -29,7 +29,7 @@
 #define VIRTQ_DESC_F_NEXT	1
 #define VIRTQ_DESC_F_WRITE	2	/* the device writes this buffer */
 
-#define VIRTQ_MAX_SIZE		256	/* entries; rings fit in two frames */
+#define VIRTQ_MAX_SIZE		256	/* rings fit two frames */
 #define VIRTQ_USED_OFFSET	1024	/* of the used ring in its frame */
 
 struct virtq_desc {
@@ -43,11 +43,11 @@ _Static_assert(sizeof(struct virtq_desc) == 16, "virtio 1.0 2.4.5");
 struct virtq_avail {
 	uint16_t	flags;
 	uint16_t	idx;
-	uint16_t	ring[];		/* size entries, then used_event */
+	uint16_t	ring[];		/* size, used_event */
 };
 
 struct virtq_used_elem {
-	uint32_t	id;		/* head of the chain the device used */
+	uint32_t	id;		/* head of the chain used */
 	uint32_t	len;		/* bytes it wrote into the chain */
 };
 _Static_assert(sizeof(struct virtq_used_elem) == 8, "virtio 1.0 2.4.8");
@@ -55,7 +55,7 @@ _Static_assert(sizeof(struct virtq_used_elem) == 8, "virtio 1.0 2.4.8");
 struct virtq_used {
 	uint16_t		flags;
 	uint16_t		idx;
-	struct virtq_used_elem	ring[];	/* size entries, then avail_event */
+	struct virtq_used_elem	ring[];	/* size, avail_event */
 };
 
 /* One buffer of a chain: physical address, length, direction. */
@@ -71,22 +71,23 @@ struct virtq_seg {
  * Invariants: a descriptor is either on the free list (linked through
  * next[]) or in exactly one chain in flight; cookie[h] != NULL exactly
  * when h heads a chain in flight; nfree + descriptors in flight == size.
+ * count[], wlen[] (device-writable bytes) and cookie[] are per chain head.
  */
 struct virtq {
 	uint16_t			size;	/* power of two */
-	uint16_t			index;	/* queue number in the device */
+	uint16_t			index;	/* queue number */
 	volatile struct virtq_desc	*desc;
 	volatile struct virtq_avail	*avail;
 	volatile struct virtq_used	*used;
 	uint64_t			desc_pa, ring_pa;  /* two frames */
-	volatile uint16_t		*notify;  /* transport: where to kick */
+	volatile uint16_t		*notify;	/* where to kick */
 	uint16_t			free_head, nfree, ninflight;
 	uint16_t			avail_idx;	/* our avail->idx */
-	uint16_t			last_used;	/* used->idx consumed */
-	bool				broken;	/* the device broke protocol */
+	uint16_t			last_used;	/* consumed */
+	bool				broken;	/* by the device */
 	uint16_t			next[VIRTQ_MAX_SIZE];
-	uint16_t			count[VIRTQ_MAX_SIZE];	/* per head */
-	uint32_t			wlen[VIRTQ_MAX_SIZE];	/* per head */
+	uint16_t			count[VIRTQ_MAX_SIZE];
+	uint32_t			wlen[VIRTQ_MAX_SIZE];
 	void				*cookie[VIRTQ_MAX_SIZE];
 };
 

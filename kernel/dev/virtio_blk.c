@@ -61,7 +61,7 @@
 
 #define MAX_DATA_SEGS		(BLK_REQ_MAX_BYTES / PAGE_SIZE_4K + 1)
 #define MAX_SEGS		(MAX_DATA_SEGS + 2)
-#define MAX_CAPACITY		(1ul << 54)	/* sectors; bytes fit 63 bits */
+#define MAX_CAPACITY		(1ul << 54)	/* bytes stay < 2^63 */
 
 struct blk_hdr {
 	uint32_t	type;
@@ -78,11 +78,11 @@ static struct virtio_pci	vp;
 static struct virtq		q;
 static bool			probed, up;
 static uint64_t			features, capacity;
-static struct blk_hdr		*hdrs;		/* by head descriptor */
-static volatile uint8_t		*statuses;	/* by head descriptor */
+static struct blk_hdr		*hdrs;		/* by head */
+static volatile uint8_t		*statuses;	/* by head */
 static uint64_t			hdrs_pa, statuses_pa;
 static struct blk_req		*wait_head, *wait_tail;
-static uint64_t			progress_tsc;	/* last sign of life */
+static uint64_t			progress_tsc;	/* last progress */
 static uint64_t			irqs;
 static uint32_t			timeout_ms = BLK_TIMEOUT_MS;
 static bool			hold_notify;
@@ -160,10 +160,10 @@ kick(void)
 		    sizeof(*hdrs), false };
 		segs[n - 1] = (struct virtq_seg){ statuses_pa + head, 1, true };
 		if (q.ninflight == 0)
-			progress_tsc = cpu_rdtsc();	/* the clock starts */
+			progress_tsc = cpu_rdtsc();  /* the clock starts */
 		err = virtq_add(&q, segs, n, r);
 		if (err != 0)
-			panic("blk: virtq_add of %u segments failed: %d", n, err);
+			panic("blk: virtq_add of %u segments: %d", n, err);
 		wait_head = r->next;
 		if (wait_head == NULL)
 			wait_tail = NULL;
@@ -201,7 +201,7 @@ collect(void)
 		if (err == ERR_NOT_FOUND)
 			break;
 		if (err != 0) {
-			fail_device("the device wrote an impossible used entry");
+			fail_device("the device wrote a bad used entry");
 			return;
 		}
 		progress_tsc = cpu_rdtsc();
@@ -257,7 +257,7 @@ probe(void)
 	}
 	if (d->irq_pin == 0 || d->irq_line == 0 || d->irq_line == 2 ||
 	    d->irq_line >= PIC_IRQS) {
-		kprintf("blk: %02x:%02x.%u: unusable interrupt line %u pin %u\n",
+		kprintf("blk: %02x:%02x.%u: unusable irq %u pin %u\n",
 		    d->bus, d->dev, d->fn, d->irq_line, d->irq_pin);
 		return ERR_BAD_FORMAT;
 	}
@@ -342,7 +342,7 @@ blk_init(void)
 		return 0;
 	if (!probed && (err = probe()) != 0)
 		return err;
-	flags = cpu_irq_save();		/* the handler must not see a half-set queue */
+	flags = cpu_irq_save();	/* no interrupt sees a half-set queue */
 	err = start();
 	cpu_irq_restore(flags);
 	return err;
@@ -452,13 +452,14 @@ blk_wait(struct blk_req *r)
 	flags = cpu_irq_save();
 	while (r->state != BLK_REQ_DONE) {
 		limit = timer_tsc_hz() / 1000 * timeout_ms;
-		if (up && q.ninflight > 0 && cpu_rdtsc() - progress_tsc > limit) {
+		if (up && q.ninflight > 0 &&
+		    cpu_rdtsc() - progress_tsc > limit) {
 			kprintf("blk: no completion in %u ms\n", timeout_ms);
 			fail_device("the device hangs");
 			continue;
 		}
 		if (flags & RFLAGS_IF) {
-			cpu_sti_hlt();		/* an interrupt or the tick */
+			cpu_sti_hlt();	/* an interrupt or the tick */
 			cpu_cli();
 		} else {
 			collect();

@@ -227,7 +227,8 @@ cfg_read(struct virtio_pci *v, uint32_t off, unsigned width, uint64_t *out)
 		gen = mmio_read8(v->common + CC_CFGGEN);
 		*out = mmio_read32(v->device + off);
 		if (width == 8)
-			*out |= (uint64_t)mmio_read32(v->device + off + 4) << 32;
+			*out |= (uint64_t)mmio_read32(v->device + off + 4)
+			    << 32;
 		if (mmio_read8(v->common + CC_CFGGEN) == gen)
 			return 0;
 	}

@@ -29,7 +29,7 @@
 
 struct virtio_pci {
 	const struct pci_dev	*pci;
-	volatile uint8_t	*common;	/* struct virtio_pci_common_cfg */
+	volatile uint8_t	*common;	/* virtio_pci_common_cfg */
 	volatile uint8_t	*isr;
 	volatile uint8_t	*device;	/* device-specific config */
 	uint32_t		device_len;

@@ -23,7 +23,7 @@
 #include <x86_64/vm.h>
 
 #define MAX_RUN		512
-#define MAX_TRY		2048	/* frames held while looking for a run */
+#define MAX_TRY		2048	/* frames held looking for a run */
 #define HANG_MS		300
 
 static const uint8_t	rodata_buf[BLK_SECTOR] = { 1 };
@@ -128,7 +128,8 @@ test_blk_read_mbr(void)
 		if (e[4] == 0x7E && lba == boot_info.store_lba &&
 		    n == boot_info.store_sectors)
 			store++;
-		if (e[4] == 0x7F && e[0] == 0x80 && lba == boot_info.bootpart_lba)
+		if (e[4] == 0x7F && e[0] == 0x80 &&
+		    lba == boot_info.bootpart_lba)
 			boot++;
 	}
 	bool sig = mbr[510] == 0x55 && mbr[511] == 0xAA;
@@ -136,7 +137,7 @@ test_blk_read_mbr(void)
 	pmm_free(pa);
 	ST_CHECK_EQ(err, 0);
 	ST_CHECK(sig);
-	ST_CHECK(rest);			/* exactly one sector was written */
+	ST_CHECK(rest);		/* exactly one sector was written */
 	ST_CHECK_EQ(store, 1);
 	ST_CHECK_EQ(boot, 1);
 	ST_CHECK(irqs >= 1);		/* completed by interrupt */
@@ -146,7 +147,8 @@ test_blk_read_mbr(void)
 static void
 test_blk_tail_write_read(void)
 {
-	uint64_t pa = st_blk_alloc(3 * ST_BLK_TAIL / 8), lba, seed = cpu_rdtsc();
+	uint64_t pa = st_blk_alloc(3 * ST_BLK_TAIL / 8), lba;
+	uint64_t seed = cpu_rdtsc();
 	uint64_t *save, *pat, *back;
 	unsigned n = ST_BLK_TAIL * BLK_SECTOR / 8, i, bad = 0;
 	int e1 = -1, e2 = -1, e3 = -1, e4 = -1, e5 = -1, e6 = -1;
@@ -208,14 +210,16 @@ test_blk_multipage(void)
 	area = phys_to_virt(pa);
 	one = phys_to_virt(sector_pa);
 	memset(area, 0xA5, npages * PAGE_SIZE_4K);
-	lba = boot_info.bootpart_lba;		/* stage 2 and the kernel */
+	lba = boot_info.bootpart_lba;	/* stage 2 and the kernel */
 	err = blk_read(lba, area + 512, nsect);
 	for (i = 0; err == 0 && err1 == 0 && i < nsect; i++) {
 		err1 = blk_read(lba + i, one, 1);
-		bad += memcmp(one, area + 512 + i * BLK_SECTOR, BLK_SECTOR) != 0;
+		bad += memcmp(one, area + 512 + i * BLK_SECTOR,
+		    BLK_SECTOR) != 0;
 	}
 	for (i = 0; i < 512; i++)
-		bad += area[i] != 0xA5 || area[512 + nsect * BLK_SECTOR + i] != 0xA5;
+		bad += area[i] != 0xA5 ||
+		    area[512 + nsect * BLK_SECTOR + i] != 0xA5;
 out:
 	if (pa != 0)
 		st_blk_free(pa, npages);
@@ -251,7 +255,7 @@ test_blk_bad_args(void)
 	e[k++] = blk_read(0, NULL, 1);
 	e[k++] = blk_read(0, (void *)0x1000, 1);		/* user half */
 	e[k++] = blk_read(0, (void *)(KMAP_BASE + 0x300000), 1);
-	e[k++] = blk_read(0, (void *)rodata_buf, 1);		/* read-only */
+	e[k++] = blk_read(0, (void *)rodata_buf, 1);	/* read-only */
 	e[k++] = blk_read(0, (void *)test_blk_bad_args, 1);	/* text */
 	e[k++] = blk_read(0, phys_to_virt(0x7000), 1);	/* below 1 MiB */
 	memset(&r, 0, sizeof(r));
@@ -268,7 +272,7 @@ test_blk_bad_args(void)
 	r.op = BLK_OP_FLUSH, r.pa = 0, r.len = 512;
 	e[k++] = blk_submit(&r);
 	memset(&r, 0, sizeof(r));
-	e[k++] = blk_wait(&r);				/* never submitted */
+	e[k++] = blk_wait(&r);			/* never submitted */
 	int ok = blk_read(cap - 1, buf, 1);		/* still works */
 	pmm_free(pa);
 	for (int i = 0; i < k; i++)

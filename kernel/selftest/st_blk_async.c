@@ -144,8 +144,8 @@ test_blk_async_many(void)
 	ncompleted = 0;
 	err2 = err;
 	for (i = 0; err2 == 0 && i < nw; i++)	/* save what was there */
-		err2 = blk_read(tail + i * REQ_SECT, phys_to_virt(frames[nw + i]),
-		    REQ_SECT);
+		err2 = blk_read(tail + i * REQ_SECT,
+		    phys_to_virt(frames[nw + i]), REQ_SECT);
 	for (i = 0; err2 == 0 && i < nw; i++) {
 		for (j = 0; j < REQ_SECT * BLK_SECTOR / 8; j++)
 			((uint64_t *)phys_to_virt(frames[i]))[j] =
@@ -164,7 +164,8 @@ test_blk_async_many(void)
 	}
 	wdone = ncompleted;
 	for (j = 0; err2 == 0 && j < nw; j++) {
-		err2 = blk_read(tail + j * REQ_SECT, phys_to_virt(one), REQ_SECT);
+		err2 = blk_read(tail + j * REQ_SECT, phys_to_virt(one),
+		    REQ_SECT);
 		bad += memcmp(phys_to_virt(one), phys_to_virt(frames[j]),
 		    REQ_SECT * BLK_SECTOR) != 0;
 	}
@@ -177,7 +178,7 @@ out:
 	ST_CHECK_EQ(err, 0);
 	ST_CHECK_EQ(err3, 0);
 	ST_CHECK_EQ(calls_bad, 0);
-	ST_CHECK(queued > 0);		/* the driver's own queue was used */
+	ST_CHECK(queued > 0);	/* the driver's own queue was used */
 	ST_CHECK_EQ(err2, 0);
 	ST_CHECK_EQ(wdone, ST_BLK_TAIL / REQ_SECT);
 	ST_CHECK_EQ(bad, 0);

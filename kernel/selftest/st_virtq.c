@@ -13,7 +13,7 @@
 
 #define QSIZE	8
 
-static struct virtq	q;		/* rings allocated once, reset per test */
+static struct virtq	q;	/* rings allocated once, reset per test */
 static int		tokens[QSIZE];	/* cookies: &tokens[i] */
 
 /* A fresh queue of QSIZE entries; false (and a failure) if impossible. */
@@ -58,7 +58,7 @@ test_virtq_chain_layout(void)
 
 	if (!fresh())
 		return;
-	ST_CHECK_EQ(virtq_init(&q, 6), ERR_BAD_ARG);	/* not a power of 2 */
+	ST_CHECK_EQ(virtq_init(&q, 6), ERR_BAD_ARG);	/* not 2^n */
 	ST_CHECK_EQ(virtq_init(&q, 512), ERR_BAD_ARG);
 	ST_CHECK(fresh());
 	head = virtq_peek_head(&q);
@@ -194,7 +194,7 @@ test_virtq_rejects_bad_used(void)
 	ST_CHECK(fresh());
 	ST_CHECK_EQ(add(1, &tokens[0]), 0);
 	ST_CHECK_EQ(add(1, &tokens[1]), 0);
-	q.used->idx = 0xFFFF;		/* "backwards": 65535 new entries */
+	q.used->idx = 0xFFFF;	/* "backwards": 65535 new entries */
 	expect_broken();
 
 	/* A chain completed twice. */

@@ -157,7 +157,7 @@ scan_bus(unsigned bus, unsigned depth)
 	for (dev = 0; dev < 32; dev++) {
 		if (cfg_read(bus, dev, 0, PCI_VENDOR_ID, 2) == PCI_NO_VENDOR)
 			continue;
-		nfn = (cfg_read(bus, dev, 0, PCI_HEADER_TYPE, 1) & 0x80) ? 8 : 1;
+		nfn = cfg_read(bus, dev, 0, PCI_HEADER_TYPE, 1) & 0x80 ? 8 : 1;
 		for (fn = 0; fn < nfn; fn++)
 			scan_fn(bus, dev, fn, depth);
 	}
@@ -195,8 +195,8 @@ pci_find(uint16_t vendor, uint16_t device, unsigned nth)
 
 	pci_init();
 	for (i = 0; i < ndevices; i++)
-		if (devices[i].vendor == vendor && devices[i].device == device &&
-		    nth-- == 0)
+		if (devices[i].vendor == vendor &&
+		    devices[i].device == device && nth-- == 0)
 			return &devices[i];
 	return NULL;
 }
@@ -225,7 +225,7 @@ pci_bar(const struct pci_dev *d, unsigned i, struct pci_bar *out)
 
 	if (i >= nbars)
 		return ERR_BAD_ARG;
-	for (j = 0; j < i; j++) {	/* is slot i the top of a 64-bit BAR? */
+	for (j = 0; j < i; j++) {	/* slot i: top of a 64-bit BAR? */
 		uint32_t v = pci_read32(d, PCI_BAR0 + 4 * j);
 
 		if ((v & 1) == 0 && ((v >> 1) & 3) == 2)
@@ -235,7 +235,7 @@ pci_bar(const struct pci_dev *d, unsigned i, struct pci_bar *out)
 		return ERR_BAD_ARG;
 	memset(out, 0, sizeof(*out));
 
-	flags = cpu_irq_save();		/* nobody may use the device now */
+	flags = cpu_irq_save();	/* nobody may use the device now */
 	cmd = pci_read16(d, PCI_COMMAND);
 	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_CMD_IO | PCI_CMD_MEMORY));
 	lo = probe_slot(d, i, &mlo);
@@ -257,18 +257,18 @@ pci_bar(const struct pci_dev *d, unsigned i, struct pci_bar *out)
 			mask |= 0xFFFF0000u;
 	} else {
 		if (((lo >> 1) & 3) == 2 && !out->is64)
-			return ERR_BAD_FORMAT;	/* 64-bit BAR in the last slot */
+			return ERR_BAD_FORMAT;	/* 64-bit in last slot */
 		if (((lo >> 1) & 3) == 1 || ((lo >> 1) & 3) == 3)
-			return ERR_BAD_FORMAT;	/* below-1M or reserved type */
+			return ERR_BAD_FORMAT;	/* below-1M or reserved */
 		out->prefetch = (lo & 8) != 0;
 		out->base = (lo & ~0xFu) | (uint64_t)hi << 32;
 		mask = (mlo & ~0xFu) | (uint64_t)mhi << 32;
 	}
 	out->size = mask & -mask;
 	if ((mask | (out->size - 1)) != ~0ul)
-		return ERR_BAD_FORMAT;		/* mask bits not contiguous */
+		return ERR_BAD_FORMAT;	/* mask bits not contiguous */
 	if (out->base == 0)
-		return ERR_NOT_FOUND;		/* firmware left it unassigned */
+		return ERR_NOT_FOUND;	/* left unassigned */
 	if ((out->base & (out->size - 1)) != 0 ||
 	    out->base + out->size < out->base)
 		return ERR_BAD_FORMAT;
@@ -324,7 +324,8 @@ pci_map_mmio(uint64_t pa, uint64_t len)
 		if (vm_map_page(va + i * PAGE_SIZE_4K, start + i * PAGE_SIZE_4K,
 		    PTE_W | PTE_NX | PTE_PCD | PTE_PWT) != 0) {
 			while (i-- > 0)
-				(void)vm_unmap_page(va + i * PAGE_SIZE_4K, NULL);
+				(void)vm_unmap_page(va + i * PAGE_SIZE_4K,
+				    NULL);
 			goto out;
 		}
 	}

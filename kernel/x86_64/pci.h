@@ -41,7 +41,7 @@
 #define PCI_CMD_INTX_OFF	0x0400
 #define PCI_STATUS_CAPS		0x0010
 
-#define PCI_CAP_VENDOR		0x09	/* vendor-specific capability */
+#define PCI_CAP_VENDOR		0x09	/* vendor-specific */
 
 /* The PCI MMIO window: part of KMAP that pci_map_mmio() hands out. */
 #define PCI_MMIO_BASE		(KMAP_BASE + (1ul << 30))
@@ -50,7 +50,7 @@
 /* One function found by the scan. Fields are as read at scan time. */
 struct pci_dev {
 	uint8_t		bus, dev, fn;
-	uint8_t		header_type;	/* without the multi-function bit */
+	uint8_t		header_type;	/* multi-function bit off */
 	uint16_t	vendor, device;
 	uint8_t		class, subclass, prog_if, revision;
 	uint8_t		irq_line;	/* as the firmware routed it */
@@ -58,10 +58,10 @@ struct pci_dev {
 };
 
 struct pci_bar {
-	uint64_t	base;		/* physical (memory) or port (I/O) */
+	uint64_t	base;		/* physical address or port */
 	uint64_t	size;		/* bytes, a power of two */
 	bool		io;		/* I/O space, else memory */
-	bool		is64;		/* 64-bit memory BAR (uses two slots) */
+	bool		is64;		/* 64-bit: uses two slots */
 	bool		prefetch;
 };
 
@@ -90,8 +90,10 @@ const struct pci_dev	*pci_find(uint16_t vendor, uint16_t device,
 uint8_t		pci_read8(const struct pci_dev *d, unsigned off);
 uint16_t	pci_read16(const struct pci_dev *d, unsigned off);
 uint32_t	pci_read32(const struct pci_dev *d, unsigned off);
-void		pci_write16(const struct pci_dev *d, unsigned off, uint16_t v);
-void		pci_write32(const struct pci_dev *d, unsigned off, uint32_t v);
+void		pci_write16(const struct pci_dev *d, unsigned off,
+		    uint16_t v);
+void		pci_write32(const struct pci_dev *d, unsigned off,
+		    uint32_t v);
 
 /*
  * Decode and size BAR i (0..5 for type 0 headers, 0..1 for bridges).
@@ -100,7 +102,8 @@ void		pci_write32(const struct pci_dev *d, unsigned off, uint32_t v);
  * the BAR is unimplemented or unassigned (base 0), ERR_BAD_FORMAT if its
  * size is not a power of two or the base is not aligned to it.
  */
-int		pci_bar(const struct pci_dev *d, unsigned i, struct pci_bar *out);
+int		pci_bar(const struct pci_dev *d, unsigned i,
+		    struct pci_bar *out);
 
 /*
  * Offset of the first capability with id cap_id after the one at
@@ -112,7 +115,8 @@ uint8_t		pci_cap_next(const struct pci_dev *d, uint8_t cap_id,
 		    uint8_t after);
 
 /* Set bits in the command register (PCI_CMD_*) and clear others in clr. */
-void		pci_command(const struct pci_dev *d, uint16_t set, uint16_t clr);
+void		pci_command(const struct pci_dev *d, uint16_t set,
+		    uint16_t clr);
 
 /*
  * Map the physical range [pa, pa + len) uncached (PCD|PWT), writable and
