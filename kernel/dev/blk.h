@@ -93,9 +93,9 @@ int		blk_write(uint64_t lba, const void *buf, uint32_t nsect);
 int		blk_flush(void);
 
 /*
- * Queue r (its state must not be QUEUED or INFLIGHT). r->pa..+len must be
- * RAM in the direct map, not below 1 MiB nor, for reads, in the kernel's
- * text or read-only data. Returns 0 if queued: done(r), if set, then
+ * Queue r (zeroed before its first use; its state must not be QUEUED or
+ * INFLIGHT). r->pa..+len must be RAM in the direct map, not below 1 MiB
+ * nor, for reads, in the kernel's text or read-only data. Returns 0 if queued: done(r), if set, then
  * runs exactly once, with interrupts off, from the interrupt handler
  * (or from blk_wait() polling, or at once for a flush the device does
  * not need). Returns ERR_BAD_ARG for a bad op, length, range or buffer,
