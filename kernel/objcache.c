@@ -194,6 +194,80 @@ obj_lookup(oid_t oid)
 	return NULL;
 }
 
+/* Panic unless nothing outside the cache still refers to o. */
+static void
+check_idle(struct obj *o)
+{
+	if (o->deps != NULL || !on_lru(o))
+		panic("objcache: evicting %#lx with deps %p, pins %u, flags "
+		    "%#x", o->oid, (void *)o->deps, o->pins, o->flags);
+	if (o->type == OT_PROCESS) {
+		struct process *p = (struct process *)o;
+
+		if (p->k.on_queue || p->k.pmap != NULL || p->k.stalled ||
+		    p->k.stall_on)
+			panic("objcache: evicting busy process %#lx (queue %u, "
+			    "pmap %p)", o->oid, p->k.on_queue,
+			    (void *)p->k.pmap);
+	}
+	if (o->type == OT_ENDPOINT && ((struct endpoint *)o)->senders)
+		panic("objcache: evicting endpoint %#lx with senders", o->oid);
+}
+
+/* Drop o (on the LRU list) from memory. */
+static void
+evict(struct obj *o)
+{
+	struct obj **b = bucket(o->oid);
+
+	space_object_gone(o);
+	check_idle(o);
+	list_remove(&lru, o);
+	while (*b != o)
+		b = &(*b)->hash_next;
+	*b = o->hash_next;
+	if (has_frame(o)) {
+		pmm_free(*frame_of(o));
+		st.frames--;
+	}
+	kmem_free(o);
+	st.objects--;
+	st.evicted++;
+}
+
+bool
+objcache_evict_one(void)
+{
+	if (lru.head == NULL)
+		return false;
+	evict(lru.head);
+	return true;
+}
+
+/* kmem_alloc, evicting clean objects until it succeeds or none is left. */
+static void *
+alloc_struct(size_t size)
+{
+	void *p;
+
+	while ((p = kmem_alloc(size)) == NULL)
+		if (!objcache_evict_one())
+			return NULL;
+	return p;
+}
+
+/* pmm_alloc, evicting clean objects until it succeeds or none is left. */
+static uint64_t
+alloc_frame(void)
+{
+	uint64_t pa;
+
+	while ((pa = pmm_alloc()) == 0)
+		if (!objcache_evict_one())
+			return 0;
+	return pa;
+}
+
 /*
  * Make the in-memory object for oid (of type t): memory first, then its
  * contents from the store, or zeros if the store does not hold it.
@@ -203,7 +277,7 @@ obj_lookup(oid_t oid)
 static int
 make(oid_t oid, unsigned t, struct obj **out)
 {
-	struct obj *o = kmem_alloc(struct_size(t));
+	struct obj *o = alloc_struct(struct_size(t));
 	int err;
 
 	if (o == NULL)
@@ -211,7 +285,7 @@ make(oid_t oid, unsigned t, struct obj **out)
 	o->oid = oid;
 	o->type = (uint8_t)t;
 	if (has_frame(o)) {
-		uint64_t pa = pmm_alloc();
+		uint64_t pa = alloc_frame();
 
 		if (pa == 0) {
 			kmem_free(o);
@@ -330,47 +404,6 @@ obj_rescind(struct obj *o)
 	o->alloc_count++;
 	obj_mark_dirty(o);
 	space_object_gone(o);
-}
-
-/* Panic unless nothing outside the cache still refers to o. */
-static void
-check_idle(struct obj *o)
-{
-	if (o->deps != NULL || !on_lru(o))
-		panic("objcache: evicting %#lx with deps %p, pins %u, flags "
-		    "%#x", o->oid, (void *)o->deps, o->pins, o->flags);
-	if (o->type == OT_PROCESS) {
-		struct process *p = (struct process *)o;
-
-		if (p->k.on_queue || p->k.pmap != NULL || p->k.stalled ||
-		    p->k.stall_on)
-			panic("objcache: evicting busy process %#lx (queue %u, "
-			    "pmap %p)", o->oid, p->k.on_queue,
-			    (void *)p->k.pmap);
-	}
-	if (o->type == OT_ENDPOINT && ((struct endpoint *)o)->senders)
-		panic("objcache: evicting endpoint %#lx with senders", o->oid);
-}
-
-/* Drop o (on the LRU list) from memory. */
-static void
-evict(struct obj *o)
-{
-	struct obj **b = bucket(o->oid);
-
-	space_object_gone(o);
-	check_idle(o);
-	list_remove(&lru, o);
-	while (*b != o)
-		b = &(*b)->hash_next;
-	*b = o->hash_next;
-	if (has_frame(o)) {
-		pmm_free(*frame_of(o));
-		st.frames--;
-	}
-	kmem_free(o);
-	st.objects--;
-	st.evicted++;
 }
 
 uint64_t

@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <obj.h>
@@ -30,6 +31,15 @@ struct obj	*objcache_dirty_first(void);
  * no longer new, and is evictable again once unpinned.
  */
 void		obj_mark_clean(struct obj *o);
+
+/*
+ * Evict the least recently used clean, unpinned object
+ * (space_object_gone() first), freeing its struct and frame. Returns
+ * false if no object can be evicted. For any code whose allocation
+ * failed: evict one and retry, until this returns false. Objects the
+ * caller holds unpinned may go.
+ */
+bool		objcache_evict_one(void);
 
 /*
  * Evict every clean, unpinned object (space_object_gone() first).

@@ -1,0 +1,220 @@
+/*
+ * st_objevict.c - self-tests of eviction: when memory runs out during
+ * obj_get, clean unpinned objects go in LRU order (a hit makes an
+ * object young again), pinned and dirty objects stay with their bytes,
+ * an evicted stored object comes back from the store, and with nothing
+ * evictable obj_get says ERR_NO_SPACE. Memory is made to run out by
+ * taking every free frame, or by filling it with objects.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <abi/err.h>
+#include <dev/blk.h>
+#include <kmem.h>
+#include <lib/string.h>
+#include <obj.h>
+#include <objcache.h>
+#include <pmm.h>
+#include <printf.h>
+#include <selftest/selftest.h>
+#include <store.h>
+#include <x86_64/vm.h>
+
+#define FRESH		(UINT64_C(1) << 44)	/* index of fresh test OIDs */
+#define X(i)		OID_MAKE(OT_PAGE, FRESH + (i))
+
+static uint64_t	hoard;		/* frames taken, chained by first word */
+
+/* Take every free frame, so the next allocation must evict. */
+static uint64_t
+take_all_frames(void)
+{
+	uint64_t pa, n = 0;
+
+	while ((pa = pmm_alloc()) != 0) {
+		*(uint64_t *)phys_to_virt(pa) = hoard;
+		hoard = pa;
+		n++;
+	}
+	return n;
+}
+
+static void
+give_back_frames(void)
+{
+	while (hoard != 0) {
+		uint64_t next = *(uint64_t *)phys_to_virt(hoard);
+
+		pmm_free(hoard);
+		hoard = next;
+	}
+}
+
+static bool
+page_is(struct obj *o, uint8_t v)
+{
+	const uint8_t *d = page_data(obj_page(o));
+
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		if (d[i] != v)
+			return false;
+	return true;
+}
+
+/* Unpin, clean and drop the test's objects, return the frames. */
+static void
+release(struct obj **o, unsigned n)
+{
+	give_back_frames();
+	for (unsigned i = 0; i < n; i++) {
+		if (o[i] == NULL)
+			continue;
+		while (o[i]->pins > 0)
+			obj_unpin(o[i]);
+		if (o[i]->flags & OBJ_F_DIRTY)
+			obj_mark_clean(o[i]);
+	}
+	objcache_flush();
+}
+
+/*
+ * With no free frame, each new page evicts exactly the least recently
+ * used clean page; a hit on the oldest makes it the youngest.
+ */
+static void
+test_objevict_lru_order(void)
+{
+	struct obj *x[5], *y;
+	struct objcache_stats a, b;
+
+	objcache_init();
+	objcache_flush();
+	/* The page structs' slab keeps room: only frames run out. */
+	for (unsigned i = 0; i < 5; i++)
+		ST_CHECK_EQ(obj_get(X(i), &x[i]), 0);
+	ST_CHECK(take_all_frames() > 0);
+	ST_CHECK_EQ(obj_get(X(0), &y), 0);	/* a hit: X0 is young now */
+	objcache_stats(&a);
+	ST_CHECK_EQ(obj_get(X(5), &y), 0);
+	objcache_stats(&b);
+	ST_CHECK_EQ(b.evicted - a.evicted, 1);
+	ST_CHECK(obj_lookup(X(1)) == NULL);
+	ST_CHECK(obj_lookup(X(0)) != NULL && obj_lookup(X(2)) != NULL);
+	ST_CHECK_EQ(obj_get(X(6), &y), 0);
+	ST_CHECK(obj_lookup(X(2)) == NULL);
+	ST_CHECK(obj_lookup(X(3)) != NULL);
+	ST_CHECK(obj_lookup(X(0)) != NULL);
+	release(NULL, 0);
+}
+
+/* Nothing evictable: ERR_NO_SPACE, and the pinned and dirty survive. */
+static void
+test_objevict_nothing_to_evict(void)
+{
+	struct obj *o[2] = { NULL, NULL }, *y;
+	struct objcache_stats a, b;
+
+	objcache_init();
+	objcache_flush();
+	ST_CHECK_EQ(obj_get(X(20), &o[0]), 0);
+	ST_CHECK_EQ(obj_get(X(21), &o[1]), 0);
+	memset(page_data(obj_page(o[0])), 0x11, PAGE_SIZE);
+	memset(page_data(obj_page(o[1])), 0x22, PAGE_SIZE);
+	obj_pin(o[0]);
+	obj_mark_dirty(o[1]);
+	objcache_stats(&a);
+	take_all_frames();
+	int err = obj_get(X(22), &y);
+
+	objcache_stats(&b);
+	if (err != ERR_NO_SPACE || b.failed - a.failed != 1 ||
+	    b.objects != a.objects || obj_lookup(X(22)) != NULL) {
+		release(o, 2);
+		st_fail("obj_get with nothing to evict gave %d", err);
+		return;
+	}
+	ST_CHECK(obj_lookup(X(20)) == o[0] && page_is(o[0], 0x11));
+	ST_CHECK(obj_lookup(X(21)) == o[1] && page_is(o[1], 0x22));
+	/* Unpinning makes room again. */
+	obj_unpin(o[0]);
+	ST_CHECK_EQ(obj_get(X(22), &y), 0);
+	ST_CHECK(obj_lookup(X(20)) == NULL);
+	ST_CHECK(page_is(o[1], 0x22));
+	o[0] = NULL;
+	release(o, 2);
+}
+
+/*
+ * Fill memory over and over with fresh pages of every kind of object:
+ * pinned and dirty pages keep their bytes, a clean page loaded from the
+ * store is evicted and reads back from the store, and every frame
+ * comes back once the test lets go.
+ */
+static void
+test_objevict_fill_memory(void)
+{
+	struct obj *keep[3] = { NULL, NULL, NULL }, *o;
+	struct objcache_stats a, b;
+	uint64_t free0, n, i, stored = 0;
+	struct kmem_stats k0, k1;
+	uint8_t first = 0;
+
+	objcache_init();
+	if (blk_init() == 0)
+		store_mount_disk();
+	objcache_flush();
+	free0 = pmm_free_frames();
+	kmem_stats(&k0);
+	ST_CHECK_EQ(obj_get(X(30), &keep[0]), 0);
+	ST_CHECK_EQ(obj_get(X(31), &keep[1]), 0);
+	memset(page_data(obj_page(keep[0])), 0x33, PAGE_SIZE);
+	memset(page_data(obj_page(keep[1])), 0x44, PAGE_SIZE);
+	obj_pin(keep[0]);
+	obj_mark_dirty(keep[1]);
+	/* A stored page with data (the selftest image's text), if any. */
+	for (i = 0; store_current() != NULL &&
+	    i < store_current()->oid_limit[OT_PAGE] && stored == 0; i++) {
+		ST_CHECK_EQ(obj_get(OID_MAKE(OT_PAGE, i), &o), 0);
+		first = *(uint8_t *)page_data(obj_page(o));
+		if (first != 0)
+			stored = OID_MAKE(OT_PAGE, i);
+	}
+	objcache_stats(&a);
+	n = 3 * free0;
+	for (i = 0; i < n; i++) {
+		oid_t oid = OID_MAKE(1 + i % (OT_MAX - 1), FRESH + 100 + i);
+
+		if (obj_get(oid, &o) != 0) {
+			release(keep, 3);
+			st_fail("obj_get %lu of %lu failed", i, n);
+			return;
+		}
+	}
+	objcache_stats(&b);
+	kprintf("selftest: %lu objects made, %lu evicted, %lu in memory\n",
+	    n, b.evicted - a.evicted, b.objects);
+	ST_CHECK(b.evicted - a.evicted > n / 10);
+	ST_CHECK(obj_lookup(X(30)) == keep[0] && page_is(keep[0], 0x33));
+	ST_CHECK(obj_lookup(X(31)) == keep[1] && page_is(keep[1], 0x44));
+	/* The oldest fresh objects went first; the newest are here. */
+	ST_CHECK(obj_lookup(OID_MAKE(1, FRESH + 100)) == NULL);
+	ST_CHECK(obj_lookup(OID_MAKE(1 + (n - 1) % (OT_MAX - 1),
+	    FRESH + 100 + n - 1)) != NULL);
+	if (stored != 0) {
+		ST_CHECK(obj_lookup(stored) == NULL);
+		ST_CHECK_EQ(obj_get(stored, &o), 0);
+		ST_CHECK_EQ(o->flags, 0);
+		ST_CHECK_EQ(*(uint8_t *)page_data(obj_page(o)), first);
+	}
+	release(keep, 3);
+	kmem_stats(&k1);
+	/* kmem keeps the descriptor frames it grew; all else comes back. */
+	ST_CHECK_EQ(pmm_free_frames() + k1.desc_frames - k0.desc_frames, free0);
+}
+
+ST_SUITE(st_objevict,
+	ST_CASE(objevict_lru_order),
+	ST_CASE(objevict_nothing_to_evict),
+	ST_CASE(objevict_fill_memory),
+);
