@@ -48,16 +48,6 @@ static bool		ready;
 static struct olist	lru, dirty;
 static struct objcache_stats st;
 
-/*
- * Until kernel/space.c exists, nothing maps objects, so there is
- * nothing to drop; space.c's definition replaces this one.
- */
-__attribute__((weak)) void
-space_object_gone(struct obj *o)
-{
-	(void)o;
-}
-
 static struct obj **
 bucket(oid_t oid)
 {
