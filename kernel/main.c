@@ -8,27 +8,79 @@
  *   pmm          frames from the E820 map ("memory: N MiB usable")
  *   vm           our page tables: direct map, W^X image, no identity map
  *   pic, timer   8259 remapped and masked, TSC calibrated, 100 Hz tick
- * then interrupts on, and either the self-tests (cmdline "selftest") or
- * "kernel: ready" and an idle loop.
+ *   usermode     syscall MSRs, SSE for ring 3
+ * then interrupts on, and either the self-tests (cmdline "selftest") or:
+ *   blk          the virtio-blk disk
+ *   objcache     the object cache over the store on that disk
+ *   space        address-space bookkeeping
+ *   processes    every process on the store's run list, loaded, checked
+ *                and made runnable ("kernel: ready, N processes")
+ *   scheduler    runs them (or idles) and never returns.
  */
 #include <stdint.h>
 
+#include <abi/err.h>
+
 #include <boot.h>
 #include <console.h>
+#include <dev/blk.h>
 #include <panic.h>
 #include <pmm.h>
+#include <proc.h>
+#include <sched.h>
+#include <space.h>
+#include <store.h>
 #include <printf.h>
+#include <objcache.h>
 #include <selftest/selftest.h>
 #include <x86_64/cpu.h>
 #include <x86_64/gdt.h>
 #include <x86_64/pic.h>
 #include <x86_64/timer.h>
 #include <x86_64/trap.h>
+#include <x86_64/usermode.h>
 #include <x86_64/vm.h>
 
 extern char	kernel_image_start[], kernel_image_end[];
 
 void	kernel_main(uint64_t bootinfo_phys) __attribute__((noreturn));
+
+#define RUNLIST_MAX	1024
+
+/*
+ * Bring up the disk, the object cache and the space code, then start
+ * every process on the store's run list. A failure is reported and
+ * leaves the kernel idle (nothing to run), never a panic: the disk and
+ * the store are input.
+ */
+static void
+start_processes(void)
+{
+	static uint64_t oids[RUNLIST_MAX];
+	unsigned i, n = 0, started = 0;
+	int rc;
+
+	if ((rc = blk_init()) != 0)
+		kprintf("kernel: no disk (error %d)\n", rc);
+	else if ((rc = objcache_init()) != 0)
+		kprintf("kernel: no store (error %d)\n", rc);
+	else if ((rc = space_init()) != 0)
+		kprintf("kernel: space_init failed (error %d)\n", rc);
+	else if ((rc = store_runlist(oids, RUNLIST_MAX, &n)) != 0 &&
+	    rc != ERR_TOO_BIG)
+		kprintf("kernel: run list unreadable (error %d)\n", rc);
+	if (rc == ERR_TOO_BIG)
+		kprintf("kernel: run list longer than %u, rest ignored\n",
+		    RUNLIST_MAX);
+	for (i = 0; i < n; i++) {
+		if ((rc = proc_start(oids[i])) != 0)
+			kprintf("kernel: process %#lx not started (error %d)\n",
+			    oids[i], rc);
+		else
+			started++;
+	}
+	kprintf("kernel: ready, %u processes\n", started);
+}
 
 void
 kernel_main(uint64_t bootinfo_phys)
@@ -57,11 +109,11 @@ kernel_main(uint64_t bootinfo_phys)
 	vm_init(pmm_ram_end());
 	pic_init();
 	timer_init();
+	usermode_init();
 	cpu_sti();
 
 	if (boot_selftest())
 		selftest_run();
-	kprintf("kernel: ready\n");
-	for (;;)
-		cpu_sti_hlt();
+	start_processes();
+	sched_return();
 }

@@ -18,15 +18,36 @@
 #include <sched.h>
 #include <x86_64/usermode.h>
 
+#define REG_INDEX(f)	(__builtin_offsetof(struct proc_regs, f) / 8)
+
+int
+proc_reg_check(unsigned index, uint64_t v)
+{
+	switch (index) {
+	case REG_INDEX(rip):
+	case REG_INDEX(rsp):
+	case REG_INDEX(fs_base):
+	case REG_INDEX(gs_base):
+		return usermode_addr_ok(v) ? 0 : ERR_BAD_ARG;
+	case REG_INDEX(rflags):
+		if ((v & RFLAGS_USER_DEFAULT) != RFLAGS_USER_DEFAULT ||
+		    (v & ~(RFLAGS_USER_MASK | RFLAGS_USER_DEFAULT)) != 0)
+			return ERR_BAD_ARG;
+		return 0;
+	default:
+		return index < PROC_NREGS ? 0 : ERR_BAD_SLOT;
+	}
+}
+
 int
 proc_regs_check(const struct proc_regs *r)
 {
-	if (!usermode_addr_ok(r->rip) || !usermode_addr_ok(r->rsp) ||
-	    !usermode_addr_ok(r->fs_base) || !usermode_addr_ok(r->gs_base))
-		return ERR_BAD_ARG;
-	if ((r->rflags & RFLAGS_USER_DEFAULT) != RFLAGS_USER_DEFAULT ||
-	    (r->rflags & ~(RFLAGS_USER_MASK | RFLAGS_USER_DEFAULT)) != 0)
-		return ERR_BAD_ARG;
+	const uint64_t *v = (const uint64_t *)r;
+	unsigned i;
+
+	for (i = 0; i < PROC_NREGS; i++)
+		if (proc_reg_check(i, v[i]) != 0)
+			return ERR_BAD_ARG;
 	return 0;
 }
 

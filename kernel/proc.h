@@ -43,6 +43,9 @@
  */
 int	proc_regs_check(const struct proc_regs *r);
 
+/* The same check for one register (index in struct proc_regs) and value. */
+int	proc_reg_check(unsigned index, uint64_t value);
+
 /*
  * Load the process oid from the store and start it as the run list asks:
  * pin it, sanitize its FXSAVE image, check its registers (a process

@@ -2,9 +2,9 @@
  * inv_process.c - PROCESS caps: registers, cap registers, space, fault
  * handler, run state. A WEAK process cap may only read (GET_REGS,
  * GET_STATE; FETCH_CAP and GET_SPACE answer weakened caps): every change
- * is ERR_NO_ACCESS. Registers are checked as a whole (proc_regs_check)
- * before any is written, so a process never holds registers that ring 3
- * cannot take.
+ * is ERR_NO_ACCESS. Every register written is checked (proc_reg_check:
+ * rip, rsp, fs_base, gs_base user addresses, rflags valid) before any is
+ * written, so a process never gets registers ring 3 cannot take.
  */
 #include <stdint.h>
 
@@ -45,10 +45,11 @@ set_regs(struct inv *inv, struct process *t)
 	n = inv->nwords - 1;
 	if ((first = inv->w[0]) >= PROC_NREGS || PROC_NREGS - first < n)
 		return ERR_BAD_SLOT;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		regs[first + i] = inv->w[1 + i];
-	if (proc_regs_check(&copy) != 0)
-		return ERR_BAD_ARG;
+		if (proc_reg_check((unsigned)first + i, inv->w[1 + i]) != 0)
+			return ERR_BAD_ARG;
+	}
 	t->d.regs = copy;
 	t->k.sysret_ok = 0;
 	usermode_forget(t);		/* FS/GS bases may have changed */

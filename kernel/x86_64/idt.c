@@ -1,7 +1,8 @@
 /*
  * idt.c - the interrupt descriptor table: every vector enters through
  * its stub in isr.S. All gates are interrupt gates (interrupts off on
- * entry) with DPL 0. #DF, NMI and #MC switch to their own IST stacks, so
+ * entry) with DPL 0, except #BP (DPL 3), so that int3 in a user process
+ * is a breakpoint rather than a #GP. #DF, NMI and #MC switch to their own IST stacks, so
  * they are reported even when the kernel stack is exhausted or corrupt.
  */
 #include <stdint.h>
@@ -28,6 +29,7 @@ struct idt_pointer {
 } __attribute__((packed));
 
 #define GATE_INTERRUPT	0x8E	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3	0x60	/* ring 3 may use `int` on it */
 #define ISR_STUB_SIZE	16
 
 extern char	isr_stubs[], isr_stubs_end[];
@@ -62,7 +64,7 @@ idt_init(void)
 		idt[v].offset_lo = entry & 0xffff;
 		idt[v].selector = SEL_KCODE;
 		idt[v].ist = (uint8_t)gate_ist(v);
-		idt[v].type = GATE_INTERRUPT;
+		idt[v].type = GATE_INTERRUPT | (v == T_BP ? GATE_DPL3 : 0);
 		idt[v].offset_mid = (entry >> 16) & 0xffff;
 		idt[v].offset_hi = (uint32_t)(entry >> 32);
 		idt[v].reserved = 0;

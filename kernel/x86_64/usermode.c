@@ -160,11 +160,18 @@ usermode_return(struct process *p)
 		fxrstor64(p->d.fxsave);
 		fpu_owner = p;
 	}
-	if (!usermode_addr_ok(r->rip) || !usermode_addr_ok(r->rsp))
-		panic("usermode_return: process %#lx has rip %#lx rsp %#lx",
-		    p->obj.oid, r->rip, r->rsp);
+	/*
+	 * A trap frame always holds a canonical RIP, and every other writer
+	 * checks for a user address; a RIP in the kernel half (a process
+	 * that jumped there and is restarted) is safe for iretq: the fetch
+	 * faults in ring 3. Only sysretq must never see such a RIP. RSP may
+	 * be anything: neither instruction checks it.
+	 */
+	if ((uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip)
+		panic("usermode_return: process %#lx has rip %#lx",
+		    p->obj.oid, r->rip);
 	r->rflags = usermode_rflags(r->rflags);
-	if (p->k.sysret_ok)
+	if (p->k.sysret_ok && usermode_addr_ok(r->rip))
 		usermode_sysret(r);
 	usermode_iret(r);
 }

@@ -52,8 +52,8 @@ void	usermode_fxsave_sanitize(uint8_t *fxsave);
  * Enter ring 3 as p (the scheduler's choice): switch the address space,
  * FS/GS bases and FPU state if p is not the process that ran last, then
  * sysretq (if p entered by syscall and nothing changed its RCX/R11) or
- * iretq. Panics if p's RIP/RSP are not canonical user addresses (every
- * writer of d.regs validates them; this is the last line).
+ * iretq (always iretq for a RIP outside the user half). Panics if RIP is
+ * not canonical (trap frames and checked writes never give one).
  */
 void	usermode_return(struct process *p) __attribute__((noreturn));
 
