@@ -8,9 +8,10 @@
  * below 16: the GPT spans 2^(l2v+4)) and passes on a & (2^l2v - 1); a page
  * spans PAGE_SIZE. Each step only clears high bits of `a`, so the bits of
  * the user address below every l2g and l2v seen so far are still those of
- * `a`: this is what makes a slot's region (struct gpt_step) an aligned
+ * `a`: this is what makes a slot's region (gpt.h) an aligned
  * block of the user address space.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,10 +21,14 @@
 #include <abi/types.h>
 #include <gpt.h>
 #include <obj.h>
+#include <objcache.h>
 #include <panic.h>
 
 /* Low `bits` bits set; bits < 64. */
 #define LOW_MASK(bits)	((UINT64_C(1) << (bits)) - 1)
+
+/* Internal result: an object on the path is not in memory. */
+#define WALK_MISS	0xffffffffu
 
 int
 gpt_cap_object(const struct cap *c, unsigned expected_ct, struct obj **out)
@@ -52,28 +57,31 @@ walk_pin(struct gpt_walk *w, struct obj *o)
 }
 
 /*
- * The object behind memory cap c on the path, pinned, or the fault the
- * cap causes (an invalid cap acts as a null cap).
+ * The object behind valid memory cap c (GPT or PAGE), or the fault the
+ * cap causes: an invalid cap acts as a null cap. The fast pass only
+ * looks in memory and pins nothing (WALK_MISS if the object is not
+ * there); the full pass loads and pins.
  */
-static uint32_t
-walk_object(struct gpt_walk *w, const struct cap *c, struct obj **out)
+static inline uint32_t
+walk_object(struct gpt_walk *w, const struct cap *c, unsigned ot,
+    struct obj **out)
 {
+	struct obj *o;
 	int err;
 
-	switch (c->type) {
-	case CT_NULL:
-		return FC_NO_MAPPING;
-	case CT_GPT:
-	case CT_PAGE:
-		break;
-	default:
-		return FC_BAD_SPACE;
+	if (w->fast) {
+		if ((o = obj_lookup(c->oid)) == NULL)
+			return WALK_MISS;
+		/* o->type follows from the OID, so this checks the cap's. */
+		if (o->alloc_count != c->alloc_count || o->type != ot)
+			return FC_NO_MAPPING;
+		*out = o;
+		return FC_NONE;
 	}
 	err = gpt_cap_object(c, c->type, out);
-	if (err == ERR_BAD_CAP)
-		return FC_NO_MAPPING;
 	if (err != 0) {
-		w->err = err;
+		if (err != ERR_BAD_CAP)
+			w->err = err;
 		return FC_NO_MAPPING;
 	}
 	walk_pin(w, *out);
@@ -81,112 +89,143 @@ walk_object(struct gpt_walk *w, const struct cap *c, struct obj **out)
 }
 
 /*
- * Apply c's guard to *a, narrowing *l2size (the region every address of
- * which takes the same path so far). Returns FC_NONE or FC_GUARD.
+ * One pass of the walk (fast or full, as w->fast says). The loop keeps
+ * its state in locals and writes *w once at the end: this is the fault
+ * path's inner loop.
  */
 static uint32_t
-walk_guard(const struct cap *c, uint64_t *a, unsigned *l2size)
+walk_pass(const struct cap *c, uint64_t va, unsigned access,
+    struct gpt_walk *w)
 {
-	unsigned l2g = CAP_GUARD_L2G(c);
+	uint64_t a = va, kept_addr = 0;
+	unsigned l2size = 64;	/* > any l2g or l2v: nothing narrowed yet */
+	unsigned n = 0, restr = 0;
+	struct gpt *keeper = NULL;
+	struct space_dep_req *s;
+	struct obj *o;
+	uint32_t fc;
 
-	if (l2g == 0)
-		return FC_NONE;
-	if (l2g < PAGE_SHIFT || l2g > 63)
-		return FC_GUARD;
-	if (*a >> l2g != CAP_GUARD_MATCH(c))
-		return FC_GUARD;
-	*a &= LOW_MASK(l2g);
-	if (l2g < *l2size)
-		*l2size = l2g;
-	return FC_NONE;
-}
+	w->err = 0;
+	for (;;) {
+		unsigned l2g, l2v, slot, flags;
+		struct gpt *g;
 
-/* Permissions the path allows against the access; FC_NONE if allowed. */
-static uint32_t
-walk_access(uint8_t restr, unsigned access)
-{
-	if (access == GPT_ACC_WRITE && (restr & CAP_R_RO))
-		return FC_WRITE_RO;
-	if (access == GPT_ACC_EXEC && (restr & CAP_R_NX))
-		return FC_EXEC_NX;
-	return FC_NONE;
-}
+		if (c->type == CT_GPT)
+			fc = walk_object(w, c, OT_GPT, &o);
+		else if (c->type == CT_PAGE)
+			fc = walk_object(w, c, OT_PAGE, &o);
+		else
+			fc = c->type == CT_NULL ? FC_NO_MAPPING : FC_BAD_SPACE;
+		if (fc != FC_NONE)
+			goto out;
+		if ((l2g = CAP_GUARD_L2G(c)) != 0) {
+			if (l2g < PAGE_SHIFT || l2g > 63 ||
+			    a >> l2g != CAP_GUARD_MATCH(c)) {
+				fc = FC_GUARD;
+				goto out;
+			}
+			a &= LOW_MASK(l2g);
+			if (l2g < l2size)
+				l2size = l2g;
+		}
+		restr |= c->restr;
+		if (c->type == CT_PAGE)
+			break;
 
-/* One GPT: check it, record the step, pick the next cap. */
-static uint32_t
-walk_gpt(struct gpt_walk *w, struct gpt *g, uint64_t va, uint64_t *a,
-    unsigned *l2size, const struct cap **next)
-{
-	unsigned l2v = g->d.l2v, slot;
-	struct gpt_step *s;
-
-	if (l2v < PAGE_SHIFT || l2v > GPT_L2V_MAX)
-		return FC_GUARD;
-	if (l2v + GPT_SLOT_BITS < 64 && *a >> (l2v + GPT_SLOT_BITS) != 0)
-		return FC_NO_MAPPING;		/* beyond the GPT's span */
-	if (g->d.flags & GPT_F_KEEPER) {
-		w->keeper = g;
-		w->kept_addr = *a;
+		g = (struct gpt *)o;	/* walk_object checked the type */
+		l2v = g->d.l2v;
+		flags = g->d.flags;
+		if (l2v < PAGE_SHIFT || l2v > GPT_L2V_MAX) {
+			fc = FC_GUARD;
+			goto out;
+		}
+		if (l2v < GPT_L2V_MAX && a >> (l2v + GPT_SLOT_BITS) != 0) {
+			fc = FC_NO_MAPPING;	/* beyond the GPT's span */
+			goto out;
+		}
+		slot = (unsigned)(a >> l2v);
+		if (flags != 0) {
+			if (flags & GPT_F_KEEPER) {
+				keeper = g;
+				kept_addr = a;
+			}
+			if ((slot == GPT_KEEPER_SLOT &&
+			    (flags & GPT_F_KEEPER)) ||
+			    (slot == GPT_BACKGROUND_SLOT &&
+			    (flags & GPT_F_BACKGROUND))) {
+				fc = FC_NO_MAPPING;
+				goto out;
+			}
+		}
+		if (n == GPT_WALK_MAX) {
+			fc = FC_BAD_SPACE;	/* a cycle, or absurdly deep */
+			goto out;
+		}
+		if (l2v < l2size)
+			l2size = l2v;
+		s = &w->step[n++];
+		s->obj = o;
+		s->lo = va & ~LOW_MASK(l2size);
+		s->l2size = (uint8_t)l2size;
+		s->slot = (uint8_t)slot;
+		a &= LOW_MASK(l2v);
+		c = &g->d.slot[slot];
 	}
-	slot = (unsigned)(*a >> l2v);
-	if ((slot == GPT_KEEPER_SLOT && (g->d.flags & GPT_F_KEEPER)) ||
-	    (slot == GPT_BACKGROUND_SLOT && (g->d.flags & GPT_F_BACKGROUND)))
-		return FC_NO_MAPPING;
-	if (w->nsteps == GPT_WALK_MAX)
-		return FC_BAD_SPACE;		/* a cycle, or absurdly deep */
-	if (l2v < *l2size)
-		*l2size = l2v;
-	s = &w->step[w->nsteps++];
-	s->g = g;
-	s->slot = (uint8_t)slot;
-	s->l2size = (uint8_t)*l2size;
-	s->lo = va & ~LOW_MASK(*l2size);
-	*a &= LOW_MASK(l2v);
-	*next = &g->d.slot[slot];
-	return FC_NONE;
+	if (a >= PAGE_SIZE) {
+		fc = FC_NO_MAPPING;		/* beyond the page */
+		goto out;
+	}
+	s = &w->step[n];
+	s->obj = o;
+	s->lo = va & ~(uint64_t)(PAGE_SIZE - 1);
+	s->l2size = PAGE_SHIFT;
+	s->slot = SPACE_DEP_PAGE;
+	w->page = (struct page *)o;
+	if (restr & CAP_R_WEAK)
+		restr |= CAP_R_RO;
+	restr &= CAP_R_RO | CAP_R_NX;
+	w->restr = (uint8_t)restr;
+	if (access == GPT_ACC_WRITE && (restr & CAP_R_RO))
+		fc = FC_WRITE_RO;
+	else if (access == GPT_ACC_EXEC && (restr & CAP_R_NX))
+		fc = FC_EXEC_NX;
+out:
+	if (fc != FC_NONE && fc != FC_WRITE_RO && fc != FC_EXEC_NX) {
+		w->page = NULL;
+		w->restr = 0;
+	}
+	w->nsteps = (uint8_t)n;
+	w->keeper = keeper;
+	w->kept_addr = kept_addr;
+	return w->fc = fc;
+}
+
+static uint32_t
+walk_refuse(struct gpt_walk *w, uint32_t fc)
+{
+	w->err = 0;
+	w->restr = 0;
+	w->nsteps = 0;
+	w->page = NULL;
+	w->keeper = NULL;
+	w->kept_addr = 0;
+	return w->fc = fc;
 }
 
 uint32_t
 gpt_walk(const struct cap *root, uint64_t va, unsigned access,
     struct gpt_walk *w)
 {
-	const struct cap *c = root;
-	uint64_t a = va;
-	unsigned l2size = 64;	/* > any l2g or l2v: nothing narrowed yet */
-	struct obj *o;
-	uint8_t restr = 0;
-
-	w->err = 0;
-	w->restr = 0;
-	w->nsteps = 0;
 	w->npins = 0;
-	w->page = NULL;
-	w->keeper = NULL;
-	w->kept_addr = 0;
+	w->fast = true;
 	if (va >= USER_VA_END)
-		return w->fc = FC_NO_MAPPING;	/* the kernel's half */
+		return walk_refuse(w, FC_NO_MAPPING);	/* the kernel's half */
 	if (root->type != CT_GPT && root->type != CT_PAGE)
-		return w->fc = FC_BAD_SPACE;
-	for (;;) {
-		uint32_t fc;
-
-		if ((fc = walk_object(w, c, &o)) != FC_NONE ||
-		    (fc = walk_guard(c, &a, &l2size)) != FC_NONE)
-			return w->fc = fc;
-		restr |= c->restr & (CAP_R_RO | CAP_R_NX);
-		if (c->restr & CAP_R_WEAK)
-			restr |= CAP_R_RO;
-		if (c->type == CT_PAGE)
-			break;
-		if ((fc = walk_gpt(w, obj_gpt(o), va, &a, &l2size, &c)) !=
-		    FC_NONE)
-			return w->fc = fc;
-	}
-	if (a >= PAGE_SIZE)
-		return w->fc = FC_NO_MAPPING;	/* beyond the page */
-	w->restr = restr;
-	w->page = obj_page(o);
-	return w->fc = walk_access(restr, access);
+		return walk_refuse(w, FC_BAD_SPACE);
+	if (walk_pass(root, va, access, w) != WALK_MISS)
+		return w->fc;
+	w->fast = false;
+	return walk_pass(root, va, access, w);
 }
 
 void

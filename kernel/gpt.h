@@ -24,6 +24,13 @@
  *   FC_EXEC_NX     an instruction fetch, and some cap on the path is NX
  * A guard is checked after the cap's validity: an invalid cap acts as a
  * null cap whatever its guard says.
+ *
+ * Objects: the walk first looks only at objects already in memory
+ * (obj_lookup), pinning nothing; if one on the path is not, it starts
+ * over with obj_get, which may load it (and evict others), pinning each
+ * object it reaches. Either way the objects it returns stay in memory
+ * until gpt_walk_done(), provided the caller calls nothing that may
+ * evict (obj_get) before then.
  */
 #pragma once
 
@@ -31,6 +38,7 @@
 
 #include <abi/cap.h>
 #include <obj.h>
+#include <space_dep.h>
 
 #define GPT_WALK_MAX	16	/* GPTs on one path; more is FC_BAD_SPACE */
 
@@ -40,37 +48,34 @@
 #define GPT_ACC_EXEC	2
 
 /*
- * One GPT slot the path went through. Every user address in the region
- * [lo, lo + 2^l2size) translates through this same slot of this same GPT
- * (the region is the slot's span, narrowed by any smaller guard above),
- * so a change of the slot affects exactly that region.
+ * The path: step[i] for the i-th GPT slot the walk went through (obj is
+ * the GPT), then, if a page was reached, step[nsteps] for the page (slot
+ * SPACE_DEP_PAGE, its 4 KiB). Every user address in a step's region
+ * [lo, lo + 2^l2size) translates through that same slot of that same
+ * GPT (the region is the slot's span, narrowed by any smaller guard
+ * above), so a change of the slot affects exactly that region; each
+ * region holds the next one's.
  */
-struct gpt_step {
-	struct gpt	*g;
-	uint64_t	lo;
-	uint8_t		slot;
-	uint8_t		l2size;
-};
-
 struct gpt_walk {
 	uint32_t	fc;		/* FC_NONE if the page may be mapped */
 	int		err;		/* obj_get's error behind FC_NO_MAPPING */
 	uint8_t		restr;		/* CAP_R_RO and CAP_R_NX accumulated */
 	uint8_t		nsteps;		/* entries used in step[] */
 	uint8_t		npins;		/* entries used in pinned[] */
+	uint8_t		fast;		/* in-memory pass: nothing pinned */
 	struct page	*page;		/* the page reached, if fc == FC_NONE */
 	struct gpt	*keeper;	/* innermost GPT_F_KEEPER GPT entered */
 	uint64_t	kept_addr;	/* the address as keeper saw it */
-	struct gpt_step	step[GPT_WALK_MAX];
+	struct space_dep_req step[GPT_WALK_MAX + 1];
 	struct obj	*pinned[GPT_WALK_MAX + 1];
 };
 
 /*
  * Translate user address va for access (GPT_ACC_*) through the space cap
- * root, filling *w. Returns w->fc. Every object the walk reached is
- * pinned (the step GPTs, the page, the keeper) until gpt_walk_done(w),
- * which the caller must call whatever the result. May load objects from
- * the store (obj_get), so it may wait for I/O.
+ * root, filling *w. Returns w->fc. The objects the walk reached (the step
+ * GPTs, the page, the keeper) stay in memory until gpt_walk_done(w),
+ * which the caller must call whatever the result (see above). May load
+ * objects from the store, so it may wait for I/O.
  */
 uint32_t	gpt_walk(const struct cap *root, uint64_t va, unsigned access,
 		    struct gpt_walk *w);

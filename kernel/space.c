@@ -82,8 +82,7 @@ static int
 fault_install(struct process *p, const struct gpt_walk *w, uint64_t va,
     uint64_t flags)
 {
-	struct pmap_dep_req req[GPT_WALK_MAX + 1];
-	unsigned i, n = 0;
+	unsigned n = w->nsteps + 1u;		/* the GPT slots and the page */
 	int err;
 
 	if (p->k.pmap == NULL) {
@@ -92,21 +91,12 @@ fault_install(struct process *p, const struct gpt_walk *w, uint64_t va,
 		if (p == space_active)
 			pmap_activate(p->k.pmap);
 	}
-	for (i = 0; i < w->nsteps; i++) {
-		req[n].obj = &w->step[i].g->obj;
-		req[n].lo = w->step[i].lo;
-		req[n].l2size = w->step[i].l2size;
-		req[n++].slot = w->step[i].slot;
-	}
-	req[n].obj = &w->page->obj;
-	req[n].lo = va;
-	req[n].l2size = PAGE_SHIFT;
-	req[n++].slot = SPACE_DEP_PAGE;
-	err = pmap_enter(p->k.pmap, va, w->page->pa, flags, req, n);
+	err = pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step, n);
 	if (err == ERR_NO_SPACE) {
 		/* The tables are a cache: give p's back and try once more. */
 		pmap_drop_all(p->k.pmap);
-		err = pmap_enter(p->k.pmap, va, w->page->pa, flags, req, n);
+		err = pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step,
+		    n);
 	}
 	return err;
 }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 
@@ -24,6 +25,20 @@ struct obj;
 struct pmap;
 
 #define SPACE_DEP_PAGE	0xff	/* slot of a page's record */
+
+/*
+ * One dependency of a mapping: "every user address in [lo, lo +
+ * 2^l2size) translates through slot `slot` of obj" (or through page obj,
+ * slot SPACE_DEP_PAGE). The GPT walk produces these, outermost first;
+ * pmap_enter() turns them into records.
+ */
+struct space_dep_req {
+	struct obj	*obj;
+	uint64_t	lo;		/* aligned to 2^l2size */
+	uint8_t		l2size;		/* PAGE_SHIFT..64 */
+	uint8_t		slot;		/* GPT slot or SPACE_DEP_PAGE */
+	uint8_t		reserved[6];
+};
 
 struct space_dep {
 	struct space_dep	*obj_next;	/* obj->deps */
@@ -67,6 +82,20 @@ void	space_dep_free(struct space_dep *d);
 
 /* Free every record on the node list *list. */
 void	space_dep_free_list(struct space_dep **list);
+
+/* Move d to the front of the node list *list it is on. */
+static inline void
+space_dep_to_front(struct space_dep *d, struct space_dep **list)
+{
+	if (*list == d)
+		return;
+	if ((*d->node_pprev = d->node_next) != NULL)
+		d->node_next->node_pprev = d->node_pprev;
+	d->node_next = *list;
+	(*list)->node_pprev = &d->node_next;
+	d->node_pprev = list;
+	*list = d;
+}
 
 /* Whether d's region lies inside [lo, lo + 2^l2size) (aligned). */
 static inline bool

@@ -11,6 +11,7 @@
 #include <abi/process.h>
 #include <gpt.h>
 #include <obj.h>
+#include <objcache.h>
 #include <selftest/selftest.h>
 #include <selftest/st_space.h>
 
@@ -71,11 +72,15 @@ gpt_two_level_body(void)
 	ST_CHECK_EQ(walk(&c, va, GPT_ACC_READ, &w), FC_NONE);
 	ST_CHECK(w.page == pg);
 	ST_CHECK_EQ(w.nsteps, 2);
-	ST_CHECK(w.step[0].g == root);
+	ST_CHECK(w.step[0].obj == &root->obj);
 	ST_CHECK_EQ(w.step[0].slot, 3);
 	ST_CHECK_EQ(w.step[0].lo, 3ul << 21);
 	ST_CHECK_EQ(w.step[0].l2size, 21);
-	ST_CHECK(w.step[1].g == leaf);
+	ST_CHECK(w.step[1].obj == &leaf->obj);
+	ST_CHECK(w.step[2].obj == &pg->obj);
+	ST_CHECK_EQ(w.step[2].slot, SPACE_DEP_PAGE);
+	ST_CHECK_EQ(w.step[2].l2size, PAGE_SHIFT);
+	ST_CHECK_EQ(w.step[2].lo, va & ~0xffful);
 	ST_CHECK_EQ(w.step[1].slot, 5);
 	ST_CHECK_EQ(w.step[1].lo, va & ~0xffful);
 	ST_CHECK_EQ(w.step[1].l2size, 12);
@@ -284,11 +289,9 @@ gpt_cycle_body(void)
 	/* a -> a: a self-loop. */
 	a->d.slot[0] = st_cap(&a->obj, 0, 0, 0);
 	c = st_cap(&a->obj, 0, 0, 0);
-	ST_CHECK_EQ(gpt_walk(&c, 0, GPT_ACC_READ, &w), FC_BAD_SPACE);
+	ST_CHECK_EQ(walk(&c, 0, GPT_ACC_READ, &w), FC_BAD_SPACE);
 	ST_CHECK_EQ(w.nsteps, GPT_WALK_MAX);
-	ST_CHECK_EQ(a->obj.pins, GPT_WALK_MAX + 2);	/* ours + walk's */
-	gpt_walk_done(&w);
-	ST_CHECK_EQ(a->obj.pins, 1);
+	ST_CHECK_EQ(a->obj.pins, 1);		/* ours only */
 	/* a -> b -> a through guarded caps, so the walk cannot tell. */
 	a->d.slot[0] = st_cap(&b->obj, 0, 0, 0);
 	b->d.slot[0] = st_cap(&a->obj, CAP_R_RO, 0, 0);
@@ -369,6 +372,40 @@ gpt_bad_caps_body(void)
 }
 ST_SPACE_CASE(gpt_bad_caps)
 
+/* Objects not in memory yet: the walk loads them and pins what it holds. */
+static void
+gpt_load_body(void)
+{
+	struct gpt *root = st_gpt(16, 0);
+	struct gpt_walk w;
+	struct cap c, pc = { .type = CT_PAGE };
+	struct obj *o;
+
+	ST_CHECK(root != NULL);
+	c = st_cap(&root->obj, 0, 0, 0);
+	pc.oid = st_fresh_oid(OT_PAGE);
+	root->d.slot[3] = pc;
+	ST_CHECK(obj_lookup(pc.oid) == NULL);
+	ST_CHECK_EQ(gpt_walk(&c, 0x30000, GPT_ACC_WRITE, &w), FC_NONE);
+	o = obj_lookup(pc.oid);
+	ST_CHECK(o != NULL && w.page == obj_page(o));
+	ST_CHECK_EQ(w.npins, 2);			/* root and page */
+	ST_CHECK_EQ(o->pins, 1);
+	ST_CHECK_EQ(root->obj.pins, 2);
+	gpt_walk_done(&w);
+	ST_CHECK_EQ(o->pins, 0);
+	ST_CHECK_EQ(root->obj.pins, 1);
+	/* Now in memory: the walk pins nothing. */
+	ST_CHECK_EQ(gpt_walk(&c, 0x30000, GPT_ACC_WRITE, &w), FC_NONE);
+	ST_CHECK_EQ(w.npins, 0);
+	gpt_walk_done(&w);
+	/* A fresh GPT reads as l2v 0: malformed. */
+	root->d.slot[4] = (struct cap){ .type = CT_GPT,
+	    .oid = st_fresh_oid(OT_GPT) };
+	ST_CHECK_EQ(walk(&c, 0x40000, GPT_ACC_READ, &w), FC_GUARD);
+}
+ST_SPACE_CASE(gpt_load)
+
 ST_SUITE(st_gpt,
 	ST_CASE(gpt_one_page),
 	ST_CASE(gpt_two_level),
@@ -378,4 +415,5 @@ ST_SUITE(st_gpt,
 	ST_CASE(gpt_span),
 	ST_CASE(gpt_cycle),
 	ST_CASE(gpt_bad_caps),
+	ST_CASE(gpt_load),
 );

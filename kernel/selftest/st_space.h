@@ -22,6 +22,9 @@ void		st_space_begin(void);
  */
 void		st_space_end(void);
 
+/* An OID of type `type` that no object in memory or in a store has. */
+oid_t		st_fresh_oid(unsigned type);
+
 /* A fresh, pinned GPT with l2v and flags; NULL (test failed) if none. */
 struct gpt	*st_gpt(unsigned l2v, unsigned flags);
 

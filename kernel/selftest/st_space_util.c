@@ -53,6 +53,12 @@ st_space_end(void)
 		    space_dep_live(), deps_before);
 }
 
+oid_t
+st_fresh_oid(unsigned type)
+{
+	return OID_MAKE(type, next_index++);
+}
+
 static struct obj *
 fresh(unsigned type)
 {

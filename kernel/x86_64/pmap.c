@@ -279,10 +279,13 @@ pmap_root(const struct pmap *pm)
 	return pm->root.pa;
 }
 
-/* Hang the record req wants on the node path[], unless it is there. */
-static void
+/*
+ * Hang the record req wants on the node path[], unless it is there.
+ * Returns whether it was there already.
+ */
+static bool
 dep_attach(struct pmap *pm, struct pmap_node **path, uint64_t va,
-    const struct pmap_dep_req *req)
+    const struct space_dep_req *req)
 {
 	struct space_dep **list, *d;
 
@@ -292,19 +295,22 @@ dep_attach(struct pmap *pm, struct pmap_node **path, uint64_t va,
 		list = &path[hold_level(req->l2size)]->recs;
 	for (d = *list; d != NULL; d = d->node_next)
 		if (d->obj == req->obj && d->slot == req->slot &&
-		    d->lo == req->lo && d->l2size == req->l2size)
-			return;
+		    d->lo == req->lo && d->l2size == req->l2size) {
+			space_dep_to_front(d, list);	/* faults cluster */
+			return true;
+		}
 	d = space_dep_take();
 	d->pmap = pm;
 	d->lo = req->lo;
 	d->l2size = req->l2size;
 	d->slot = req->slot;
 	space_dep_link(d, req->obj, list);
+	return false;
 }
 
 int
 pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
-    const struct pmap_dep_req *req, unsigned n)
+    const struct space_dep_req *req, unsigned n)
 {
 	struct pmap_node *path[PMAP_ROOT_LEVEL + 1], *fresh[PMAP_ROOT_LEVEL];
 	unsigned l, nfresh = 0, k, i;
@@ -347,23 +353,33 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 		path[l - 1] = nd;
 	}
 
-	flush_begin(&fl, pm);
 	i = IDX(va, 0);
 	pte = pa | flags | PTE_P | PTE_U;
 	old = path[0]->tab[i];
-	if ((old & PTE_P) && (old & PTE_ADDR) == pa) {
-		path[0]->tab[i] = pte;
-		flush_page(&fl, va);
+	if (old & PTE_P) {
+		flush_begin(&fl, pm);
+		if ((old & PTE_ADDR) == pa) {	/* e.g. W for a write */
+			path[0]->tab[i] = pte;
+			flush_page(&fl, va);
+			flush_end(&fl);
+			return 0;
+		}
+		entry_clear(&fl, path[0], i);	/* a stale frame */
 		flush_end(&fl);
-		return 0;
 	}
-	entry_clear(&fl, path[0], i);	/* another frame: a stale entry */
-	for (k = 0; k < n; k++)
-		dep_attach(pm, path, va, &req[k]);
+	/*
+	 * Innermost first, and stop at the first record that exists: every
+	 * record of an outer step then exists too (a record is only freed
+	 * with every record inside its region, and made with all the outer
+	 * ones of its path), so the usual fault near earlier ones searches
+	 * one short list.
+	 */
+	for (k = n; k > 0; k--)
+		if (dep_attach(pm, path, va, &req[k - 1]))
+			break;
 	path[0]->tab[i] = pte;
 	path[0]->nused++;
 	pm->pages++;
-	flush_end(&fl);
 	return 0;
 }
 

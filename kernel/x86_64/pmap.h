@@ -29,14 +29,7 @@
 
 struct obj;
 struct pmap;
-
-/* One dependency of a mapping being installed (space_dep.h). */
-struct pmap_dep_req {
-	struct obj	*obj;
-	uint64_t	lo;		/* region start, aligned to its size */
-	uint8_t		l2size;		/* PAGE_SHIFT..64 */
-	uint8_t		slot;		/* GPT slot or SPACE_DEP_PAGE */
-};
+struct space_dep_req;
 
 struct pmap_stats {
 	uint64_t	pages;		/* present user PTEs */
@@ -66,14 +59,15 @@ uint64_t	pmap_root(const struct pmap *pm);
 /*
  * Map the user page at va (page-aligned, below USER_VA_END) to frame pa
  * with flags (PTE_W and/or PTE_NX; P and U are added), and record the n
- * dependencies in req. A present PTE for the same frame only has its
- * flags replaced (its records stay: the path it was built from has not
- * changed, or it would have been dropped); one for another frame is
- * dropped first. Returns 0, or ERR_NO_SPACE if a table or record cannot
+ * dependencies in req, outermost first (the walk's order, ending with
+ * the page: each region holds the next). A present PTE for the same
+ * frame only has its flags replaced (its records stay: the path it was
+ * built from has not changed, or it would have been dropped); one for
+ * another frame is dropped first. Returns 0, or ERR_NO_SPACE if a table or record cannot
  * be allocated, in which case nothing changed.
  */
 int		pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa,
-		    uint64_t flags, const struct pmap_dep_req *req,
+		    uint64_t flags, const struct space_dep_req *req,
 		    unsigned n);
 
 /*
