@@ -38,14 +38,14 @@ _Static_assert(KMEM_MAX_CLASS == 2048, "class table ends at KMEM_MAX_CLASS");
 
 struct kmem_slab {
 	uint64_t	pa;		/* the frame */
-	struct kmem_slab *hnext;	/* hash chain, or descriptor free list */
+	struct kmem_slab *hnext;	/* hash chain, or free descriptors */
 	struct kmem_slab *next;		/* class partial list */
 	struct kmem_slab *prev;
-	uint16_t	cls;		/* index into class_size, or KMEM_WHOLE */
+	uint16_t	cls;		/* index in class_size, or KMEM_WHOLE */
 	uint16_t	nobj;		/* blocks in the frame */
 	uint16_t	nfree;		/* of them free */
 	uint16_t	reserved;
-	uint64_t	used[KMEM_MAX_OBJS / 64];	/* bit set = handed out */
+	uint64_t	used[KMEM_MAX_OBJS / 64];	/* set: handed out */
 };
 
 static struct kmem_slab	*frames[KMEM_HASH];

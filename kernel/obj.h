@@ -5,9 +5,10 @@
  * and is written back by a checkpoint when dirty.
  *
  * Ownership of fields:
- * - struct obj: the object cache (kernel/objcache.c; objcache.h has the rest of
- *   its interface: lookups, the dirty list, counters), except that
- *   any module may pin/unpin and mark dirty through the functions below.
+ * - struct obj: the object cache (kernel/objcache.c; objcache.h has the
+ *   rest of its interface: lookups, the dirty list, eviction, counters),
+ *   except that any module may pin/unpin and mark dirty through the
+ *   functions below.
  * - persistent parts (page frames, struct obj_gpt/obj_process/obj_endpoint
  *   in `d`): whoever invokes the object, through check-then-commit.
  *   In memory, struct obj's oid/alloc_count/bank are authoritative; the
@@ -118,8 +119,10 @@ struct process		*obj_process(struct obj *);
 
 /*
  * Set up the cache over the store found through boot_info (the current,
- * newest valid generation). Returns 0, or ERR_IO / ERR_CORRUPT /
- * ERR_NOT_FOUND (no store) with a message printed.
+ * newest valid generation); blk_init() must have succeeded. Returns 0, or
+ * ERR_IO / ERR_CORRUPT / ERR_NOT_FOUND (no store) with a message printed;
+ * the cache then works without a store (every object is fresh). Calling
+ * it again mounts the store if none is mounted.
  */
 int	objcache_init(void);
 

@@ -152,8 +152,8 @@ setup(void)
 		uint64_t pa = pmm_alloc();
 
 		if (pa == 0)
-			panic("objcache: no frame for hash table frame %u of %u",
-			    i, nframes);
+			panic("objcache: no frame for hash table frame %u "
+			    "of %u", i, nframes);
 		hash_frame[i] = phys_to_virt(pa);
 		memset(hash_frame[i], 0, PAGE_SIZE);
 	}

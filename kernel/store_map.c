@@ -147,7 +147,8 @@ check_map_body(const uint8_t *blk, unsigned kind, unsigned ot, uint64_t key)
 	if (!store_all_zero(pay + (uint64_t)per * esz,
 	    STORE_PAYLOAD - (uint64_t)per * esz))
 		return "bytes after the last entry are not zero";
-	return used == h->count ? NULL : "entry count differs from the header's";
+	return used == h->count ? NULL :
+	    "entry count differs from the header's";
 }
 
 /* Every check of a metadata block read for bp; NULL if it passes. */

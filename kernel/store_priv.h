@@ -14,7 +14,7 @@
 struct store_mnt {
 	bool		mounted;
 	struct store_dev dev;
-	struct store_super sb;		/* the current generation's superblock */
+	struct store_super sb;		/* the current superblock */
 	unsigned	slot;
 };
 

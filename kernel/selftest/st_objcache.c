@@ -50,7 +50,7 @@ test_obj_fresh_types(void)
 	struct objcache_stats a, b;
 	unsigned t;
 
-	objcache_init();		/* the store may be absent: fresh OIDs */
+	objcache_init();	/* the store may be absent: fresh OIDs */
 	objcache_stats(&a);
 	for (t = 1; t < OT_MAX; t++) {
 		oid_t oid = OID_MAKE(t, FRESH_BASE + t);

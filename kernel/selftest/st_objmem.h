@@ -13,8 +13,9 @@
  * Every block is born in generation MB_BIRTH; the superblock of
  * generation MB_GEN sits in ring slot MB_GEN % 4.
  *
- * Use: mb_fill(); change fields (they stay consistent after mb_seal());
- * mb_seal(); damage bytes (checksums then fail); mb_mount().
+ * Built by st_objmem_build.c. Use: mb_fill(); change fields (they stay
+ * consistent after mb_seal()); mb_seal(); damage bytes (checksums then
+ * fail); mb_mount().
  */
 #pragma once
 
