@@ -4,7 +4,8 @@
  *
  * One CPU, one kernel stack: every entry from ring 3 saves the user
  * registers into the current process's struct proc_regs (usermode_regs
- * points at it) and runs the kernel from the top of kstack; every return
+ * points at it) and runs the kernel from the top of the kernel stack
+ * (usermode_kstack: kstack_top, except under a self-test); every return
  * reloads them from a struct proc_regs and abandons the kernel stack.
  * So a process's whole user state is in its object whenever the kernel
  * runs, and nothing of it lives on a stack.
@@ -68,7 +69,7 @@ syscall_entry:
 	movq	%r11, R_RFLAGS(%rsp)
 	movq	usermode_scratch(%rip), %rax
 	movq	%rax, R_RSP(%rsp)
-	movq	$kstack_top, %rsp
+	movq	usermode_kstack(%rip), %rsp
 	xorl	%ebp, %ebp		/* end of every kernel backtrace */
 	call	syscall_handle		/* never returns */
 	ud2

@@ -17,6 +17,7 @@
 #include <x86_64/cpu.h>
 #include <x86_64/gdt.h>
 #include <x86_64/pic.h>
+#include <x86_64/stack.h>
 #include <x86_64/usermode.h>
 
 _Static_assert(SEL_UDATA == 0x1b && SEL_UCODE == 0x23, "syscall.S USER_SS/CS");
@@ -45,6 +46,7 @@ _Static_assert(__builtin_offsetof(struct proc_regs, rflags) == 136, "syscall.S")
 
 struct proc_regs	*usermode_regs;
 uint64_t		usermode_scratch;	/* user RSP during entry */
+uint64_t		usermode_kstack = (uint64_t)kstack_top;
 
 static struct process	*fpu_owner;
 static struct process	*last_run;
@@ -84,6 +86,13 @@ usermode_init(void)
 	    (uint64_t)SEL_KCODE << 32);
 	cpu_wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	cpu_wrmsr(MSR_SFMASK, SFMASK_BITS);
+}
+
+void
+usermode_set_kstack(uint64_t top)
+{
+	usermode_kstack = top;
+	gdt_set_kernel_stack(top);
 }
 
 static uint32_t

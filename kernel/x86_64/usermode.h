@@ -24,6 +24,13 @@
  */
 void	usermode_init(void);
 
+/*
+ * Where entries from ring 3 (syscall and interrupts) start the kernel
+ * stack: kstack_top normally; a self-test that runs user code sets it
+ * below its own frames, so they survive, and back after.
+ */
+void	usermode_set_kstack(uint64_t top);
+
 /* True if va is a canonical address in the user half. */
 static inline int
 usermode_addr_ok(uint64_t va)
