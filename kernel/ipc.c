@@ -43,12 +43,8 @@ ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
 			to->d.cap_reg[dst] = caps[i];
 	}
 	dst = (unsigned)(r->rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (dst < PROC_CAP_REGS) {
-		if (reply != NULL)
-			to->d.cap_reg[dst] = *reply;
-		else
-			cap_set_null(&to->d.cap_reg[dst]);
-	}
+	if (reply != NULL && dst < PROC_CAP_REGS)
+		to->d.cap_reg[dst] = *reply;
 	to->d.run_state = PS_RUNNING;
 	to->d.wait_oid = 0;
 	to->k.wait = W_NONE;

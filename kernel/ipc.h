@@ -38,7 +38,8 @@ void	ipc_wait(struct process *p);
  * Write a message into to's registers and caps (to waits: open, reply,
  * or is current) and make it PS_RUNNING, on no queue: the caller then
  * calls ipc_wake(). Received caps land where to's rdx says; the REPLY cap
- * (or null when reply is NULL) in rdx's CR_REPLY byte. Cannot fail.
+ * (if any: a CALL) in rdx's CR_REPLY byte, which is left alone
+ * otherwise. Cannot fail.
  */
 void	ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
 	    const uint64_t *w, unsigned nwords, const struct cap *caps,

@@ -85,6 +85,7 @@ answer(struct process *p, struct inv *inv, int rc)
 	uint64_t w[MI_WORDS_MAX] = { 0, 0, 0, 0 };
 	unsigned i, dst;
 
+	/* A kernel answer carries no REPLY cap: byte 4 of rdx is unused. */
 	r->rax = (uint64_t)rc;
 	if (rc != 0 || !(inv->ctl & IC_RECV))
 		return;
@@ -101,9 +102,6 @@ answer(struct process *p, struct inv *inv, int rc)
 		if (dst < PROC_CAP_REGS)
 			p->d.cap_reg[dst] = inv->rc[i];
 	}
-	dst = (unsigned)(r->rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (dst < PROC_CAP_REGS)
-		cap_set_null(&p->d.cap_reg[dst]);
 }
 
 int

@@ -119,7 +119,7 @@ stall_body(void)
 	/* Its retry delivers. */
 	ST_CHECK_EQ(client_send(c, IC_SEND, 0), 0);
 	ST_CHECK_EQ(s->d.regs.r9, 22);
-	ST_CHECK_EQ(s->d.cap_reg[CR_REPLYCAP].type, CT_NULL);
+	ST_CHECK_EQ(s->d.cap_reg[CR_REPLYCAP].type, CT_NULL);	/* untouched */
 	st_inv_end(ps, 2);
 }
 ST_SPACE_CASE(stall)
