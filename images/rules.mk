@@ -14,7 +14,8 @@ $(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
 		$(BUILD)/images/demo/idle.elf $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
-$(BUILD)/selftest.img: images/test/selftest.mki $(IMAGE_BOOT_FILES) \
+$(BUILD)/selftest.img: images/test/selftest.mki images/test/objcache.txt \
+		$(IMAGE_BOOT_FILES) \
 		$(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
