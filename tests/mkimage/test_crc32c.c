@@ -62,6 +62,21 @@ test_matches_bitwise(void)
 		    crc_bitwise(buf, n));
 }
 
+/* The sliced loop starts at 8-byte alignment: every head and tail. */
+static void
+test_every_alignment(void)
+{
+	uint8_t buf[96];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 37 + 11);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; off + n <= sizeof(buf); n++)
+			CHECK_MSG(crc32c(buf + off, n) ==
+			    crc_bitwise(buf + off, n),
+			    "offset %zu length %zu", off, n);
+}
+
 static void
 test_update_concatenates(void)
 {
@@ -77,6 +92,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_check_value),
 	CHECK_CASE(test_rfc3720_vectors),
 	CHECK_CASE(test_matches_bitwise),
+	CHECK_CASE(test_every_alignment),
 	CHECK_CASE(test_update_concatenates),
 };
 
