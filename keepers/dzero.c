@@ -8,7 +8,10 @@
  * Start registers (.mki "reg" lines): rdi = first page OID index, rsi =
  * page count, rdx = first GPT OID index, rcx = GPT count.
  * Cap registers: 0 KERNLOG, 1 RANGE; received: 2 RESTART, 3 kept GPT,
- * 7 REPLY (stats calls); 4..6 scratch; 8..31 cache the GPTs it built.
+ * 7 REPLY; 4..6 scratch; 8..31 cache the GPTs it built. A resolved
+ * fault is answered through the REPLY cap (reply and wait in one system
+ * call), or through the RESTART cap when the keeper's entry cap was
+ * NOCALL and so brought no REPLY cap.
  *
  * Faults it cannot resolve (write to read-only, no-execute, a part of
  * the space it did not build, out of pages) are logged in one line and
@@ -42,35 +45,41 @@ unresolved(const struct umsg *m, int err)
 	    (unsigned long)m->w[3], err);
 }
 
-/* Handle one fault message; the process is resumed only if mapped. */
-static void
+/* Handle one fault message. Returns 1 if the process may run again. */
+static int
 fault(const struct umsg *m)
 {
 	int err;
 
 	if (m->w[0] != FC_NO_MAPPING && m->w[0] != FC_GUARD) {
 		unresolved(m, ERR_NO_ACCESS);
-		return;
+		return 0;
 	}
 	if (space.nnodes == 0 && (err = dz_init(&space)) != 0) {
 		unresolved(m, err);
-		return;
+		return 0;
 	}
 	err = dz_map(&space, m->w[1]);
 	if (err != 0 && err != DZ_PRESENT) {
 		unresolved(m, err);
-		return;
+		return 0;
 	}
 	resolved++;
-	err = kcall(CR_RESTART, OC_RESTART_RESUME, 0, 0, 0, 0, 0, 0);
-	if (err != 0)
-		uprintf("dzero: restart failed: error %d\n", err);
+	return 1;
+}
+
+static void
+receive_into(struct umsg *m)
+{
+	m->rcv = CR_WITH_REPLY(CR_LIST(CR_RESTART, CR_ROOT, CR_DISCARD,
+	    CR_DISCARD), CR_REPLY);
 }
 
 void
 umain(uint64_t page0, uint64_t npages, uint64_t gpt0, uint64_t ngpts)
 {
 	struct umsg m;
+	int err;
 
 	space.range_cr = CR_RANGE;
 	space.root_cr = CR_ROOT;
@@ -83,18 +92,38 @@ umain(uint64_t page0, uint64_t npages, uint64_t gpt0, uint64_t ngpts)
 	space.pages.end = page0 + npages;
 	space.gpts.next = gpt0;
 	space.gpts.end = gpt0 + ngpts;
+	umsg_init(&m, 0, 0, 0, 0, 0, 0);
+	receive_into(&m);
+	err = ipc_recv(&m);
 	for (;;) {
-		umsg_init(&m, 0, 0, 0, 0, 0, 0);
-		m.rcv = CR_WITH_REPLY(CR_LIST(CR_RESTART, CR_ROOT, CR_DISCARD,
-		    CR_DISCARD), CR_REPLY);
-		if (ipc_recv(&m) != 0)
-			continue;
-		if (MI_OPCODE(m.info) == OC_FAULT) {
-			fault(&m);
-		} else if (MI_OPCODE(m.info) == DZ_OC_STATS) {
+		int faulted = err == 0 && MI_OPCODE(m.info) == OC_FAULT;
+
+		if (faulted && fault(&m))
+			umsg_init(&m, 0, 0, 0, 0, 0, 0);
+		else if (err == 0 && MI_OPCODE(m.info) == DZ_OC_STATS)
 			umsg_init(&m, 0, 4, space.pages_used, space.gpts_used,
 			    space.splits, resolved);
-			(void)ipc_reply(CR_REPLY, &m);
+		else {
+			umsg_init(&m, 0, 0, 0, 0, 0, 0);
+			receive_into(&m);
+			err = ipc_recv(&m);
+			continue;
 		}
+		/*
+		 * The reply resumes a faulted process (and answers a call);
+		 * one system call replies and waits. A NOCALL keeper entry
+		 * brings no reply cap: then the RESTART cap resumes it.
+		 */
+		receive_into(&m);
+		err = ipc_reply_wait(CR_REPLY, &m);
+		if (err == 0)
+			continue;	/* m holds the next message */
+		if (faulted && err == ERR_BAD_CAP &&
+		    (err = kcall(CR_RESTART, OC_RESTART_RESUME, 0, 0, 0, 0, 0,
+		    0)) != 0)
+			uprintf("dzero: restart failed: error %d\n", err);
+		umsg_init(&m, 0, 0, 0, 0, 0, 0);
+		receive_into(&m);
+		err = ipc_recv(&m);
 	}
 }

@@ -206,11 +206,14 @@ fix(const struct probe *p)
 		if (err != 0)
 			test_fail("mapping the page: error %d", err);
 	} else {
-		err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RAX, SKIPPED,
+		/* rip first: registers are checked as a whole, and after an
+		 * instruction fetch from the kernel's half rip is not one a
+		 * process may hold. */
+		err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RIP, p->skip,
 		    0, 0, 0);
 		if (err == 0)
-			err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RIP,
-			    p->skip, 0, 0, 0);
+			err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RAX,
+			    SKIPPED, 0, 0, 0);
 		if (err != 0)
 			test_fail("moving the victim on: error %d", err);
 	}

@@ -9,14 +9,28 @@ UTEST_DIR	:= $(BUILD)/images/test
 $(eval $(call USER_PROG,$(UTEST_DIR)/faults.elf,images/test/faults_driver.c \
 	images/test/faults_victim.c images/test/faults_probe.S))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/caps.elf,images/test/caps.c \
+	images/test/caps_mem.c images/test/caps_obj.c images/test/caps_kern.c))
+
 # Images: each .mki names its programs under build/ (mkimage runs from
-# the top of the tree).
-UTEST_IMAGES	:= faults
+# the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
+UTEST_IMAGES	:= faults caps
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
+$(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
 
-$(UTEST_IMAGES:%=$(UTEST_DIR)/%.img): $(UTEST_DIR)/%.img: images/test/%.mki \
-		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
-	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+$(UTEST_DIR)/caps.mki: images/test/caps_mki.py | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(PYTHON) $< $(UTEST_DIR)/caps.elf > $@.tmp && mv $@.tmp $@
+
+# $(call UTEST_IMAGE,NAME,MKI): build $(UTEST_DIR)/NAME.img from MKI.
+define UTEST_IMAGE
+$(UTEST_DIR)/$(1).img: $(2) $(IMAGE_BOOT_FILES) $(BUILD)/mkimage \
+		| $(DEPS_STAMP)
+	$(BUILD)/mkimage build $$< -o $$@ --boot-dir $(BUILD)
+endef
+$(foreach i,$(UTEST_IMAGES),$(eval $(call UTEST_IMAGE,$(i),\
+	$(if $(wildcard images/test/$(i).mki),images/test/$(i).mki,\
+	$(UTEST_DIR)/$(i).mki))))
 
 ALL		+= $(UTEST_IMAGES:%=$(UTEST_DIR)/%.img)

@@ -8,7 +8,7 @@
  *   TEST DONE <suite>
  *
  * A test runs between test_begin() and test_end(); any number of checks
- * may fail in between, the first failure's reason is reported. Names may
+ * may fail in between; their reasons are reported together. Names may
  * hold no blanks and no ':'.
  */
 #pragma once
@@ -21,7 +21,7 @@ void	test_plan(const char *suite, unsigned count);
 /* Start a test named by the format (the suite prefix is added). */
 void	test_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Record a failure of the current test; only the first reason is kept. */
+/* Record a failure of the current test and its reason. */
 void	test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print PASS or FAIL for the current test; returns 1 if it passed. */

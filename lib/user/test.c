@@ -11,7 +11,7 @@
 #include <user/test.h>
 
 #define NAME_MAX_LEN	96
-#define WHY_MAX_LEN	200
+#define WHY_MAX_LEN	400
 
 static const char *suite_name = "unnamed";
 static char cur_name[NAME_MAX_LEN];
@@ -41,13 +41,20 @@ test_begin(const char *fmt, ...)
 void
 test_fail(const char *fmt, ...)
 {
+	size_t len = strlen(cur_why);
 	va_list ap;
 
-	if (cur_failed++)
-		return;
-	va_start(ap, fmt);
-	fmt_vsnprintf(cur_why, sizeof(cur_why), fmt, ap);
-	va_end(ap);
+	/* Reasons accumulate, "; "-separated, as far as the buffer goes. */
+	if (cur_failed++ > 0 && len + 2 < sizeof(cur_why)) {
+		cur_why[len++] = ';';
+		cur_why[len++] = ' ';
+		cur_why[len] = '\0';
+	}
+	if (len + 1 < sizeof(cur_why)) {
+		va_start(ap, fmt);
+		fmt_vsnprintf(cur_why + len, sizeof(cur_why) - len, fmt, ap);
+		va_end(ap);
+	}
 	/* A reason is one line: the protocol is line-oriented. */
 	for (char *p = cur_why; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
@@ -60,12 +67,8 @@ test_end(void)
 	n_ended++;
 	if (cur_failed) {
 		n_failed++;
-		if (cur_failed > 1)
-			uprintf("TEST FAIL %s.%s: %s (and %d more)\n",
-			    suite_name, cur_name, cur_why, cur_failed - 1);
-		else
-			uprintf("TEST FAIL %s.%s: %s\n", suite_name, cur_name,
-			    cur_why);
+		uprintf("TEST FAIL %s.%s: %s\n", suite_name, cur_name,
+		    cur_why);
 		return 0;
 	}
 	uprintf("TEST PASS %s.%s\n", suite_name, cur_name);

@@ -1,0 +1,131 @@
+/*
+ * caps_kern.c - the caps suite's caps that name no object (RANGE,
+ * KERNLOG, CKPT, DISCRIM, SLEEP), each operation under each mask.
+ */
+#include <abi/process.h>
+#include <user/invoke.h>
+#include <user/test.h>
+
+#include "caps.h"
+
+#define CR_NULL		31
+#define RANGE_PAGE	UINT64_C(0x300000)	/* GET through mask m */
+#define RESCIND_PAGE	UINT64_C(0x310000)	/* RESCIND through mask m */
+
+void
+test_range(unsigned mask)
+{
+	uint64_t w[MI_WORDS_MAX], limit[MI_WORDS_MAX], t = 0;
+	int weak = (mask & CAP_R_WEAK) != 0, err;
+
+	EXPECT(fetch(CR_MA, NMASKS * MA_RANGE + mask, CR_X), 0, "fetch");
+	expect_class(CR_X, CT_RANGE, mask, "range under test");
+	type_is(CT_RANGE, mask);
+
+	EXPECT(kcall(CR_RANGE, OC_RANGE_LIMIT, 1, OT_PROCESS, 0, 0, 0, limit),
+	    0, "full limit");
+	EXPECT(kcall(CR_X, OC_RANGE_LIMIT, 1, OT_PROCESS, 0, 0, 0, w), 0,
+	    "limit");
+	EXPECT(w[0], limit[0], "process limit");
+	TEST_TRUE(limit[0] == 3, "the store holds 3 processes");
+	EXPECT(kcall(CR_X, OC_RANGE_LIMIT, 1, OT_NONE, 0, 0, 0, w),
+	    ERR_BAD_ARG, "limit of type 0");
+	EXPECT(kcall(CR_X, OC_RANGE_LIMIT, 1, OT_MAX, 0, 0, 0, w),
+	    ERR_BAD_ARG, "limit of an unknown type");
+
+	EXPECT(kcall_cap(CR_X, OC_RANGE_GET, 1,
+	    OID_MAKE(OT_PAGE, RANGE_PAGE + mask), 0, CR_T0), 0, "get page");
+	expect_class(CR_T0, CT_PAGE, weak ? CAP_R_WEAK | CAP_R_RO : 0,
+	    "page got");
+	EXPECT(kcall_cap(CR_X, OC_RANGE_GET, 1, OID_PEER, 0, CR_T0), 0,
+	    "get peer");
+	expect_class(CR_T0, weak ? CT_NULL : CT_PROCESS, 0, "peer got");
+	if (!weak) {
+		EXPECT(cap_same(CR_DISCRIM, CR_T0, CR_PEER, w), 0, "same");
+		EXPECT(w[0], 1, "it is peer");
+	}
+	EXPECT(kcall_cap(CR_X, OC_RANGE_GET, 1, 0, 0, CR_T0), ERR_BAD_ARG,
+	    "get OID 0");
+	EXPECT(kcall_cap(CR_X, OC_RANGE_GET, 1, OID_MAKE(0x77, 1), 0, CR_T0),
+	    ERR_BAD_ARG, "get an unknown type");
+	EXPECT(kcall_cap(CR_X, OC_RANGE_GET, 0, 0, 0, CR_T0), ERR_BAD_REQUEST,
+	    "get without OID");
+
+	EXPECT(kcall_cap(CR_RANGE, OC_RANGE_GET, 1,
+	    OID_MAKE(OT_PAGE, RESCIND_PAGE + mask), 0, CR_T1), 0, "full get");
+	err = kcall(CR_X, OC_RANGE_RESCIND, 1,
+	    OID_MAKE(OT_PAGE, RESCIND_PAGE + mask), 0, 0, 0, 0);
+	EXPECT(err, DENY(mask, CAP_R_WEAK), "rescind");
+	EXPECT(cap_classify(CR_DISCRIM, CR_T1, &t, 0), 0, "classify");
+	EXPECT(t, err == 0 ? CT_NULL : CT_PAGE, "old cap after rescind");
+	if (err == 0)
+		EXPECT(kcall(CR_T1, OC_PAGE_READ, 1, 0, 0, 0, 0, w),
+		    ERR_BAD_CAP, "old cap used after rescind");
+	EXPECT(kcall(CR_X, OC_RANGE_RESCIND, 1, OID_MAKE(0x77, 1), 0, 0, 0,
+	    0), weak ? ERR_NO_ACCESS : ERR_BAD_ARG, "rescind an unknown type");
+}
+
+void
+test_kernlog(unsigned mask)
+{
+	EXPECT(fetch(CR_MA, NMASKS * MA_KERNLOG + mask, CR_X), 0, "fetch");
+	expect_class(CR_X, CT_KERNLOG, mask, "kernlog under test");
+	type_is(CT_KERNLOG, mask);
+	EXPECT(kcall(CR_X, OC_LOG_WRITE, 1, 0, 0, 0, 0, 0), 0,
+	    "write 0 bytes");
+	EXPECT(kcall(CR_X, OC_LOG_WRITE, 1, 8, 0, 0, 0, 0), ERR_BAD_ARG,
+	    "write 8 bytes in one word");
+	EXPECT(kcall(CR_X, OC_LOG_WRITE, 4, 32, 0, 0, 0, 0), ERR_BAD_ARG,
+	    "write 32 bytes");
+	EXPECT(kcall(CR_X, OC_LOG_WRITE, 0, 0, 0, 0, 0, 0), ERR_BAD_REQUEST,
+	    "write without words");
+}
+
+void
+test_ckpt(unsigned mask)
+{
+	EXPECT(fetch(CR_MA, NMASKS * MA_CKPT + mask, CR_X), 0, "fetch");
+	expect_class(CR_X, CT_CKPT, mask, "ckpt under test");
+	type_is(CT_CKPT, mask);
+	EXPECT(kcall(CR_X, 0xA00, 0, 0, 0, 0, 0, 0), ERR_BAD_REQUEST,
+	    "a checkpoint request (none exist yet)");
+}
+
+void
+test_discrim(unsigned mask)
+{
+	uint64_t t = 0, r = 0, same = 0;
+
+	EXPECT(fetch(CR_MA, NMASKS * MA_DISCRIM + mask, CR_X), 0, "fetch");
+	expect_class(CR_X, CT_DISCRIM, mask, "discrim under test");
+	type_is(CT_DISCRIM, mask);
+	EXPECT(cap_classify(CR_X, CR_LOG, &t, &r), 0, "classify kernlog");
+	EXPECT(t, CT_KERNLOG, "kernlog type");
+	EXPECT(cap_classify(CR_X, CR_MA, &t, &r), 0, "classify MA");
+	EXPECT(t, CT_CAPPAGE, "MA type");
+	EXPECT(cap_classify(CR_X, CR_NULL, &t, &r), 0, "classify null");
+	EXPECT(t, CT_NULL, "null type");
+	EXPECT(cap_same(CR_X, CR_PEER, CR_PEER, &same), 0, "same peer");
+	EXPECT(same, 1, "peer is peer");
+	EXPECT(cap_same(CR_X, CR_PEER, CR_ECHO, &same), 0, "same peer echo");
+	EXPECT(same, 0, "peer is not echo");
+	EXPECT(kcall(CR_X, OC_DISCRIM_SAME, 0, 0, 0, 0, 0, 0),
+	    ERR_BAD_REQUEST, "same without caps");
+}
+
+void
+test_sleep(unsigned mask)
+{
+	uint64_t a[MI_WORDS_MAX] = { 0 }, b[MI_WORDS_MAX] = { 0 };
+
+	EXPECT(fetch(CR_MB, NMASKS * MB_SLEEP + mask, CR_X), 0, "fetch");
+	expect_class(CR_X, CT_SLEEP, mask, "sleep under test");
+	type_is(CT_SLEEP, mask);
+	EXPECT(kcall(CR_X, OC_SLEEP_NOW, 0, 0, 0, 0, 0, a), 0, "now");
+	EXPECT(kcall(CR_X, OC_SLEEP_FOR, 1, 1000, 0, 0, 0, 0), 0,
+	    "sleep 1 us");
+	EXPECT(kcall(CR_X, OC_SLEEP_NOW, 0, 0, 0, 0, 0, b), 0, "now again");
+	TEST_TRUE(b[0] >= a[0] + 1000, "the clock moved by the sleep");
+	EXPECT(kcall(CR_X, OC_SLEEP_FOR, 0, 0, 0, 0, 0, 0), ERR_BAD_REQUEST,
+	    "sleep without duration");
+}
