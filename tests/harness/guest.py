@@ -159,7 +159,10 @@ class BootSuite:
 
 
 # User-level test images: (suite name, image under BUILD, timeout in s).
-USER_IMAGES = []
+USER_IMAGES = [
+    ("faults", "images/test/faults.img", 120),
+    ("caps", "images/test/caps.img", 300),
+]
 
 
 def collect(build):
