@@ -50,6 +50,13 @@
 /* What to do after the fault. */
 #define FIX_SKIP	1	/* rax = SKIPPED, rip = skip */
 #define FIX_MAP		2	/* put P4 in K slot 4, retry */
+#define FIX_RETRY	3	/* restart unchanged: the same fault again,
+				   then skip */
+
+/* What to change before the probe runs. */
+#define PRE_SWAP_P0	1	/* K slot 0: a page holding 0x7777 at 0 */
+#define PRE_RESCIND	2	/* rescind that page */
+#define PRE_MOVE_K	3	/* K's guard in B: match 4 instead of 3 */
 
 struct probe {
 	const char	*name;
@@ -59,6 +66,7 @@ struct probe {
 	uint8_t		to;		/* PAY_KEPT or PAY_HANDLER */
 	uint64_t	faddr, ecode, rip;
 	uint8_t		fix;
+	uint8_t		pre;		/* PRE_*, or 0 */
 	uint64_t	skip;		/* rip after FIX_SKIP */
 	uint64_t	result;		/* rax the victim reports */
 };
@@ -192,6 +200,27 @@ check_fault(const struct probe *p, const struct umsg *m)
 	}
 }
 
+/* Change K (or its place) before a probe. */
+static int
+pre(unsigned what)
+{
+	int err;
+
+	switch (what) {
+	case PRE_SWAP_P0:
+		err = fresh_page(7, 0, 0x7777, 0, CR_PAGE2);
+		return err ? err : kcall_give(CR_K, OC_GPT_STORE, 1, 0, 0,
+		    CR_PAGE2);
+	case PRE_RESCIND:
+		return kcall(CR_RANGE, OC_RANGE_RESCIND, 1,
+		    OID_MAKE(OT_PAGE, FRESH_PAGE + 7), 0, 0, 0, 0);
+	case PRE_MOVE_K:
+		return store_guarded(CR_B, 5, CR_K, 16, 4);
+	default:
+		return ERR_BAD_ARG;
+	}
+}
+
 /* Repair after a fault and restart the victim. */
 static void
 fix(const struct probe *p)
@@ -230,6 +259,8 @@ run_probe(const struct probe *p)
 	int err;
 
 	test_begin("%s", p->name);
+	if (p->pre != 0 && (err = pre(p->pre)) != 0)
+		test_fail("changing the space first: error %d", err);
 	umsg_init(&m, 0, 3, p->kind, p->addr, p->value, 0);
 	err = ipc_reply(CR_REPLY, &m);
 	if (err != 0) {
@@ -251,6 +282,18 @@ run_probe(const struct probe *p)
 			return m.payload == PAY_CTL ? 0 : -1;
 		}
 		check_fault(p, &m);
+		if (p->fix == FIX_RETRY) {
+			err = kcall(CR_MSG_C0, OC_RESTART_RESUME, 0, 0, 0, 0,
+			    0, 0);
+			if (err == 0)
+				err = recv_wait(&m);
+			if (err != 0 || MI_OPCODE(m.info) != OC_FAULT)
+				test_fail("no second fault after an unchanged "
+				    "restart: error %d opcode %#x", err,
+				    MI_OPCODE(m.info));
+			else
+				check_fault(p, &m);
+		}
 		fix(p);
 		if ((err = recv_wait(&m)) != 0) {
 			test_fail("victim silent after restart: error %d", err);
@@ -272,7 +315,7 @@ run_probe(const struct probe *p)
 
 extern volatile uint8_t victim_buf[];
 
-#define NPROBES		32
+#define NPROBES		40
 static struct probe probes[NPROBES];
 static unsigned nprobes;
 
@@ -331,6 +374,16 @@ make_probes(void)
 	    0x5000, PF_U, rd, rds);
 	bad("kept_read_keeper_slot", PK_READ, k + 0xf000, FC_NO_MAPPING,
 	    PAY_KEPT, 0xf000, PF_U, rd, rds);
+	ok("kept_slot_changed_remaps", PK_READ, k, 0, 0x7777);
+	probes[nprobes - 1].pre = PRE_SWAP_P0;
+	bad("kept_page_rescinded_unmaps", PK_READ, k, FC_NO_MAPPING,
+	    PAY_KEPT, 0, PF_U, rd, rds);
+	probes[nprobes - 1].pre = PRE_RESCIND;
+	ok("kept_gpt_moved_new_window", PK_READ, k + 0x10000 + 0x1008, 0,
+	    0x2222);
+	probes[nprobes - 1].pre = PRE_MOVE_K;
+	bad("kept_gpt_moved_old_window", PK_READ, k + 0x1008, FC_GUARD,
+	    PAY_HANDLER, k + 0x1008, PF_U, rd, rds);
 	bad("handler_guard_miss", PK_READ, GUARD_MISS, FC_GUARD, PAY_HANDLER,
 	    GUARD_MISS, PF_U, rd, rds);
 	bad("handler_read_unmapped", PK_READ, ORPHAN_ADDR, FC_NO_MAPPING,
@@ -346,6 +399,9 @@ make_probes(void)
 	    KDIRECT, PF_P | PF_W | PF_U, wr, wrs);
 	bad("kernel_exec", PK_EXEC, KTEXT, FC_NO_MAPPING, PAY_HANDLER,
 	    KTEXT, PF_P | PF_U | PF_I, KTEXT, ret);
+	bad("kernel_exec_restarted_unchanged", PK_EXEC, KTEXT, FC_NO_MAPPING,
+	    PAY_HANDLER, KTEXT, PF_P | PF_U | PF_I, KTEXT, ret);
+	probes[nprobes - 1].fix = FIX_RETRY;
 	bad("noncanonical_read", PK_READ, NONCANON, FC_GP, PAY_HANDLER, 0,
 	    0, rd, rds);
 	bad("ud2", PK_UD, 0, FC_UD, PAY_HANDLER, 0, 0, U(probe_ud_insn),

@@ -12,12 +12,15 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/faults.elf,images/test/faults_driver.c \
 $(eval $(call USER_PROG,$(UTEST_DIR)/caps.elf,images/test/caps.c \
 	images/test/caps_mem.c images/test/caps_obj.c images/test/caps_kern.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/caperr.elf,images/test/caperr.c))
+
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps
+UTEST_IMAGES	:= faults caps caperr
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
+$(UTEST_DIR)/caperr.img: $(UTEST_DIR)/caperr.elf
 
 $(UTEST_DIR)/caps.mki: images/test/caps_mki.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
