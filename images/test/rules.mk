@@ -14,13 +14,21 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/caps.elf,images/test/caps.c \
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/caperr.elf,images/test/caperr.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/ipc.elf,images/test/ipc.c \
+	images/test/ipc_server.c))
+
+$(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
+	images/test/sched_spin.S))
+
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr
+UTEST_IMAGES	:= faults caps caperr ipc sched
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
 $(UTEST_DIR)/caperr.img: $(UTEST_DIR)/caperr.elf
+$(UTEST_DIR)/ipc.img: $(UTEST_DIR)/ipc.elf
+$(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
 
 $(UTEST_DIR)/caps.mki: images/test/caps_mki.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
