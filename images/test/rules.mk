@@ -20,15 +20,25 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/ipc.elf,images/test/ipc.c \
 $(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
 	images/test/sched_spin.S))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
+
+# Programs that run kept: no .bss (lib/user/rules.mk).
+UTEST_KEPT	:= $(UTEST_DIR)/keeper.elf
+$(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
+	@$(call USER_NO_BSS,$<)
+	@touch $@
+
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
 $(UTEST_DIR)/caperr.img: $(UTEST_DIR)/caperr.elf
 $(UTEST_DIR)/ipc.img: $(UTEST_DIR)/ipc.elf
 $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
+$(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
+	$(KEEPERS_OUT)/dzero.elf
 
 $(UTEST_DIR)/caps.mki: images/test/caps_mki.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)

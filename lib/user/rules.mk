@@ -7,6 +7,12 @@
 # once, at build time (docs/mkimage.md). SSE is allowed in user code (the
 # kernel saves FXSAVE state); the red zone too (the kernel never pushes
 # on a user stack).
+#
+# A kept process gets no BSS pages from mkimage (they are left to its
+# keeper), and keepers/dzero only fills space it built itself, never the
+# program's part of the tree. So the runtime and every program that runs
+# kept initialize their statics: with -fno-zero-initialized-in-bss even
+# "= 0" lands in .data. $(call USER_NO_BSS,ELF) checks a linked program.
 
 USER_OBJ	:= $(BUILD)/user/obj
 USER_CFLAGS	:= $(WARN) -std=c11 -O2 -g -ffreestanding -fno-stack-protector \
@@ -48,6 +54,12 @@ $(1): $(call USER_OBJS_OF,$(2)) $(USER_CRT0) $(USER_LIB) | $(DEPS_STAMP)
 	$$(CC) $(USER_LDFLAGS) -o $$@ $(USER_CRT0) \
 		$(call USER_OBJS_OF,$(2)) $(USER_LIB) -lgcc
 endef
+
+# Fail if ELF has an allocated .bss section of nonzero size.
+USER_NO_BSS	= size -A $(1) | awk '$$1 ~ /^\.bss/ && $$2 > 0 { \
+		  print "$(1): " $$1 " of " $$2 " bytes: a kept program must " \
+		  "initialize its statics (lib/user/rules.mk)"; bad = 1 } \
+		  END { exit bad }'
 
 # The keepers are user programs too.
 include keepers/rules.mk

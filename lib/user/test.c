@@ -14,10 +14,11 @@
 #define WHY_MAX_LEN	400
 
 static const char *suite_name = "unnamed";
-static char cur_name[NAME_MAX_LEN];
-static char cur_why[WHY_MAX_LEN];
-static int cur_failed;
-static unsigned n_ended, n_failed;
+/* Initialized, so in .data: a kept process has no BSS pages (rules.mk). */
+static char cur_name[NAME_MAX_LEN] = "";
+static char cur_why[WHY_MAX_LEN] = "";
+static int cur_failed = 0;
+static unsigned n_ended = 0, n_failed = 0;
 
 void
 test_plan(const char *suite, unsigned count)
