@@ -120,6 +120,18 @@
 #define OC_LOG_WRITE		0x900	/* w0..w3 = up to 32 bytes; info
 					   nwords counts words, the first
 					   byte of w0 is the byte count */
+#define OC_LOG_ARGS		0x901	/* w0 = byte offset -> w0..w3 = the
+					   next 32 bytes of the boot
+					   arguments (QEMU fw_cfg file
+					   opt/bench/args if present, else
+					   the command line), zero past the
+					   end */
+
+/* CKPT (checkpoint operations will take 0xA00..0xA7F) */
+#define OC_CKPT_POWEROFF	0xA80	/* w0 = 0 all well, 1 failure: end
+					   the machine (under QEMU through
+					   isa-debug-exit, status
+					   w0 << 1 | 1) */
 /* DISCRIM */
 #define OC_DISCRIM_CLASSIFY	0xC00	/* c0 -> w0 = CT_*, w1 = restr */
 #define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */
