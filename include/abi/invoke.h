@@ -6,7 +6,9 @@
  *   rax  control: the invoked cap register (IC_CAP), IC_SEND, IC_RECV,
  *        IC_NONBLOCK; send without receive is a one-way SEND, receive
  *        without send is an open wait, both is a CALL (or, when the
- *        invoked cap is a REPLY cap, a reply-and-wait)
+ *        invoked cap is a REPLY cap, a reply-and-wait). IC_NONBLOCK
+ *        makes a send that would block, and an open wait with no sender
+ *        pending, fail with ERR_WOULD_BLOCK instead
  *   rdi  message info sent: MI_MAKE(opcode, nwords, ncaps)
  *   rsi  send cap registers: byte i = cap register of the i-th cap sent
  *   rdx  receive cap registers: byte i = cap register where the i-th

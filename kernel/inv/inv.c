@@ -114,11 +114,14 @@ inv_syscall(struct process *p)
 	if ((inv.ctl & ~(uint64_t)IC_VALID) != 0)
 		rc = ERR_BAD_REQUEST;
 	else if (!(inv.ctl & IC_SEND)) {
-		if (inv.ctl & IC_RECV) {
+		if (!(inv.ctl & IC_RECV))
+			rc = ERR_BAD_REQUEST;
+		else if ((inv.ctl & IC_NONBLOCK) && p->k.stalled == NULL)
+			rc = ERR_WOULD_BLOCK;	/* poll: no sender pending */
+		else {
 			ipc_wait(p);
 			return INV_DONE;
 		}
-		rc = ERR_BAD_REQUEST;
 	} else if ((rc = decode(p, &inv)) == 0 &&
 	    (rc = cap_check(&inv.cap, &inv.obj)) == 0) {
 		if (inv.opcode == OC_TYPE && inv.cap.type != CT_ENTRY &&

@@ -162,6 +162,10 @@ class BootSuite:
 USER_IMAGES = [
     ("faults", "images/test/faults.img", 120),
     ("caps", "images/test/caps.img", 300),
+    ("caperr", "images/test/caperr.img", 120),
+    ("ipc", "images/test/ipc.img", 120),
+    ("sched", "images/test/sched.img", 120),
+    ("keeper", "images/test/keeper.img", 120),
 ]
 
 
