@@ -23,3 +23,4 @@ ALL		+= $(BUILD)/default.img $(BUILD)/selftest.img
 
 # User-level test images and the benchmark image (their own rules files).
 include images/test/rules.mk
+include images/bench/rules.mk

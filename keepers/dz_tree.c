@@ -248,6 +248,15 @@ dz_map(struct dz_space *s, uint64_t a)
 		return ERR_BAD_ARG;
 	if (s->node[0].l2v + 4 < 64 && a >> (s->node[0].l2v + 4) != 0)
 		return ERR_BAD_ARG;
+	/* Dense faults mostly land in the leaf used last: skip the walk. */
+	n = s->last_leaf;
+	if (n != 0 && a - s->last_base < ((uint64_t)GPT_SLOTS << PAGE_SHIFT)) {
+		unsigned j = (unsigned)((a - s->last_base) >> PAGE_SHIFT);
+
+		if (s->node[n].slot[j].kind == DZ_EMPTY)
+			return fill(s, n, j, 0);
+	}
+	n = 0;
 	for (unsigned steps = 0; steps < 64; steps++) {
 		unsigned c = s->node[n].l2v;
 		unsigned j = (unsigned)((a - base) >> c) & 15;
@@ -266,6 +275,10 @@ dz_map(struct dz_space *s, uint64_t a)
 			err = fill(s, n, j, rel);
 			if (err != 0)
 				return err;
+			if (c == PAGE_SHIFT) {
+				s->last_leaf = n;
+				s->last_base = base;
+			}
 			continue;	/* the slot is filled: walk on */
 		case DZ_PAGE:
 			if (sl->l2g == 0 || rel >> sl->l2g == sl->match)

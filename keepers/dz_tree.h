@@ -53,6 +53,8 @@ struct dz_space {
 	uint32_t	nnodes;		/* 0 until dz_init() read the root */
 	uint64_t	pages_used, gpts_used, splits;
 	uint32_t	cache_tag[32];	/* node index + 1 held by each cache reg */
+	uint32_t	last_leaf;	/* the leaf (l2v 12) used last, 0 if none */
+	uint64_t	last_base;	/* the address its slot 0 maps */
 	struct dz_node	node[DZ_MAX_NODES];
 };
 

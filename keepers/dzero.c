@@ -34,7 +34,8 @@
 
 /* Large and zero: in BSS, which this (unkept) process gets from mkimage. */
 static struct dz_space space __attribute__((section(".bss.dz")));
-static uint64_t resolved;
+static uint64_t resolved = 0;
+static uint64_t busy_ticks = 0, timed = 0;
 
 static void
 unresolved(const struct umsg *m, int err)
@@ -97,9 +98,14 @@ umain(uint64_t page0, uint64_t npages, uint64_t gpt0, uint64_t ngpts)
 	err = ipc_recv(&m);
 	for (;;) {
 		int faulted = err == 0 && MI_OPCODE(m.info) == OC_FAULT;
+		uint64_t t0 = rt_tsc();
 
-		if (faulted && fault(&m))
+		if (faulted && fault(&m)) {
 			umsg_init(&m, 0, 0, 0, 0, 0, 0);
+			busy_ticks += rt_tsc() - t0;
+			timed++;
+		} else if (err == 0 && MI_OPCODE(m.info) == DZ_OC_TIMES)
+			umsg_init(&m, 0, 2, busy_ticks, timed, 0, 0);
 		else if (err == 0 && MI_OPCODE(m.info) == DZ_OC_STATS)
 			umsg_init(&m, 0, 4, space.pages_used, space.gpts_used,
 			    space.splits, resolved);

@@ -22,6 +22,10 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/fuzz_victim.elf,\
+	images/test/fuzz_victim.c))
+
 # Programs that run kept: no .bss (lib/user/rules.mk).
 UTEST_KEPT	:= $(UTEST_DIR)/keeper.elf
 $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
@@ -30,13 +34,14 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
 $(UTEST_DIR)/caperr.img: $(UTEST_DIR)/caperr.elf
 $(UTEST_DIR)/ipc.img: $(UTEST_DIR)/ipc.elf
 $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
+$(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/dzero.elf
 
@@ -55,3 +60,17 @@ $(foreach i,$(UTEST_IMAGES),$(eval $(call UTEST_IMAGE,$(i),\
 	$(UTEST_DIR)/$(i).mki))))
 
 ALL		+= $(UTEST_IMAGES:%=$(UTEST_DIR)/%.img)
+
+# make fuzz-kernel: the fuzzer's long run (FUZZ_SECONDS, FUZZ_SEED: 0 is
+# a fresh random seed, FUZZ_ITERATIONS), printed as the fuzz suite.
+FUZZ_SECONDS	?= 600
+FUZZ_SEED	?= 0
+FUZZ_ITERATIONS	?= 1000000000000
+
+.PHONY: fuzz-kernel
+fuzz-kernel: images/test/fuzz.mki $(UTEST_DIR)/fuzz.elf \
+		$(UTEST_DIR)/fuzz_victim.elf $(IMAGE_BOOT_FILES) $(BUILD)/mkimage \
+		| $(DEPS_STAMP)
+	$(PYTHON) images/test/fuzz_kernel.py --build $(BUILD) \
+		--seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
+		--iterations $(FUZZ_ITERATIONS)

@@ -1,0 +1,57 @@
+/*
+ * bench.h - our side of make bench (docs/bench.md): the benchmark
+ * program of build/bench.img measures IPC round trips, null invocations
+ * and keeper-resolved demand-zero faults with the TSC, which under QEMU
+ * -icount shift=0 counts guest instructions, and prints the BENCH lines
+ * tests/bench/bench.py reads.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define BENCH_MAX_RUNS	64
+
+/* Cap registers of the bench process (bench.mki). */
+#define CR_LOG		0
+#define CR_SRV		1	/* entry to the IPC server */
+#define CR_CKPT		2	/* OC_CKPT_POWEROFF at the end */
+#define CR_SLEEP	3	/* the clock, for --wall */
+#define CR_DZ		4	/* entry to the keeper (its statistics) */
+#define CR_RANGE	5	/* for the keeper's parts, measured alone */
+#define CR_T0		6
+#define CR_T1		7
+
+/* Settings from the bench.* words (OC_LOG_ARGS). */
+struct bench_cfg {
+	unsigned	iters;		/* 0: each row's own */
+	unsigned	runs;
+	int		wall;		/* bench.clock=wall: report ns */
+	int		boot_only;	/* bench.only=boot */
+	char		only[128];	/* bench.only=key,key ("" = all) */
+	int		args_found;	/* the kernel gave us the words */
+	uint64_t	tsc_hz;		/* calibrated, for wall */
+};
+
+/* Read and parse the words; fills cfg (defaults where absent). */
+void	bench_args(struct bench_cfg *cfg);
+
+/* Should this boot measure key? */
+int	bench_wanted(const struct bench_cfg *cfg, const char *key);
+
+/* TSC ticks per second from OC_SLEEP_NOW over 50 ms. */
+uint64_t bench_calibrate(void);
+
+/*
+ * Print the figure of key: ticks[i] covered iters operations in run i.
+ * Each run's value is the mean per operation (instructions, or ns on
+ * the wall clock); the line gives median, min and max over the runs.
+ */
+void	bench_report(const struct bench_cfg *cfg, const char *key,
+	    const uint64_t *ticks, unsigned runs, unsigned iters);
+
+/* Median, min and max of n values (sorted in place). */
+void	bench_stats(uint64_t *v, unsigned n, uint64_t *med, uint64_t *lo,
+	    uint64_t *hi);
+
+/* The IPC server's loop (bench_server role). */
+void	bench_server(void);

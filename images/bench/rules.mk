@@ -1,0 +1,20 @@
+# images/bench/rules.mk - build/bench.img, our side of make bench
+# (docs/bench.md; tests/bench/bench.py boots it). Included from the end
+# of images/rules.mk, before tests/bench/rules.mk looks for it in ALL.
+
+BENCH_DIR	:= $(BUILD)/images/bench
+
+$(eval $(call USER_PROG,$(BENCH_DIR)/bench.elf,images/bench/bench.c \
+	images/bench/bench_util.c images/bench/bench_server.c))
+
+# The bench process runs kept: no .bss (lib/user/rules.mk).
+$(BENCH_DIR)/bench.nobss: $(BENCH_DIR)/bench.elf | $(DEPS_STAMP)
+	@$(call USER_NO_BSS,$<)
+	@touch $@
+
+$(BUILD)/bench.img: images/bench/bench.mki $(BENCH_DIR)/bench.elf \
+		$(BENCH_DIR)/bench.nobss $(KEEPERS_OUT)/dzero.elf \
+		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
+	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+
+ALL		+= $(BUILD)/bench.img
