@@ -28,6 +28,8 @@
 
 #define INSN_LOOPS	1000000
 #define PARTS_OID	UINT64_C(0x3000000)	/* fresh OIDs for keeper_parts */
+#define SEG_BASE	UINT64_C(0x300000000000)	/* bench.mki: "touch" */
+#define SEG_PAGES	4096
 
 static unsigned
 warmup(unsigned iters)
@@ -168,6 +170,23 @@ keeper_parts(void)
 	    (unsigned long)(store / n));
 }
 
+/*
+ * A first touch of pages that the space already holds (a segment of
+ * zero pages the .mki mapped): the kernel resolves the fault alone
+ * (walk, load the page, map it), no keeper involved. The difference to
+ * demand_zero_fault is what the trip through the keeper costs.
+ */
+static void
+kernel_fault(void)
+{
+	uint64_t t0 = rt_tsc(), t;
+
+	dz_loop(SEG_BASE, SEG_PAGES);
+	t = rt_tsc() - t0;
+	uprintf("BENCH INFO kernel_resolved_fault=%lu pages=%u\n",
+	    (unsigned long)(t / SEG_PAGES), SEG_PAGES);
+}
+
 /* The icount check of docs/bench.md: a loop of 2 * INSN_LOOPS insns. */
 static void
 insn_check(void)
@@ -228,6 +247,7 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 		row(&cfg, keys[1], NULL_ITERS, null_loop);
 	if (bench_wanted(&cfg, keys[2])) {
 		keeper_parts();
+		kernel_fault();
 		dz_row(&cfg);
 	}
 	uprintf("BENCH DONE\n");
