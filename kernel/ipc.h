@@ -60,4 +60,40 @@ int	ipc_send_entry(struct inv *inv);
  * woken to retry against the new state. Cannot fail.
  */
 void	ipc_endpoint_changed(oid_t ep, const struct cap *recipient);
+
+/* A REPLY cap's message to the process awaiting it (inv_reply). */
 int	ipc_reply(struct inv *inv);
+
+/*
+ * The fast path (ipc_fast.c) of p's system call (p current, registers
+ * saved): a CALL through an ENTRY cap to a recipient in an open wait, or
+ * a reply-and-wait through a REPLY cap to its waiting caller, with at
+ * most 4 words and no caps, all objects in memory. If p's call is one,
+ * performs it exactly as inv_syscall() would and returns the receiver,
+ * to run next (sched_handoff); p is blocked. Otherwise changes nothing
+ * and returns NULL: the general path must run. Cannot fail.
+ */
+struct process	*ipc_fast(struct process *p);
+
+/* Worth trying ipc_fast(): p invokes an ENTRY or REPLY cap. Cheap, so
+   calls to kernel objects pay next to nothing for the fast path. */
+static inline bool
+ipc_fast_wanted(const struct process *p)
+{
+	uint8_t t = p->d.cap_reg[p->d.regs.rax & IC_CAP_MASK].type;
+
+	return t == CT_ENTRY || t == CT_REPLY;
+}
+
+/* ipc_fast_stats[IPF_HIT] counts fast calls; the others why not. */
+#define IPF_HIT		0
+#define IPF_TYPE	1	/* invoked cap neither ENTRY nor REPLY
+				   (not counted by ipc_fast_wanted) */
+#define IPF_CTL		2	/* not SEND|RECV, or unknown bits */
+#define IPF_INFO	3	/* caps sent, reserved bits, > 4 words */
+#define IPF_CAP		4	/* invoked cap invalid, stale or NOCALL */
+#define IPF_ABSENT	5	/* endpoint or process not in memory */
+#define IPF_RECIPIENT	6	/* no valid recipient, or it does not wait */
+#define IPF_STALLED	7	/* senders are stalled on the replier */
+#define IPF_MAX		8
+extern uint64_t	ipc_fast_stats[IPF_MAX];

@@ -213,6 +213,23 @@ pick(void)
 }
 
 void
+sched_handoff(struct process *to)
+{
+	struct process *cur = sched_current;
+
+	/* What sched_switch_to(to) + sched_return() do in this case. */
+	if (next_proc != NULL || cur == NULL ||
+	    cur->d.run_state == PS_RUNNING || cur->d.run_state == PS_STOPPED ||
+	    to->d.run_state != PS_RUNNING || to->k.on_queue != Q_NONE) {
+		sched_switch_to(to);
+		sched_return();
+	}
+	sched_current = to;
+	slice_tick = timer_ticks();
+	usermode_return(to);
+}
+
+void
 sched_return(void)
 {
 	struct process *p, *old;

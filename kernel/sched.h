@@ -52,6 +52,14 @@ void	sched_sleep(struct process *p, uint64_t wake_tsc);
  */
 void	sched_switch_to(struct process *p);
 
+/*
+ * The current process has just blocked (it is neither runnable nor
+ * stopped) and to, PS_RUNNING on no queue, runs next with a fresh slice:
+ * sched_switch_to(to) then sched_return() in short, for the IPC fast
+ * path. Interrupts off. Never returns.
+ */
+void	sched_handoff(struct process *to) __attribute__((noreturn));
+
 /* Timer tick seen (from ring 3 or the idle loop): wake sleepers whose
    time came, and end the current slice if it is used up. */
 void	sched_tick(void);

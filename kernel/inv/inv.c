@@ -142,9 +142,11 @@ inv_syscall(struct process *p)
 void
 syscall_handle(void)
 {
-	struct process *p = sched_current;
+	struct process *p = sched_current, *to;
 
 	p->k.sysret_ok = 1;
+	if (ipc_fast_wanted(p) && (to = ipc_fast(p)) != NULL)
+		sched_handoff(to);
 	inv_syscall(p);
 	sched_return();
 }

@@ -1,0 +1,188 @@
+/*
+ * ipc_fast.c - the IPC fast path: the two halves of a round trip that
+ * move nothing but registers (see ipc.h, ipc_fast()).
+ *
+ *   CALL through an ENTRY cap whose endpoint's recipient is in an open
+ *   wait; reply-and-wait through a REPLY cap whose caller waits for that
+ *   reply. At most MI_WORDS_MAX words, no caps.
+ *
+ * Each half checks, on objects already in memory (obj_lookup: no I/O, no
+ * eviction), that the general path (inv_syscall -> ipc_send_entry or
+ * ipc_reply) would deliver at once and switch straight to the receiver.
+ * If anything is unusual -- caps sent, a recipient not waiting (the
+ * sender would stall), senders stalled on the replier, the answer to a
+ * fault, a stopped or faulted process, an object not in memory, an
+ * invalid or NOCALL cap, a malformed call -- it changes nothing and the
+ * general path runs, so the fast path has no error cases of its own.
+ * Otherwise it makes exactly the changes the general path makes: the
+ * receiver's registers, the REPLY cap, both run states, reply_seq, the
+ * dirty marks. Invariant: for every input, ipc_fast() then
+ * sched_handoff() leaves every object as inv_syscall() then
+ * sched_return() would (st_ipcfast.c checks this field by field).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/invoke.h>
+#include <ipc.h>
+#include <objcache.h>
+#include <proc.h>
+#include <sched.h>
+
+/* Message info bits the fast path takes: opcode and word count only. */
+#define MI_FAST		(UINT64_C(0xffffffff) | UINT64_C(7) << 32)
+
+uint64_t	ipc_fast_stats[IPF_MAX];
+
+static inline struct process *
+miss(unsigned why)
+{
+	ipc_fast_stats[why]++;
+	return NULL;
+}
+
+static inline void
+dirty(struct obj *o)
+{
+	if (!(o->flags & OBJ_F_DIRTY))
+		obj_mark_dirty(o);
+}
+
+/*
+ * The endpoint named oid, if in memory. Like the obj_get() hit of the
+ * general path, it leaves an evictable endpoint the youngest on the LRU
+ * list (objcache.c: only the youngest has no lru_next there).
+ */
+static struct obj *
+lookup_endpoint(oid_t oid)
+{
+	struct obj *o = obj_lookup(oid);
+
+	if (o != NULL && o->pins == 0 && !(o->flags & OBJ_F_DIRTY) &&
+	    o->lru_next != NULL)
+		(void)obj_get(oid, &o);		/* a hit: moves it */
+	return o;
+}
+
+/* ipc_deliver() without caps: the message of from's registers to t. */
+static inline void
+deliver(struct process *t, const struct proc_regs *from, uint64_t mi,
+    uint64_t payload)
+{
+	struct proc_regs *r = &t->d.regs;
+	unsigned n = MI_NWORDS(mi);
+
+	r->rax = 0;
+	r->rdi = mi;		/* = MI_MAKE(opcode, n, 0): no other bits */
+	r->rsi = payload;
+	r->r8 = n > 0 ? from->r8 : 0;
+	r->r9 = n > 1 ? from->r9 : 0;
+	r->r10 = n > 2 ? from->r10 : 0;
+	r->r12 = n > 3 ? from->r12 : 0;
+	t->d.run_state = PS_RUNNING;
+	t->d.wait_oid = 0;
+	t->k.wait = W_NONE;
+	dirty(&t->obj);
+}
+
+/* CALL through the ENTRY cap c (ipc_send_entry with an open recipient). */
+static inline struct process *
+fast_call(struct process *p, const struct cap *c, uint64_t mi)
+{
+	const struct endpoint *ep;
+	const struct cap *rc;
+	struct process *t;
+	struct obj *o;
+	unsigned dst;
+
+	/* NOCALL (ERR_NO_ACCESS) and unknown bits (ERR_BAD_CAP): general. */
+	if ((c->restr & ~(CAP_R_ALL & ~CAP_R_NOCALL)) != 0 ||
+	    OID_TYPE(c->oid) != OT_ENDPOINT)
+		return miss(IPF_CAP);
+	if ((o = lookup_endpoint(c->oid)) == NULL)
+		return miss(IPF_ABSENT);
+	ep = (const struct endpoint *)o;
+	if (c->alloc_count != o->alloc_count ||
+	    ((ep->d.flags & EP_F_PAYLOAD_MATCH) &&
+	    c->aux != ep->d.match_payload))
+		return miss(IPF_CAP);
+	rc = &ep->d.recipient;
+	if (rc->type != CT_PROCESS || (rc->restr & ~CAP_R_ALL) != 0 ||
+	    OID_TYPE(rc->oid) != OT_PROCESS)
+		return miss(IPF_RECIPIENT);
+	if ((o = obj_lookup(rc->oid)) == NULL)
+		return miss(IPF_ABSENT);
+	t = (struct process *)o;
+	if (rc->alloc_count != o->alloc_count || !ipc_open(t) ||
+	    t->k.on_queue != Q_NONE)
+		return miss(IPF_RECIPIENT);
+
+	/* Commit: nothing below fails. */
+	deliver(t, &p->d.regs, mi, c->aux);
+	dst = (unsigned)(t->d.regs.rdx >> CR_REPLY_SHIFT) & 0xff;
+	if (dst < PROC_CAP_REGS) {
+		struct cap *reply = &t->d.cap_reg[dst];
+
+		reply->type = CT_REPLY;
+		reply->restr = 0;
+		reply->aux = 0;
+		reply->alloc_count = p->d.reply_seq;
+		reply->oid = p->obj.oid;
+	}
+	p->d.run_state = PS_RECEIVING;
+	p->k.wait = W_REPLY;
+	p->d.wait_oid = p->obj.oid;
+	dirty(&p->obj);
+	ipc_fast_stats[IPF_HIT]++;
+	return t;
+}
+
+/* Reply-and-wait through the REPLY cap c (ipc_reply, then ipc_wait). */
+static inline struct process *
+fast_reply(struct process *p, const struct cap *c, uint64_t mi)
+{
+	struct process *t;
+	struct obj *o;
+
+	if ((c->restr & ~CAP_R_ALL) != 0 || OID_TYPE(c->oid) != OT_PROCESS)
+		return miss(IPF_CAP);
+	if ((o = obj_lookup(c->oid)) == NULL)
+		return miss(IPF_ABSENT);
+	t = (struct process *)o;
+	if (c->alloc_count != t->d.reply_seq)
+		return miss(IPF_CAP);
+	/* A faulted caller (the answer to a fault) resumes: general path. */
+	if (t->d.run_state != PS_RECEIVING || t->k.wait != W_REPLY ||
+	    t->k.on_queue != Q_NONE)
+		return miss(IPF_RECIPIENT);
+	if (p->k.stalled != NULL)
+		return miss(IPF_STALLED);
+
+	/* Commit: nothing below fails. */
+	deliver(t, &p->d.regs, mi, 0);
+	t->d.reply_seq++;
+	p->d.run_state = PS_RECEIVING;
+	p->k.wait = W_OPEN;
+	p->d.wait_oid = 0;
+	dirty(&p->obj);
+	ipc_fast_stats[IPF_HIT]++;
+	return t;
+}
+
+struct process *
+ipc_fast(struct process *p)
+{
+	uint64_t ctl = p->d.regs.rax, mi = p->d.regs.rdi;
+	const struct cap *c = &p->d.cap_reg[ctl & IC_CAP_MASK];
+
+	/* IC_NONBLOCK changes nothing when the receiver waits. */
+	if ((ctl & ~(uint64_t)(IC_CAP_MASK | IC_NONBLOCK)) != IC_CALL)
+		return miss(IPF_CTL);
+	if ((mi & ~MI_FAST) != 0 || MI_NWORDS(mi) > MI_WORDS_MAX)
+		return miss(IPF_INFO);
+	if (c->type == CT_ENTRY)
+		return fast_call(p, c, mi);
+	if (c->type == CT_REPLY)
+		return fast_reply(p, c, mi);
+	return miss(IPF_TYPE);
+}
