@@ -2,6 +2,8 @@
  * rt.c - the runtime's end of a program, and the kernel-object call
  * helpers of user/invoke.h that are too large to inline everywhere.
  */
+#include <stddef.h>
+
 #include <user/invoke.h>
 #include <user/ipc.h>
 #include <user/rt.h>
@@ -26,7 +28,7 @@ kcall(unsigned cr, uint32_t op, unsigned nw, uint64_t w0, uint64_t w1,
 
 	umsg_init(&m, op, nw, w0, w1, w2, w3);
 	err = inv_call(cr, &m);
-	if (out != 0)
+	if (out != NULL)
 		for (unsigned i = 0; i < MI_WORDS_MAX; i++)
 			out[i] = m.w[i];
 	return err;
@@ -63,9 +65,9 @@ cap_type(unsigned cr, uint64_t *type, uint64_t *restr)
 	int err;
 
 	err = kcall(cr, OC_TYPE, 0, 0, 0, 0, 0, w);
-	if (type != 0)
+	if (type != NULL)
 		*type = w[0];
-	if (restr != 0)
+	if (restr != NULL)
 		*restr = w[1];
 	return err;
 }
@@ -80,9 +82,9 @@ cap_classify(unsigned dcr, unsigned cr, uint64_t *type, uint64_t *restr)
 	m.info = MI_MAKE(OC_DISCRIM_CLASSIFY, 0, 1);
 	m.caps = CR_LIST(cr, 0, 0, 0);
 	err = inv_call(dcr, &m);
-	if (type != 0)
+	if (type != NULL)
 		*type = m.w[0];
-	if (restr != 0)
+	if (restr != NULL)
 		*restr = m.w[1];
 	return err;
 }
@@ -97,7 +99,7 @@ cap_same(unsigned dcr, unsigned a, unsigned b, uint64_t *same)
 	m.info = MI_MAKE(OC_DISCRIM_SAME, 0, 2);
 	m.caps = CR_LIST(a, b, 0, 0);
 	err = inv_call(dcr, &m);
-	if (same != 0)
+	if (same != NULL)
 		*same = m.w[0];
 	return err;
 }
