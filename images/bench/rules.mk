@@ -17,10 +17,7 @@ $(BUILD)/bench.img: images/bench/bench.mki $(BENCH_DIR)/bench.elf \
 		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
-# Not in ALL yet: the image ends QEMU with OC_CKPT_POWEROFF and reads
-# the bench.* words with OC_LOG_ARGS, which the kernel does not answer
-# yet; tests/bench/bench.py boots build/bench.img whenever it exists, and
-# without the power-off every boot would run into its timeout. When the
-# kernel has both, add: ALL += $(BUILD)/bench.img
+ALL		+= $(BUILD)/bench.img
+
 .PHONY: bench-image
 bench-image: $(BUILD)/bench.img

@@ -34,7 +34,7 @@ struct inv {
 	struct cap	rc[MI_CAPS_MAX];
 };
 
-/* Handlers, one per capability type (inv_null also serves CKPT). */
+/* Handlers, one per capability type. */
 int	inv_null(struct inv *);
 int	inv_page(struct inv *);
 int	inv_cappage(struct inv *);

@@ -1,8 +1,6 @@
 /*
- * inv_null.c - the null cap, and the CKPT cap for now. Invoking null
- * fails (cap_check stops it before dispatch; this handler only keeps the
- * table whole). The CKPT cap answers OC_TYPE (inv.c) and refuses every
- * other opcode until checkpoints exist (ERR_BAD_REQUEST).
+ * inv_null.c - the null cap. Invoking null fails (cap_check stops it
+ * before dispatch; this handler only keeps the table whole).
  */
 #include <inv/inv.h>
 
@@ -11,11 +9,4 @@ inv_null(struct inv *inv)
 {
 	(void)inv;
 	return ERR_BAD_CAP;
-}
-
-int
-inv_ckpt(struct inv *inv)
-{
-	(void)inv;
-	return ERR_BAD_REQUEST;
 }
