@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include <abi/cap.h>
+#include <abi/invoke.h>
 #include <obj.h>
 
 struct inv;
@@ -89,7 +90,7 @@ ipc_fast_wanted(const struct process *p)
 #define IPF_HIT		0
 #define IPF_TYPE	1	/* invoked cap neither ENTRY nor REPLY
 				   (not counted by ipc_fast_wanted) */
-#define IPF_CTL		2	/* not SEND|RECV, or unknown bits */
+#define IPF_CTL		2	/* not SEND|RECV alone (NONBLOCK, ...) */
 #define IPF_INFO	3	/* caps sent, reserved bits, > 4 words */
 #define IPF_CAP		4	/* invoked cap invalid, stale or NOCALL */
 #define IPF_ABSENT	5	/* endpoint or process not in memory */

@@ -12,8 +12,9 @@
  * If anything is unusual -- caps sent, a recipient not waiting (the
  * sender would stall), senders stalled on the replier, the answer to a
  * fault, a stopped or faulted process, an object not in memory, an
- * invalid or NOCALL cap, a malformed call -- it changes nothing and the
- * general path runs, so the fast path has no error cases of its own.
+ * invalid or NOCALL cap, IC_NONBLOCK, a malformed call -- it changes
+ * nothing and the general path runs, so the fast path has no error
+ * cases of its own.
  * Otherwise it makes exactly the changes the general path makes: the
  * receiver's registers, the REPLY cap, both run states, reply_seq, the
  * dirty marks. Invariant: for every input, ipc_fast() then
@@ -175,8 +176,8 @@ ipc_fast(struct process *p)
 	uint64_t ctl = p->d.regs.rax, mi = p->d.regs.rdi;
 	const struct cap *c = &p->d.cap_reg[ctl & IC_CAP_MASK];
 
-	/* IC_NONBLOCK changes nothing when the receiver waits. */
-	if ((ctl & ~(uint64_t)(IC_CAP_MASK | IC_NONBLOCK)) != IC_CALL)
+	/* IC_NONBLOCK (rare here) is left to the general path's rules. */
+	if ((ctl & ~(uint64_t)IC_CAP_MASK) != IC_CALL)
 		return miss(IPF_CTL);
 	if ((mi & ~MI_FAST) != 0 || MI_NWORDS(mi) > MI_WORDS_MAX)
 		return miss(IPF_INFO);

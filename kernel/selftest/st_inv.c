@@ -16,11 +16,9 @@
 static struct obj	*eps[ST_EPS_MAX];
 static unsigned		neps;
 
-uint64_t
-st_invoke(struct process *p, const struct st_msg *m)
+void
+st_inv_load(struct process *p, const struct st_msg *m)
 {
-	struct process *saved = sched_current;
-
 	p->d.regs.rax = m->ctl;
 	p->d.regs.rdi = m->mi;
 	p->d.regs.rsi = m->send;
@@ -34,6 +32,14 @@ st_invoke(struct process *p, const struct st_msg *m)
 	if (p->d.run_state != PS_RUNNING)
 		p->d.run_state = PS_RUNNING;
 	sched_dequeue(p);
+}
+
+uint64_t
+st_invoke(struct process *p, const struct st_msg *m)
+{
+	struct process *saved = sched_current;
+
+	st_inv_load(p, m);
 	sched_current = p;
 	inv_syscall(p);
 	sched_current = saved;

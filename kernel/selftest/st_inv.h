@@ -18,6 +18,10 @@ struct st_msg {
 	uint64_t	w[4];
 };
 
+/* Load p's registers with m as its syscall would leave them and make p
+   runnable on no queue, ready to run a system call as current. */
+void		st_inv_load(struct process *p, const struct st_msg *m);
+
 /* Invoke as p; returns p's rax afterwards (p's registers hold the rest). */
 uint64_t	st_invoke(struct process *p, const struct st_msg *m);
 

@@ -3,14 +3,17 @@
  * trip loop between two processes, two spinners preempted by the timer,
  * and a fault with no handler parking the process. The loops also
  * measure (TSC cycles; under -icount shift=0 these are instructions):
- *   st_proc: null invocation N, ipc round trip M (per iteration)
+ *   st_proc: null invocation N, ipc round trip M (per iteration), the
+ *   same through the general path (a cap each way)
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <abi/err.h>
 #include <abi/invoke.h>
 #include <cap.h>
+#include <ipc.h>
 #include <printf.h>
 #include <proc.h>
 #include <selftest/selftest.h>
@@ -48,28 +51,44 @@ user_null_body(void)
 }
 ST_SPACE_CASE(user_null)
 
-static void
-user_ipc_body(void)
+/*
+ * Client and server in two spaces, IPC_LOOPS round trips of 4 words
+ * each way; with_cap sends a SLEEP cap each way too, which the fast path
+ * leaves to the general one. Returns the cycles per round trip, 0 if the
+ * test failed.
+ */
+static uint64_t
+ipc_loop(bool with_cap)
 {
 	struct process *c = st_user_process(st_user_client,
 	    st_user_client_end, IPC_LOOPS);
 	struct process *s = st_user_process(st_user_server,
 	    st_user_server_end, 0);
+	uint64_t hits = ipc_fast_stats[IPF_HIT];
+	uint64_t info = ipc_fast_stats[IPF_INFO], cycles = 0;
+	unsigned ncaps = with_cap ? 1 : 0;
 	struct obj *o;
 
 	if (c == NULL || s == NULL)
-		return;
+		return 0;
 	if (obj_get(st_fresh_oid(OT_ENDPOINT), &o) != 0) {
 		st_fail("no endpoint");
-		return;
+		return 0;
 	}
 	obj_pin(o);
 	cap_make(&obj_endpoint(o)->d.recipient, CT_PROCESS, &s->obj);
 	cap_make(&c->d.cap_reg[0], CT_ENTRY, o);
 	c->d.cap_reg[0].aux = 7;
+	c->d.cap_reg[2].type = CT_SLEEP;
+	s->d.cap_reg[2].type = CT_SLEEP;
+	c->d.regs.r15 = MI_MAKE(0x42, 4, ncaps);
+	s->d.regs.r15 = MI_MAKE(0, 4, ncaps);
+	c->d.regs.rbp = s->d.regs.rbp = with_cap ? CR_LIST(2, 0, 0, 0) : 0;
 	proc_ready(s);		/* first: it waits before the client calls */
 	proc_ready(c);
 	st_user_run();
+	hits = ipc_fast_stats[IPF_HIT] - hits;
+	info = ipc_fast_stats[IPF_INFO] - info;
 	if (c->d.run_state != PS_FAULTED || c->d.fault_code != FC_UD)
 		st_fail("client state %u fault %u", c->d.run_state,
 		    c->d.fault_code);
@@ -80,14 +99,41 @@ user_ipc_body(void)
 		st_fail("server state %u wait %u", s->d.run_state, s->k.wait);
 	else if (s->d.regs.r8 != 2)
 		st_fail("server's last word 0 is %lu, want 2", s->d.regs.r8);
+	else if (hits != (with_cap ? 0 : 2 * IPC_LOOPS) ||
+	    info != (with_cap ? 2 * IPC_LOOPS : 0))
+		st_fail("fast path taken %lu times, declined for the caps "
+		    "%lu times", hits, info);
+	else if (with_cap && s->d.cap_reg[2].type != CT_SLEEP)
+		st_fail("the cap did not arrive");
 	else
-		kprintf("st_proc: ipc round trip %lu cycles\n",
-		    c->d.regs.r13 / IPC_LOOPS);
+		cycles = c->d.regs.r13 / IPC_LOOPS;
 	st_user_stop(c);
 	st_user_stop(s);
 	obj_unpin(o);
+	return cycles;
+}
+
+static void
+user_ipc_body(void)
+{
+	uint64_t n = ipc_loop(false);
+
+	if (n != 0)
+		kprintf("st_proc: ipc round trip %lu cycles\n", n);
 }
 ST_SPACE_CASE(user_ipc)
+
+/* The same loop through the general path (a cap each way). */
+static void
+user_ipc_slow_body(void)
+{
+	uint64_t n = ipc_loop(true);
+
+	if (n != 0)
+		kprintf("st_proc: ipc round trip, a cap each way (general "
+		    "path) %lu cycles\n", n);
+}
+ST_SPACE_CASE(user_ipc_slow)
 
 static void
 user_preempt_body(void)
@@ -147,4 +193,5 @@ ST_SUITE(st_proc,
     ST_CASE(regs_check),
     ST_CASE(user_null),
     ST_CASE(user_ipc),
+    ST_CASE(user_ipc_slow),
     ST_CASE(user_preempt));

@@ -17,6 +17,11 @@ extern char	st_user_null[], st_user_null_end[];
 extern char	st_user_client[], st_user_client_end[];
 extern char	st_user_server[], st_user_server_end[];
 extern char	st_user_spin[], st_user_spin_end[];
+extern char	st_user_fpu_client[], st_user_fpu_client_end[];
+extern char	st_user_fpu_server[], st_user_fpu_server_end[];
+extern char	st_user_recv_once[], st_user_recv_once_end[];
+extern char	st_user_fs_zero[], st_user_fs_zero_end[];
+extern char	st_user_fs_read[], st_user_fs_read_end[];
 
 /*
  * A fresh process (pinned until st_space_end) running the program
