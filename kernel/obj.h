@@ -98,7 +98,9 @@ struct proc_kstate {
 	uint8_t		wait;		/* what a blocked process waits for */
 	uint8_t		held;		/* pinned by the scheduler */
 	uint8_t		sysret_ok;	/* rcx/r11 hold nothing live */
-	uint8_t		reserved[4];
+	uint8_t		fpu_credit;	/* runs left with FPU state loaded
+					   eagerly (x86_64/usermode.c) */
+	uint8_t		reserved[3];
 };
 
 struct process {

@@ -2,15 +2,28 @@
  * usermode.c - processes in ring 3: syscall MSRs, FPU/SSE state, the
  * return to user mode, and interrupts and exceptions from ring 3.
  *
- * Invariants: fpu_owner's user FPU state is in the FPU registers, not in
- * its d.fxsave (lazy switch: only a different process pays FXSAVE and
- * FXRSTOR); last_run's space and FS/GS bases are loaded in the MMU and
- * MSRs, and usermode_regs points at last_run's d.regs. The kernel itself
- * never touches the FPU (-mgeneral-regs-only).
+ * FPU/SSE state is switched lazily. fpu_owner's user state is in the FPU
+ * registers, not in its d.fxsave; with no owner the registers hold
+ * fpu_reset, nobody's state. A process other than the owner runs with
+ * CR0.TS set, and its first FPU/SSE instruction (#NM) loads its state
+ * (fpu_trap). Switching away from the owner saves its state and scrubs
+ * the registers, so a process never runs while another's values sit in
+ * them (speculative reads past #NM, "LazyFP", find nothing). A process
+ * whose state had to be loaded on #NM gets it loaded eagerly for its next
+ * USERMODE_FPU_CREDIT runs (k.fpu_credit), so FPU users pay no trap per
+ * switch.
+ *
+ * Invariants: fpu_owner is NULL while CR0.TS is set (ts_on); last_run's
+ * space is in CR3 and usermode_regs points at its d.regs; the FS/GS base
+ * MSRs hold fs_loaded/gs_loaded, or 0 (load_base says why). The kernel
+ * itself never touches the FPU (-mgeneral-regs-only), and every
+ * FXSAVE/FXRSTOR of its own clears TS first.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <fault.h>
+#include <lib/string.h>
 #include <panic.h>
 #include <sched.h>
 #include <space.h>
@@ -43,14 +56,20 @@ _Static_assert(__builtin_offsetof(struct proc_regs, rflags) == 136, "syscall.S")
 #define SFMASK_BITS	(0x200ul | 0x100ul | 0x400ul | 0x40000ul | 0x4000ul)
 
 #define FXSAVE_MXCSR_MASK_OFFSET	28
+#define VEC_NM		7	/* #NM: device not available */
 
 struct proc_regs	*usermode_regs;
 uint64_t		usermode_scratch;	/* user RSP during entry */
 uint64_t		usermode_kstack = (uint64_t)kstack_top;
+uint64_t		usermode_fpu_traps;
 
 static struct process	*fpu_owner;
 static struct process	*last_run;
 static uint32_t		mxcsr_mask;
+static bool		ts_on;		/* CR0.TS as last written */
+static uint64_t		cr0_user;	/* CR0 while user code runs, TS clear */
+static uint64_t		fs_loaded, gs_loaded;
+static uint8_t		fpu_reset[FXSAVE_SIZE] __attribute__((aligned(16)));
 
 static inline void
 fxsave64(uint8_t *area)
@@ -71,7 +90,9 @@ usermode_init(void)
 	static uint8_t probe[FXSAVE_SIZE] __attribute__((aligned(16)));
 	uint32_t mask;
 
-	cpu_write_cr0((cpu_read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+	cr0_user = (cpu_read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;
+	cpu_write_cr0(cr0_user);
+	ts_on = false;
 	cpu_write_cr4(cpu_read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit");
 	fxsave64(probe);
@@ -80,6 +101,12 @@ usermode_init(void)
 	    (uint32_t)probe[FXSAVE_MXCSR_MASK_OFFSET + 2] << 16 |
 	    (uint32_t)probe[FXSAVE_MXCSR_MASK_OFFSET + 3] << 24;
 	mxcsr_mask = mask != 0 ? mask : 0xffbf;	/* 0 means the default */
+	memset(fpu_reset, 0, sizeof(fpu_reset));
+	usermode_fxsave_sanitize(fpu_reset);	/* the reset defaults */
+	fxrstor64(fpu_reset);
+	cpu_wrmsr(MSR_FS_BASE, 0);
+	cpu_wrmsr(MSR_GS_BASE, 0);
+	fs_loaded = gs_loaded = 0;
 
 	cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_SCE);
 	cpu_wrmsr(MSR_STAR, (uint64_t)(SEL_KDATA | 3) << 48 |
@@ -127,14 +154,99 @@ usermode_fxsave_sanitize(uint8_t *fx)
 	    get32(fx + FXSAVE_MXCSR_OFFSET) & mxcsr_mask);
 }
 
+static inline void
+ts_clear(void)
+{
+	if (ts_on) {
+		__asm__ volatile("clts" : : : "memory");
+		ts_on = false;
+	}
+}
+
+static inline void
+ts_set(void)
+{
+	if (!ts_on) {
+		cpu_write_cr0(cr0_user | CR0_TS);
+		ts_on = true;
+	}
+}
+
+/* Put the owner's FPU state into its d.fxsave and scrub the registers. */
+static void
+fpu_save_owner(void)
+{
+	ts_clear();
+	fxsave64(fpu_owner->d.fxsave);
+	fxrstor64(fpu_reset);
+	fpu_owner = NULL;
+}
+
+/* p runs next: its FPU state now (while it has credit) or on first use. */
+static inline void
+fpu_switch(struct process *p)
+{
+	if (p == fpu_owner) {
+		ts_clear();
+		return;
+	}
+	if (p->k.fpu_credit != 0) {
+		p->k.fpu_credit--;
+		ts_clear();
+		if (fpu_owner != NULL)
+			fxsave64(fpu_owner->d.fxsave);
+		fxrstor64(p->d.fxsave);
+		fpu_owner = p;
+		return;
+	}
+	if (fpu_owner != NULL)
+		fpu_save_owner();
+	ts_set();
+}
+
+/*
+ * #NM from ring 3 as p. Returns true if it was the lazy switch (TS was
+ * ours): p's state is loaded and p owns the FPU. False: a real #NM.
+ */
+static bool
+fpu_trap(struct process *p)
+{
+	if (!ts_on)
+		return false;
+	ts_clear();
+	if (fpu_owner != NULL)		/* never, while TS was set */
+		fxsave64(fpu_owner->d.fxsave);
+	fxrstor64(p->d.fxsave);
+	fpu_owner = p;
+	p->k.fpu_credit = USERMODE_FPU_CREDIT;
+	usermode_fpu_traps++;
+	return true;
+}
+
+/*
+ * Write v into an FS/GS base MSR that holds *loaded or 0: ring 3 can
+ * zero the base behind the kernel's back by loading a selector into FS
+ * or GS (every descriptor it may load has base 0; a null selector clears
+ * the base or keeps it, depending on the CPU), but cannot set any other
+ * value. So the write can be skipped only when v and *loaded are both 0,
+ * which is the common case.
+ */
+static inline void
+load_base(uint32_t msr, uint64_t *loaded, uint64_t v)
+{
+	if ((v | *loaded) != 0) {
+		cpu_wrmsr(msr, v);
+		*loaded = v;
+	}
+}
+
 void
 usermode_fpu_flush(void)
 {
 	uint64_t flags = cpu_irq_save();
 
 	if (fpu_owner != NULL)
-		fxsave64(fpu_owner->d.fxsave);
-	fpu_owner = NULL;
+		fpu_save_owner();
 	last_run = NULL;
 	cpu_irq_restore(flags);
 }
@@ -144,10 +256,14 @@ usermode_forget(struct process *p)
 {
 	if (last_run == p)
 		last_run = NULL;
-	if (fpu_owner == p) {
-		fxsave64(p->d.fxsave);
-		fpu_owner = NULL;
-	}
+	if (fpu_owner == p)
+		fpu_save_owner();
+}
+
+bool
+usermode_fpu_owned(const struct process *p)
+{
+	return p == fpu_owner;
 }
 
 void
@@ -158,17 +274,12 @@ usermode_return(struct process *p)
 	cpu_cli();
 	if (p != last_run) {
 		(void)space_activate(p);	/* failure: p faults, retried */
-		cpu_wrmsr(MSR_FS_BASE, r->fs_base);
-		cpu_wrmsr(MSR_GS_BASE, r->gs_base);
+		load_base(MSR_FS_BASE, &fs_loaded, r->fs_base);
+		load_base(MSR_GS_BASE, &gs_loaded, r->gs_base);
 		usermode_regs = r;
 		last_run = p;
 	}
-	if (p != fpu_owner) {
-		if (fpu_owner != NULL)
-			fxsave64(fpu_owner->d.fxsave);
-		fxrstor64(p->d.fxsave);
-		fpu_owner = p;
-	}
+	fpu_switch(p);
 	/*
 	 * A trap frame always holds a canonical RIP, and every other writer
 	 * checks for a user address; a RIP in the kernel half (a process
@@ -216,7 +327,9 @@ usermode_trap(struct trapframe *tf)
 	r->rflags = tf->rflags;
 	p->k.sysret_ok = 0;
 
-	if (tf->vector < TRAP_EXCEPTIONS)
+	if (tf->vector == VEC_NM && fpu_trap(p))
+		;				/* state loaded: retry */
+	else if (tf->vector < TRAP_EXCEPTIONS)
 		fault_exception(p, tf->vector, tf->error, cr2);
 	else {
 		pic_dispatch((unsigned)(tf->vector - TRAP_IRQ_BASE));

@@ -9,10 +9,15 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <obj.h>
 #include <x86_64/trap.h>
+
+/* Runs with FPU state loaded eagerly that a process earns each time it
+   needs its state after a lazy switch (#NM). */
+#define USERMODE_FPU_CREDIT	16
 
 /* User-changeable RFLAGS bits: CF PF AF ZF SF TF DF OF AC ID. */
 #define RFLAGS_USER_MASK	0x250fd5ul
@@ -66,11 +71,17 @@ void	usermode_return(struct process *p) __attribute__((noreturn));
 
 /*
  * Write the FPU/SSE registers back into their owner's d.fxsave and
- * forget the owner; call before reading or replacing a process's
- * fxsave, or before p leaves memory. Also drops any cached notion that
- * p's space, FS/GS are loaded (usermode_forget).
+ * forget the owner (the registers are scrubbed); call before reading or
+ * replacing any process's d.fxsave (a checkpoint), or before p leaves
+ * memory. Also drops any cached notion that a space is loaded, so the
+ * next return reloads CR3 and the FS/GS bases.
  */
 void	usermode_fpu_flush(void);
+
+/* For tests: p's FPU state is in the FPU registers now; the number of
+   #NM traps that loaded a process's state (lazy FPU switches). */
+bool	usermode_fpu_owned(const struct process *p);
+extern uint64_t	usermode_fpu_traps;
 
 /*
  * p's space or registers changed behind the scheduler's back (space cap,
