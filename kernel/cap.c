@@ -30,7 +30,8 @@ cap_check(const struct cap *c, struct obj **out)
 		return 0;
 	if (OID_TYPE(c->oid) != ot)
 		return ERR_BAD_CAP;
-	if ((rc = obj_get(c->oid, &o)) != 0)
+	if ((o = cap_lookup(c->oid)) == NULL &&
+	    (rc = obj_get(c->oid, &o)) != 0)
 		return rc == ERR_BAD_ARG || rc == ERR_NOT_FOUND ?
 		    ERR_BAD_CAP : rc;
 	if (c->type == CT_REPLY) {

@@ -13,13 +13,33 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <abi/cap.h>
 #include <obj.h>
+#include <objcache.h>
 
 /* The OT_* object a cap type names (OT_NONE if it names none). */
 extern const uint8_t	cap_objtype[CT_MAX];
+
+/*
+ * The object named oid if it is in memory, else NULL (never loads). Like
+ * an obj_get() hit it makes an evictable object the youngest of the
+ * object cache's LRU list, but costs a third of one when the object is
+ * pinned, dirty or already the youngest. Not pinned.
+ */
+static inline struct obj *
+cap_lookup(oid_t oid)
+{
+	struct obj *o = obj_lookup(oid);
+
+	/* objcache.c: the youngest of the LRU list has no lru_next. */
+	if (o != NULL && o->pins == 0 && !(o->flags & OBJ_F_DIRTY) &&
+	    o->lru_next != NULL)
+		(void)obj_get(oid, &o);		/* a hit: makes it youngest */
+	return o;
+}
 
 /*
  * Check c. Returns 0 with *out the object it names (NULL for types that

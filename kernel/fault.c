@@ -158,7 +158,8 @@ fault_deliver(struct process *p)
 	struct obj *o;
 
 	cap_set_null(&null);
-	if (p->k.fault_gpt != 0 && obj_get(p->k.fault_gpt, &o) == 0) {
+	if (p->k.fault_gpt != 0 && ((o = cap_lookup(p->k.fault_gpt)) != NULL ||
+	    obj_get(p->k.fault_gpt, &o) == 0)) {
 		struct gpt *g = obj_gpt(o);
 
 		if (g->d.flags & GPT_F_KEEPER) {

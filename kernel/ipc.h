@@ -68,8 +68,9 @@ int	ipc_reply(struct inv *inv);
 /*
  * The fast path (ipc_fast.c) of p's system call (p current, registers
  * saved): a CALL through an ENTRY cap to a recipient in an open wait, or
- * a reply-and-wait through a REPLY cap to its waiting caller, with at
- * most 4 words and no caps, all objects in memory. If p's call is one,
+ * a reply-and-wait through a REPLY cap to its waiting caller (or to a
+ * faulted process, which resumes, when no other process waits to run),
+ * with at most 4 words and no caps, all objects in memory. If p's call is one,
  * performs it exactly as inv_syscall() would and returns the receiver,
  * to run next (sched_handoff); p is blocked. Otherwise changes nothing
  * and returns NULL: the general path must run. Cannot fail.
@@ -96,5 +97,6 @@ ipc_fast_wanted(const struct process *p)
 #define IPF_ABSENT	5	/* endpoint or process not in memory */
 #define IPF_RECIPIENT	6	/* no valid recipient, or it does not wait */
 #define IPF_STALLED	7	/* senders are stalled on the replier */
-#define IPF_MAX		8
+#define IPF_BUSY	8	/* fault answer, others wait to run */
+#define IPF_MAX		9
 extern uint64_t	ipc_fast_stats[IPF_MAX];

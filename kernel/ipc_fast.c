@@ -4,27 +4,30 @@
  *
  *   CALL through an ENTRY cap whose endpoint's recipient is in an open
  *   wait; reply-and-wait through a REPLY cap whose caller waits for that
- *   reply. At most MI_WORDS_MAX words, no caps.
+ *   reply (or whose faulted process waits for the answer to its fault
+ *   message, and resumes). At most MI_WORDS_MAX words, no caps.
  *
- * Each half checks, on objects already in memory (obj_lookup: no I/O, no
- * eviction), that the general path (inv_syscall -> ipc_send_entry or
- * ipc_reply) would deliver at once and switch straight to the receiver.
- * If anything is unusual -- caps sent, a recipient not waiting (the
- * sender would stall), senders stalled on the replier, the answer to a
- * fault, a stopped or faulted process, an object not in memory, an
- * invalid or NOCALL cap, IC_NONBLOCK, a malformed call -- it changes
- * nothing and the general path runs, so the fast path has no error
- * cases of its own.
- * Otherwise it makes exactly the changes the general path makes: the
- * receiver's registers, the REPLY cap, both run states, reply_seq, the
- * dirty marks. Invariant: for every input, ipc_fast() then
- * sched_handoff() leaves every object as inv_syscall() then
- * sched_return() would (st_ipcfast.c checks this field by field).
+ * Each half checks, on objects already in memory (cap_lookup, obj_lookup:
+ * no I/O, no eviction), that the general path (inv_syscall -> ipc_send_entry or
+ * ipc_reply) would deliver at once and run the receiver next. If
+ * anything is unusual -- caps sent, a recipient not waiting (the sender
+ * would stall), senders stalled on the replier, the answer to a fault
+ * while other processes wait to run, a stopped or faulted recipient, an
+ * object not in memory, an invalid or NOCALL cap, IC_NONBLOCK, a
+ * malformed call -- it changes nothing and the general path runs, so
+ * the fast path has no error cases of its own. Otherwise it makes
+ * exactly the changes the general path makes: the receiver's registers,
+ * the REPLY cap, both run states, reply_seq, fault state, the dirty
+ * marks. Invariant: for every input, ipc_fast() then sched_handoff()
+ * leaves every object as inv_syscall() then sched_return() would
+ * (st_ipcfast.c checks this field by field).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <abi/invoke.h>
+#include <cap.h>
 #include <ipc.h>
 #include <objcache.h>
 #include <proc.h>
@@ -47,22 +50,6 @@ dirty(struct obj *o)
 {
 	if (!(o->flags & OBJ_F_DIRTY))
 		obj_mark_dirty(o);
-}
-
-/*
- * The endpoint named oid, if in memory. Like the obj_get() hit of the
- * general path, it leaves an evictable endpoint the youngest on the LRU
- * list (objcache.c: only the youngest has no lru_next there).
- */
-static struct obj *
-lookup_endpoint(oid_t oid)
-{
-	struct obj *o = obj_lookup(oid);
-
-	if (o != NULL && o->pins == 0 && !(o->flags & OBJ_F_DIRTY) &&
-	    o->lru_next != NULL)
-		(void)obj_get(oid, &o);		/* a hit: moves it */
-	return o;
 }
 
 /* ipc_deliver() without caps: the message of from's registers to t. */
@@ -100,7 +87,7 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	if ((c->restr & ~(CAP_R_ALL & ~CAP_R_NOCALL)) != 0 ||
 	    OID_TYPE(c->oid) != OT_ENDPOINT)
 		return miss(IPF_CAP);
-	if ((o = lookup_endpoint(c->oid)) == NULL)
+	if ((o = cap_lookup(c->oid)) == NULL)
 		return miss(IPF_ABSENT);
 	ep = (const struct endpoint *)o;
 	if (c->alloc_count != o->alloc_count ||
@@ -138,12 +125,19 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	return t;
 }
 
-/* Reply-and-wait through the REPLY cap c (ipc_reply, then ipc_wait). */
+/*
+ * Reply-and-wait through the REPLY cap c (ipc_reply, then ipc_wait). The
+ * answer to a fault resumes the faulted process instead (proc_resume:
+ * the message is not delivered); the general path queues it behind the
+ * run queue, so it is taken here only when that queue is empty and the
+ * process runs next either way.
+ */
 static inline struct process *
 fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 {
 	struct process *t;
 	struct obj *o;
+	bool fault;
 
 	if ((c->restr & ~CAP_R_ALL) != 0 || OID_TYPE(c->oid) != OT_PROCESS)
 		return miss(IPF_CAP);
@@ -152,15 +146,29 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 	t = (struct process *)o;
 	if (c->alloc_count != t->d.reply_seq)
 		return miss(IPF_CAP);
-	/* A faulted caller (the answer to a fault) resumes: general path. */
-	if (t->d.run_state != PS_RECEIVING || t->k.wait != W_REPLY ||
-	    t->k.on_queue != Q_NONE)
+	if (t->d.run_state == PS_RECEIVING && t->k.wait == W_REPLY)
+		fault = false;
+	else if (t->d.run_state == PS_FAULTED && t->k.wait == W_FAULT)
+		fault = true;
+	else
+		return miss(IPF_RECIPIENT);
+	if (t->k.on_queue != Q_NONE)
 		return miss(IPF_RECIPIENT);
 	if (p->k.stalled != NULL)
 		return miss(IPF_STALLED);
+	if (fault && sched_runnable() != 0)
+		return miss(IPF_BUSY);
 
 	/* Commit: nothing below fails. */
-	deliver(t, &p->d.regs, mi, 0);
+	if (fault) {
+		t->d.run_state = PS_RUNNING;
+		t->d.wait_oid = 0;
+		t->d.fault_code = FC_NONE;
+		t->d.fault_addr = 0;
+		t->k.wait = W_NONE;
+		dirty(&t->obj);
+	} else
+		deliver(t, &p->d.regs, mi, 0);
 	t->d.reply_seq++;
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_OPEN;
