@@ -14,20 +14,13 @@ const uint8_t cap_objtype[CT_MAX] = {
 #undef CAPTYPE
 };
 
-int
-cap_check(const struct cap *c, struct obj **out)
+/* cap_check() for a cap whose type names an object of type ot. */
+static __attribute__((noinline)) int
+check_object(const struct cap *c, unsigned ot, struct obj **out)
 {
 	struct obj *o;
-	unsigned ot;
 	int rc;
 
-	*out = NULL;
-	if (c->type == CT_NULL || c->type >= CT_MAX ||
-	    (c->restr & ~CAP_R_ALL) != 0)
-		return ERR_BAD_CAP;
-	ot = cap_objtype[c->type];
-	if (ot == OT_NONE)
-		return 0;
 	if (OID_TYPE(c->oid) != ot)
 		return ERR_BAD_CAP;
 	if ((o = cap_lookup(c->oid)) == NULL &&
@@ -50,6 +43,21 @@ cap_check(const struct cap *c, struct obj **out)
 	}
 	*out = o;
 	return 0;
+}
+
+int
+cap_check(const struct cap *c, struct obj **out)
+{
+	unsigned ot;
+
+	*out = NULL;
+	if (c->type == CT_NULL || c->type >= CT_MAX ||
+	    (c->restr & ~CAP_R_ALL) != 0)
+		return ERR_BAD_CAP;
+	ot = cap_objtype[c->type];
+	if (ot == OT_NONE)
+		return 0;
+	return check_object(c, ot, out);
 }
 
 void

@@ -63,10 +63,24 @@ deliver(struct process *t, const struct proc_regs *from, uint64_t mi,
 	r->rax = 0;
 	r->rdi = mi;		/* = MI_MAKE(opcode, n, 0): no other bits */
 	r->rsi = payload;
-	r->r8 = n > 0 ? from->r8 : 0;
-	r->r9 = n > 1 ? from->r9 : 0;
-	r->r10 = n > 2 ? from->r10 : 0;
-	r->r12 = n > 3 ? from->r12 : 0;
+	r->r8 = from->r8;
+	r->r9 = from->r9;
+	r->r10 = from->r10;
+	r->r12 = from->r12;
+	switch (n) {		/* words not sent arrive as 0 */
+	case 0:
+		r->r8 = 0;
+		/* FALLTHROUGH */
+	case 1:
+		r->r9 = 0;
+		/* FALLTHROUGH */
+	case 2:
+		r->r10 = 0;
+		/* FALLTHROUGH */
+	case 3:
+		r->r12 = 0;
+		break;
+	}
 	t->d.run_state = PS_RUNNING;
 	t->d.wait_oid = 0;
 	t->k.wait = W_NONE;

@@ -72,12 +72,6 @@ proc_release(struct process *p)
 }
 
 void
-proc_dirty(struct process *p)
-{
-	obj_mark_dirty(&p->obj);
-}
-
-void
 proc_ready(struct process *p)
 {
 	proc_hold(p);

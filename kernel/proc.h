@@ -94,5 +94,10 @@ void	proc_stop(struct process *p);
    process blocked in IPC or asleep is left as it is. */
 void	proc_resume(struct process *p);
 
-/* Mark p's persistent part changed. */
-void	proc_dirty(struct process *p);
+/* Mark p's persistent part changed (a flag test when it already is). */
+static inline void
+proc_dirty(struct process *p)
+{
+	if (!(p->obj.flags & OBJ_F_DIRTY))
+		obj_mark_dirty(&p->obj);
+}
