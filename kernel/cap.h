@@ -37,7 +37,7 @@ cap_lookup(oid_t oid)
 	/* objcache.c: the youngest of the LRU list has no lru_next. */
 	if (o != NULL && o->pins == 0 && !(o->flags & OBJ_F_DIRTY) &&
 	    o->lru_next != NULL)
-		(void)obj_get(oid, &o);		/* a hit: makes it youngest */
+		(void)obj_get(oid, &o);	/* a hit: makes it youngest */
 	return o;
 }
 

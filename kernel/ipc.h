@@ -89,14 +89,14 @@ ipc_fast_wanted(const struct process *p)
 
 /* ipc_fast_stats[IPF_HIT] counts fast calls; the others why not. */
 #define IPF_HIT		0
-#define IPF_TYPE	1	/* invoked cap neither ENTRY nor REPLY
-				   (not counted by ipc_fast_wanted) */
-#define IPF_CTL		2	/* not SEND|RECV alone (NONBLOCK, ...) */
+#define IPF_TYPE	1	/* neither ENTRY nor REPLY (not counted
+				   when ipc_fast_wanted said no) */
+#define IPF_CTL		2	/* not SEND|RECV alone (NONBLOCK...) */
 #define IPF_INFO	3	/* caps sent, reserved bits, > 4 words */
-#define IPF_CAP		4	/* invoked cap invalid, stale or NOCALL */
-#define IPF_ABSENT	5	/* endpoint or process not in memory */
-#define IPF_RECIPIENT	6	/* no valid recipient, or it does not wait */
-#define IPF_STALLED	7	/* senders are stalled on the replier */
+#define IPF_CAP		4	/* invoked cap invalid/stale/NOCALL */
+#define IPF_ABSENT	5	/* endpoint/process not in memory */
+#define IPF_RECIPIENT	6	/* no valid recipient, or not waiting */
+#define IPF_STALLED	7	/* senders stalled on the replier */
 #define IPF_BUSY	8	/* fault answer, others wait to run */
 #define IPF_MAX		9
 extern uint64_t	ipc_fast_stats[IPF_MAX];

@@ -21,7 +21,7 @@
 #include <x86_64/usermode.h>
 
 #define FPU_LOOPS	1000
-#define FX_XMM0		160		/* offset of xmm0 in an FXSAVE image */
+#define FX_XMM0		160	/* xmm0 in an FXSAVE image */
 #define CR0_TS		(1ul << 3)
 #define CLIENT_XMM	UINT64_C(0x1111222233334444)
 #define SERVER_XMM	UINT64_C(0x5555666677778888)

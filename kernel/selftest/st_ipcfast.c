@@ -1,13 +1,13 @@
 /*
  * st_ipcfast.c - the IPC fast path (ipc_fast.c). Taken: every word count
- * each way, opcodes, payload match, a discarded REPLY cap; each step is
- * run in two identical worlds, one through ipc_fast() and one through
- * the general path (inv_syscall), and both worlds must end up equal in
- * every persistent byte of every process (OIDs compared by role) and in
- * their scheduler state (waits, queues, dirty marks). Declined: each condition the fast path leaves
- * to the general path must change nothing, be counted under its reason,
- * and the general path then gives the documented answer. The answer to a
- * fault message is taken too, when no other process waits to run.
+ * each way, opcodes, payload match, a discarded REPLY cap, the answer to
+ * a fault message; each step is run in two identical worlds, one through
+ * ipc_fast() and one through the general path (inv_syscall), and both
+ * worlds must end up equal in every persistent byte of every process
+ * (OIDs compared by role) and in their scheduler state (waits, queues,
+ * dirty marks). Declined: each condition the fast path leaves to the
+ * general path must change nothing, be counted under its reason, and the
+ * general path then gives the documented answer.
  */
 #include <stddef.h>
 #include <stdint.h>

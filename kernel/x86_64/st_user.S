@@ -53,7 +53,7 @@ st_user_client:
 	orq	%rdx, %rax
 	movq	%rax, %r13
 1:	movl	$0x300, %eax		/* IC_MAKE(0, IC_CALL) */
-	movq	%r15, %rdi		/* message info, 4 words */
+	movq	%r15, %rdi		/* message info */
 	movq	%rbp, %rsi		/* caps sent */
 	movq	$-1, %rdx
 	movq	%r14, %r8
@@ -87,7 +87,7 @@ st_user_server:
 	syscall
 1:	incq	%r8
 	movl	$0x301, %eax		/* IC_MAKE(1, IC_CALL): reply, wait */
-	movq	%r15, %rdi		/* message info, 4 words */
+	movq	%r15, %rdi		/* message info */
 	movq	%rbp, %rsi		/* caps sent */
 	movabsq	$0x1ffffffff, %rdx
 	syscall

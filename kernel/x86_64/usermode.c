@@ -67,9 +67,10 @@ static struct process	*fpu_owner;
 static struct process	*last_run;
 static uint32_t		mxcsr_mask;
 static bool		ts_on;		/* CR0.TS as last written */
-static uint64_t		cr0_user;	/* CR0 while user code runs, TS clear */
+static uint64_t		cr0_user;	/* CR0 for ring 3, TS clear */
 static uint64_t		fs_loaded, gs_loaded;
-static uint8_t		fpu_reset[FXSAVE_SIZE] __attribute__((aligned(16)));
+static uint8_t		fpu_reset[FXSAVE_SIZE]
+			    __attribute__((aligned(16)));
 
 static inline void
 fxsave64(uint8_t *area)
