@@ -29,6 +29,4 @@ int	log_write(const char *s, size_t n);
 int	uprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	uvprintf(const char *fmt, va_list ap);
 
-/* snprintf, for building strings (lib/fmt.c). */
-int	usnprintf(char *buf, size_t size, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
+/* For building strings, use fmt_snprintf (<lib/fmt.h>). */

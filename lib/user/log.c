@@ -91,15 +91,3 @@ uprintf(const char *fmt, ...)
 	va_end(ap);
 	return err;
 }
-
-int
-usnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}

@@ -2,6 +2,8 @@
 
 - kernel-selftest: the in-kernel unit tests (build/selftest.img) report
   through the protocol on the serial port and exit via isa-debug-exit.
+- USER_IMAGES: user-level test programs (build/images/test/*.img) report
+  through the kernel log; the system keeps running after TEST DONE.
 - boot: the default image reaches the kernel and reports the memory it
   was given; each damaged image (bootfail.py) prints its boot error.
 """
@@ -24,8 +26,10 @@ PANIC = "panic:"
 MEMORY_LINE = re.compile(r"memory: (\d+) MiB usable")
 
 
-class ProtocolImageSuite:
-    """An image whose guest prints the protocol and exits via isa-debug-exit."""
+class ImageSuite:
+    """A disk image whose guest prints the protocol on the serial port.
+    Subclasses say how to boot it (boot) and what else the run must show
+    (judge, which adds suite-level problems)."""
 
     def __init__(self, name, image, timeout):
         self.name = name
@@ -39,8 +43,19 @@ class ProtocolImageSuite:
         if not os.path.exists(self.image):
             return [(self.name + ".image", False,
                      "%s missing: run `make`" % self.image)]
-        run = qemu.boot(self.image, self.log_path(logdir), self.timeout)
+        run = self.boot(self.log_path(logdir))
         res = SuiteResult(self.name).parse(run.log).check_complete()
+        self.judge(run, res)
+        return results_with_problems(res)
+
+
+class ProtocolImageSuite(ImageSuite):
+    """The guest exits through isa-debug-exit when its tests are done."""
+
+    def boot(self, log):
+        return qemu.boot(self.image, log, self.timeout)
+
+    def judge(self, run, res):
         if run.timed_out:
             res.problems.append("guest did not exit within %d s (hang)"
                                 % self.timeout)
@@ -52,37 +67,25 @@ class ProtocolImageSuite:
         elif run.status == qemu.DEBUG_EXIT_PASS and not all(
                 ok for _, ok, _ in res.tests):
             res.problems.append("guest reported success despite failures")
-        return results_with_problems(res)
 
 
-class UserImageSuite:
-    """An image whose user-level test programs print the protocol through
-    the kernel log. The guest keeps running afterwards, so the run stops
-    at `TEST DONE <suite>`; a kernel panic ends it at once and fails."""
+class UserImageSuite(ImageSuite):
+    """User-level test programs print the protocol through the kernel
+    log. The system keeps running afterwards, so the run stops at
+    `TEST DONE <suite>`; a kernel panic ends it at once and fails."""
 
-    def __init__(self, name, image, timeout):
-        self.name = name
-        self.image = image
-        self.timeout = timeout
+    def boot(self, log):
+        return qemu.boot(self.image, log, self.timeout,
+                         wait_for=("TEST DONE %s" % self.name, PANIC),
+                         memory="256M")
 
-    def log_path(self, logdir):
-        return os.path.join(logdir, self.name + ".serial.log")
-
-    def run(self, logdir):
-        if not os.path.exists(self.image):
-            return [(self.name + ".image", False,
-                     "%s missing: run `make`" % self.image)]
-        run = qemu.boot(self.image, self.log_path(logdir), self.timeout,
-                        wait_for=("TEST DONE %s" % self.name, PANIC),
-                        memory="256M")
-        res = SuiteResult(self.name).parse(run.log).check_complete()
+    def judge(self, run, res):
         panic = re.search(r"^.*%s.*$" % re.escape(PANIC), run.log, re.M)
         if panic:
             res.problems.append("kernel %s" % panic.group(0).strip())
         if run.timed_out:
             res.problems.append("no TEST DONE within %d s (hang)"
                                 % self.timeout)
-        return results_with_problems(res)
 
 
 class BootSuite:
