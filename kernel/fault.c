@@ -83,6 +83,22 @@ fault_exception(struct process *p, uint64_t vector, uint64_t err,
 }
 
 void
+fault_premap(struct process *p, uint32_t fc, uint64_t addr, uint64_t err)
+{
+	switch (fc) {
+	case FC_NO_MAPPING:
+	case FC_WRITE_RO:
+	case FC_EXEC_NX:
+	case FC_GUARD:
+	case FC_BAD_SPACE:
+		(void)space_premap(p, addr, err);
+		break;
+	default:
+		break;
+	}
+}
+
+void
 fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
     oid_t kept_gpt, uint64_t kept_addr)
 {

@@ -37,6 +37,15 @@ void	fault_raise(struct process *p, uint32_t fc, uint64_t addr,
 	    uint64_t err, oid_t kept_gpt, uint64_t kept_addr);
 
 /*
+ * p is about to run again after fault fc at addr (error code err): if it
+ * was a page fault that p's space can now resolve from objects in memory
+ * (the keeper fixed it), map the page now, so that the retried access
+ * does not trap again. Changes nothing else; cannot fail.
+ */
+void	fault_premap(struct process *p, uint32_t fc, uint64_t addr,
+	    uint64_t err);
+
+/*
  * (Re)try to deliver p's recorded fault: to the keeper, else the
  * handler (a stall on a recipient that does not wait counts as
  * delivered: ipc_wait retries it), else park and log. Cannot fail.

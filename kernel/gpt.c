@@ -28,7 +28,7 @@
 #define LOW_MASK(bits)	((UINT64_C(1) << (bits)) - 1)
 
 /* Internal result: an object on the path is not in memory. */
-#define WALK_MISS	0xffffffffu
+#define WALK_MISS	GPT_WALK_MISS
 
 int
 gpt_cap_object(const struct cap *c, unsigned expected_ct, struct obj **out)
@@ -88,24 +88,52 @@ walk_object(struct gpt_walk *w, const struct cap *c, unsigned ot,
 	return FC_NONE;
 }
 
+/* The low `bits` bits of va (all of them for 64 or more). */
+static inline uint64_t
+low_bits(uint64_t va, unsigned bits)
+{
+	return bits >= 64 ? va : va & LOW_MASK(bits);
+}
+
 /*
- * One pass of the walk (fast or full, as w->fast says). The loop keeps
+ * One pass of the walk (fast or full, as w->fast says), from the space
+ * cap c, or from the slot record `from` describes: the walk's state on
+ * leaving that slot is exactly what the record keeps (space_dep.h), with
+ * a = va & (2^l2size - 1) as the comment at the top explains, so going
+ * on from there gives what a walk from the root would. The loop keeps
  * its state in locals and writes *w once at the end: this is the fault
  * path's inner loop.
  */
 static uint32_t
 walk_pass(const struct cap *c, uint64_t va, unsigned access,
-    struct gpt_walk *w)
+    const struct space_dep *from, struct gpt_walk *w)
 {
-	uint64_t a = va, kept_addr = 0;
+	uint64_t a = va;
 	unsigned l2size = 64;	/* > any l2g or l2v: nothing narrowed yet */
-	unsigned n = 0, restr = 0;
+	unsigned n = 0, depth0 = 0, restr = 0, kept_l2 = 64;
 	struct gpt *keeper = NULL;
 	struct space_dep_req *s;
 	struct obj *o;
 	uint32_t fc;
 
 	w->err = 0;
+	if (from != NULL) {
+		struct gpt *g = (struct gpt *)from->obj;
+
+		s = &w->step[n++];
+		s->obj = from->obj;
+		s->lo = from->lo;
+		s->l2size = from->l2size;
+		s->slot = from->slot;
+		s->rs = from->rs;
+		depth0 = from->rs.depth;
+		l2size = from->l2size;
+		a = low_bits(va, l2size);
+		restr = from->rs.restr;
+		keeper = from->rs.keeper;
+		kept_l2 = from->rs.kept_l2;
+		c = &g->d.slot[from->slot];
+	}
 	for (;;) {
 		unsigned l2g, l2v, slot, flags;
 		struct gpt *g;
@@ -147,7 +175,7 @@ walk_pass(const struct cap *c, uint64_t va, unsigned access,
 		if (flags != 0) {
 			if (flags & GPT_F_KEEPER) {
 				keeper = g;
-				kept_addr = a;
+				kept_l2 = l2size;	/* a == va's low bits */
 			}
 			if ((slot == GPT_KEEPER_SLOT &&
 			    (flags & GPT_F_KEEPER)) ||
@@ -157,17 +185,22 @@ walk_pass(const struct cap *c, uint64_t va, unsigned access,
 				goto out;
 			}
 		}
-		if (n == GPT_WALK_MAX) {
+		if (depth0 + n == GPT_WALK_MAX) {
 			fc = FC_BAD_SPACE;	/* a cycle, or absurdly deep */
 			goto out;
 		}
 		if (l2v < l2size)
 			l2size = l2v;
-		s = &w->step[n++];
+		s = &w->step[n];
 		s->obj = o;
 		s->lo = va & ~LOW_MASK(l2size);
 		s->l2size = (uint8_t)l2size;
 		s->slot = (uint8_t)slot;
+		s->rs.keeper = keeper;
+		s->rs.restr = (uint8_t)restr;
+		s->rs.kept_l2 = (uint8_t)kept_l2;
+		s->rs.depth = (uint8_t)(depth0 + n);
+		n++;
 		a &= LOW_MASK(l2v);
 		c = &g->d.slot[slot];
 	}
@@ -196,7 +229,7 @@ out:
 	}
 	w->nsteps = (uint8_t)n;
 	w->keeper = keeper;
-	w->kept_addr = kept_addr;
+	w->kept_addr = keeper != NULL ? low_bits(va, kept_l2) : 0;
 	return w->fc = fc;
 }
 
@@ -213,8 +246,8 @@ walk_refuse(struct gpt_walk *w, uint32_t fc)
 }
 
 uint32_t
-gpt_walk(const struct cap *root, uint64_t va, unsigned access,
-    struct gpt_walk *w)
+gpt_walk_from(const struct cap *root, uint64_t va, unsigned access,
+    const struct space_dep *from, bool load, struct gpt_walk *w)
 {
 	w->npins = 0;
 	w->fast = true;
@@ -222,10 +255,19 @@ gpt_walk(const struct cap *root, uint64_t va, unsigned access,
 		return walk_refuse(w, FC_NO_MAPPING);	/* the kernel's half */
 	if (root->type != CT_GPT && root->type != CT_PAGE)
 		return walk_refuse(w, FC_BAD_SPACE);
-	if (walk_pass(root, va, access, w) != WALK_MISS)
+	if (walk_pass(root, va, access, from, w) != WALK_MISS)
 		return w->fc;
+	if (!load)
+		return w->fc = GPT_WALK_MISS;
 	w->fast = false;
-	return walk_pass(root, va, access, w);
+	return walk_pass(root, va, access, NULL, w);
+}
+
+uint32_t
+gpt_walk(const struct cap *root, uint64_t va, unsigned access,
+    struct gpt_walk *w)
+{
+	return gpt_walk_from(root, va, access, NULL, true, w);
 }
 
 void

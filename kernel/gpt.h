@@ -34,6 +34,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/cap.h>
@@ -41,6 +42,9 @@
 #include <space_dep.h>
 
 #define GPT_WALK_MAX	16	/* GPTs on one path; more is FC_BAD_SPACE */
+
+/* gpt_walk_from(load = false): an object on the path is not in memory. */
+#define GPT_WALK_MISS	0xffffffffu
 
 /* The access being translated. */
 #define GPT_ACC_READ	0
@@ -78,6 +82,21 @@ struct gpt_walk {
  * objects from the store, so it may wait for I/O.
  */
 uint32_t	gpt_walk(const struct cap *root, uint64_t va, unsigned access,
+		    struct gpt_walk *w);
+
+/*
+ * gpt_walk(), but starting at the GPT slot of the dependency record from
+ * (NULL: at root) when every object from there on is in memory: from
+ * must be a record of the pmap of the process whose space root is, for
+ * a GPT slot whose region holds va (pmap_resume_point). The result is
+ * what gpt_walk() would give, except that w->step[0] is from's own step
+ * (the outer steps are left out: their records exist). If an object is
+ * not in memory, the walk starts over from root with loads (load), or
+ * returns GPT_WALK_MISS having loaded and pinned nothing (!load; call
+ * gpt_walk_done() anyway).
+ */
+uint32_t	gpt_walk_from(const struct cap *root, uint64_t va,
+		    unsigned access, const struct space_dep *from, bool load,
 		    struct gpt_walk *w);
 
 /* Unpin what gpt_walk() pinned. */

@@ -134,8 +134,12 @@ proc_stop(struct process *p)
 void
 proc_resume(struct process *p)
 {
+	uint32_t fc = p->d.fault_code;
+
 	if (p->d.run_state != PS_STOPPED && p->d.run_state != PS_FAULTED)
 		return;
+	if (p->d.run_state == PS_FAULTED)
+		fault_premap(p, fc, p->d.fault_addr, p->k.fault_err);
 	proc_interrupt(p);
 	p->d.fault_code = FC_NONE;
 	p->d.fault_addr = 0;

@@ -77,12 +77,17 @@ fault_flags(const struct gpt_walk *w, unsigned access)
 	return flags;
 }
 
-/* Install w's page at va in p's tables with its dependencies. */
+/*
+ * Install w's page at va in p's tables with its dependencies. A walk
+ * that started at a record (w->step[0]) relies on that record's outer
+ * ones: if the tables had to be dropped to make room, p's space is
+ * walked again from the root first.
+ */
 static int
-fault_install(struct process *p, const struct gpt_walk *w, uint64_t va,
-    uint64_t flags)
+fault_install(struct process *p, struct gpt_walk *w, uint64_t va,
+    unsigned access, bool resumed)
 {
-	unsigned n = w->nsteps + 1u;		/* the GPT slots and the page */
+	uint64_t flags = fault_flags(w, access);
 	int err;
 
 	if (p->k.pmap == NULL) {
@@ -91,14 +96,20 @@ fault_install(struct process *p, const struct gpt_walk *w, uint64_t va,
 		if (p == space_active)
 			pmap_activate(p->k.pmap);
 	}
-	err = pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step, n);
-	if (err == ERR_NO_SPACE) {
-		/* The tables are a cache: give p's back and try once more. */
-		pmap_drop_all(p->k.pmap);
-		err = pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step,
-		    n);
+	err = pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step,
+	    w->nsteps + 1u);
+	if (err != ERR_NO_SPACE)
+		return err;
+	/* The tables are a cache: give p's back and try once more. */
+	pmap_drop_all(p->k.pmap);
+	if (resumed) {
+		gpt_walk_done(w);
+		if (gpt_walk(&p->d.space, va, access, w) != FC_NONE)
+			return w->err != 0 ? w->err : ERR_NO_SPACE;
+		flags = fault_flags(w, access);
 	}
-	return err;
+	return pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step,
+	    w->nsteps + 1u);
 }
 
 int
@@ -106,24 +117,47 @@ space_handle_fault(struct process *p, uint64_t va, uint64_t err,
     struct space_fault *f)
 {
 	unsigned access = fault_access(err);
+	const struct space_dep *from = NULL;
 	struct gpt_walk w;
 	uint32_t fc;
 	int ret;
 
-	fc = gpt_walk(&p->d.space, va, access, &w);
+	if (p->k.pmap != NULL)
+		from = pmap_resume_point(p->k.pmap, va);
+	fc = gpt_walk_from(&p->d.space, va, access, from, true, &w);
 	f->code = fc;
 	f->addr = va;
 	f->keeper_gpt = w.keeper;
 	f->kept_addr = w.kept_addr;
 	if (fc == FC_NONE) {
 		ret = fault_install(p, &w, va & ~(uint64_t)(PAGE_SIZE - 1),
-		    fault_flags(&w, access));
+		    access, w.fast && from != NULL);
 		if (ret != 0)
 			f->code = FC_NO_MAPPING;
 	} else
 		ret = w.err != 0 ? w.err : ERR_NO_ACCESS;
 	gpt_walk_done(&w);
 	return ret;
+}
+
+bool
+space_premap(struct process *p, uint64_t va, uint64_t err)
+{
+	unsigned access = fault_access(err);
+	const struct space_dep *from;
+	struct gpt_walk w;
+	bool mapped = false;
+
+	if (p->k.pmap == NULL || va >= USER_VA_END)
+		return false;
+	from = pmap_resume_point(p->k.pmap, va);
+	if (gpt_walk_from(&p->d.space, va, access, from, false, &w) ==
+	    FC_NONE)
+		mapped = pmap_enter(p->k.pmap, va & ~(uint64_t)(PAGE_SIZE - 1),
+		    w.page->pa, fault_flags(&w, access), w.step,
+		    w.nsteps + 1u) == 0;
+	gpt_walk_done(&w);
+	return mapped;
 }
 
 int

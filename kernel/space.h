@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <obj.h>
@@ -48,6 +49,14 @@ int	space_init(void);
  */
 int	space_handle_fault(struct process *p, uint64_t va, uint64_t err,
 	    struct space_fault *f);
+
+/*
+ * Map va for the access err describes, as space_handle_fault() would,
+ * but only if every object on the path is in memory and p has page
+ * tables: no loads, no eviction, no table drops. Returns whether it
+ * mapped. For a process about to retry an access that faulted.
+ */
+bool	space_premap(struct process *p, uint64_t va, uint64_t err);
 
 /*
  * Switch the MMU to p's page tables (building an empty root if needed);

@@ -10,6 +10,12 @@
  * the region (so dropping a range of mappings finds the records that
  * only covered that range, and frees them with the mappings).
  *
+ * A GPT slot's record also keeps what the walk knew on reaching that slot
+ * (restrictions so far, the keeper, the depth), so that a later fault in
+ * its region can continue the walk from the slot instead of the root
+ * (gpt_walk_from): while the record exists, the path to the slot is
+ * unchanged, since any change on it drops the record.
+ *
  * Invariants: a record is on both lists or on none (free); obj->deps is
  * NULL once no mapping depends on obj; a record's region is aligned to
  * its size.
@@ -21,10 +27,26 @@
 #include <stdint.h>
 
 
+struct gpt;
 struct obj;
 struct pmap;
 
 #define SPACE_DEP_PAGE	0xff	/* slot of a page's record */
+
+/*
+ * What the walk knew on reaching a GPT slot, the same for every address
+ * of the slot's region (gpt.c): the restrictions of the caps so far (the
+ * cap to the GPT included), the innermost kept GPT entered so far and
+ * the bits of the address it sees (kept_addr = va & (2^kept_l2 - 1); 64:
+ * all), and the step's index on the path. Unused for a page's record.
+ */
+struct space_dep_resume {
+	struct gpt	*keeper;	/* NULL: no kept GPT so far */
+	uint8_t		restr;		/* CAP_R_* accumulated */
+	uint8_t		kept_l2;
+	uint8_t		depth;		/* 0 for the space cap's GPT */
+	uint8_t		reserved[5];
+};
 
 /*
  * One dependency of a mapping: "every user address in [lo, lo +
@@ -38,6 +60,7 @@ struct space_dep_req {
 	uint8_t		l2size;		/* PAGE_SHIFT..64 */
 	uint8_t		slot;		/* GPT slot or SPACE_DEP_PAGE */
 	uint8_t		reserved[6];
+	struct space_dep_resume	rs;
 };
 
 struct space_dep {
@@ -51,8 +74,9 @@ struct space_dep {
 	uint8_t			l2size;		/* log2 of the region size */
 	uint8_t			slot;		/* GPT slot or SPACE_DEP_PAGE */
 	uint8_t			reserved[6];
+	struct space_dep_resume	rs;		/* a GPT slot's walk state */
 };
-_Static_assert(sizeof(struct space_dep) == 64, "one cache line");
+_Static_assert(sizeof(struct space_dep) == 80, "records per slab");
 
 /*
  * Make sure n records can be taken with space_dep_take() without
@@ -95,6 +119,13 @@ space_dep_to_front(struct space_dep *d, struct space_dep **list)
 	(*list)->node_pprev = &d->node_next;
 	d->node_pprev = list;
 	*list = d;
+}
+
+/* Whether user address va lies in d's region. */
+static inline bool
+space_dep_covers(const struct space_dep *d, uint64_t va)
+{
+	return d->l2size >= 64 || ((va ^ d->lo) >> d->l2size) == 0;
 }
 
 /* Whether d's region lies inside [lo, lo + 2^l2size) (aligned). */

@@ -35,6 +35,7 @@
 #define IDX(va, l)	((unsigned)((va) >> ENTRY_SHIFT(l)) & 511)
 
 #define FLUSH_INVLPG_MAX 16	/* more than this: reload CR3 instead */
+#define RESUME_SCAN	4	/* records looked at per list for a resume */
 #define FLUSH_FRAMES_MAX 32
 
 struct pmap_node {
@@ -279,33 +280,45 @@ pmap_root(const struct pmap *pm)
 	return pm->root.pa;
 }
 
-/*
- * Hang the record req wants on the node path[], unless it is there.
- * Returns whether it was there already.
- */
-static bool
-dep_attach(struct pmap *pm, struct pmap_node **path, uint64_t va,
+/* The list of the node on path[] that holds req's record. */
+static struct space_dep **
+dep_list(struct pmap_node **path, uint64_t va,
     const struct space_dep_req *req)
 {
-	struct space_dep **list, *d;
-
 	if (req->l2size == PAGE_SHIFT)
-		list = (struct space_dep **)&path[0]->sub[IDX(va, 0)];
-	else
-		list = &path[hold_level(req->l2size)]->recs;
+		return (struct space_dep **)&path[0]->sub[IDX(va, 0)];
+	return &path[hold_level(req->l2size)]->recs;
+}
+
+/* Whether the record req wants is there; moves it to its list's front. */
+static bool
+dep_exists(struct pmap_node **path, uint64_t va,
+    const struct space_dep_req *req)
+{
+	struct space_dep **list = dep_list(path, va, req), *d;
+
 	for (d = *list; d != NULL; d = d->node_next)
 		if (d->obj == req->obj && d->slot == req->slot &&
 		    d->lo == req->lo && d->l2size == req->l2size) {
 			space_dep_to_front(d, list);	/* faults cluster */
 			return true;
 		}
-	d = space_dep_take();
+	return false;
+}
+
+/* Hang the record req wants at the front of its list. */
+static void
+dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
+    const struct space_dep_req *req)
+{
+	struct space_dep *d = space_dep_take();
+
 	d->pmap = pm;
 	d->lo = req->lo;
 	d->l2size = req->l2size;
 	d->slot = req->slot;
-	space_dep_link(d, req->obj, list);
-	return false;
+	d->rs = req->rs;
+	space_dep_link(d, req->obj, dep_list(path, va, req));
 }
 
 int
@@ -372,11 +385,16 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 	 * record of an outer step then exists too (a record is only freed
 	 * with every record inside its region, and made with all the outer
 	 * ones of its path), so the usual fault near earlier ones searches
-	 * one short list.
+	 * one short list. The missing ones are added outermost first, so
+	 * that each list starts with its innermost records, the best places
+	 * for a later walk to start from (pmap_resume_point). No path holds
+	 * the same record twice (that would be a cycle, which maps nothing).
 	 */
 	for (k = n; k > 0; k--)
-		if (dep_attach(pm, path, va, &req[k - 1]))
+		if (dep_exists(path, va, &req[k - 1]))
 			break;
+	for (; k < n; k++)
+		dep_add(pm, path, va, &req[k]);
 	path[0]->tab[i] = pte;
 	path[0]->nused++;
 	pm->pages++;
@@ -429,6 +447,44 @@ pmap_drop_all(struct pmap *pm)
 	space_dep_free_list(&pm->root.recs);
 	fl.reload = true;
 	flush_end(&fl);
+}
+
+/*
+ * The deepest of the first RESUME_SCAN records of list d that are for a
+ * GPT slot whose region holds va, or NULL.
+ */
+static const struct space_dep *
+list_cover(const struct space_dep *d, uint64_t va)
+{
+	const struct space_dep *best = NULL;
+	unsigned k;
+
+	for (k = 0; d != NULL && k < RESUME_SCAN; d = d->node_next, k++)
+		if (d->slot != SPACE_DEP_PAGE && space_dep_covers(d, va) &&
+		    (best == NULL || d->rs.depth > best->rs.depth))
+			best = d;
+	return best;
+}
+
+const struct space_dep *
+pmap_resume_point(const struct pmap *pm, uint64_t va)
+{
+	const struct pmap_node *path[PMAP_ROOT_LEVEL + 1], *nd;
+	const struct space_dep *d;
+	unsigned l = PMAP_ROOT_LEVEL;
+
+	if (va >= USER_VA_END)
+		return NULL;
+	path[l] = nd = &pm->root;
+	while (l > 0 && (nd = nd->sub[IDX(va, l)]) != NULL)
+		path[--l] = nd;
+	if (l == 0 && (path[0]->tab[IDX(va, 0)] & PTE_P) &&
+	    (d = list_cover(path[0]->sub[IDX(va, 0)], va)) != NULL)
+		return d;
+	for (; l <= PMAP_ROOT_LEVEL; l++)
+		if ((d = list_cover(path[l]->recs, va)) != NULL)
+			return d;
+	return NULL;
 }
 
 int

@@ -29,6 +29,7 @@
 
 struct obj;
 struct pmap;
+struct space_dep;
 struct space_dep_req;
 
 struct pmap_stats {
@@ -78,6 +79,15 @@ void		pmap_drop(struct pmap *pm, uint64_t lo, unsigned l2size);
 
 /* Drop every user mapping and record of pm; the PML4 stays. */
 void		pmap_drop_all(struct pmap *pm);
+
+/*
+ * A record of pm's for a GPT slot whose region holds user address va,
+ * preferably the innermost (the lists of the nodes on va's path are
+ * looked at from the leaf up, only their first few records each), or
+ * NULL. Valid until the next change of pm or of any object.
+ */
+const struct space_dep *pmap_resume_point(const struct pmap *pm,
+		    uint64_t va);
 
 /*
  * The leaf PTE of user address va in *pte. Returns 0, or ERR_NOT_FOUND
