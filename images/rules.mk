@@ -5,13 +5,11 @@
 IMAGE_BOOT_FILES := $(BUILD)/boot/stage1.bin $(BUILD)/boot/stage2.bin \
 		    $(BUILD)/kernel/kernel-boot.elf
 
-# Demo programs: static position-independent executables, no libc.
-$(BUILD)/images/demo/%.elf: images/demo/%.S | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(CC) -nostdlib -static-pie -Wl,--build-id=none -o $@ $<
+# Demo programs, linked with the user runtime (lib/user/rules.mk).
+$(eval $(call USER_PROG,$(BUILD)/images/demo/hello.elf,images/demo/hello.c))
 
 $(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
-		$(BUILD)/images/demo/idle.elf $(BUILD)/mkimage | $(DEPS_STAMP)
+		$(BUILD)/images/demo/hello.elf $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
 $(BUILD)/selftest.img: images/test/selftest.mki images/test/objcache.txt \
