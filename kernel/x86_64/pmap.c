@@ -54,6 +54,11 @@ struct pmap {
 	struct pmap_node	root;
 	uint64_t		pages;
 	uint64_t		tables;
+	/* The innermost record above page level of the last mapping made
+	   or walk started: where the next fault nearby starts. Cleared by
+	   whatever may free records (pmap_drop, pmap_drop_all, a stale
+	   frame replaced in pmap_enter). */
+	const struct space_dep	*hint;
 };
 
 /*
@@ -290,9 +295,9 @@ dep_list(struct pmap_node **path, uint64_t va,
 	return &path[hold_level(req->l2size)]->recs;
 }
 
-/* Whether the record req wants is there; moves it to its list's front. */
-static bool
-dep_exists(struct pmap_node **path, uint64_t va,
+/* The record req wants if it is there (moved to its list's front). */
+static struct space_dep *
+dep_find(struct pmap_node **path, uint64_t va,
     const struct space_dep_req *req)
 {
 	struct space_dep **list = dep_list(path, va, req), *d;
@@ -301,13 +306,13 @@ dep_exists(struct pmap_node **path, uint64_t va,
 		if (d->obj == req->obj && d->slot == req->slot &&
 		    d->lo == req->lo && d->l2size == req->l2size) {
 			space_dep_to_front(d, list);	/* faults cluster */
-			return true;
+			return d;
 		}
-	return false;
+	return NULL;
 }
 
 /* Hang the record req wants at the front of its list. */
-static void
+static struct space_dep *
 dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
     const struct space_dep_req *req)
 {
@@ -319,6 +324,7 @@ dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
 	d->slot = req->slot;
 	d->rs = req->rs;
 	space_dep_link(d, req->obj, dep_list(path, va, req));
+	return d;
 }
 
 int
@@ -327,6 +333,7 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 {
 	struct pmap_node *path[PMAP_ROOT_LEVEL + 1], *fresh[PMAP_ROOT_LEVEL];
 	unsigned l, nfresh = 0, k, i;
+	struct space_dep *d = NULL;
 	uint64_t old, pte;
 	struct flush fl;
 
@@ -379,6 +386,7 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 		}
 		entry_clear(&fl, path[0], i);	/* a stale frame */
 		flush_end(&fl);
+		pm->hint = NULL;
 	}
 	/*
 	 * Innermost first, and stop at the first record that exists: every
@@ -391,10 +399,15 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 	 * the same record twice (that would be a cycle, which maps nothing).
 	 */
 	for (k = n; k > 0; k--)
-		if (dep_exists(path, va, &req[k - 1]))
+		if ((d = dep_find(path, va, &req[k - 1])) != NULL)
 			break;
-	for (; k < n; k++)
-		dep_add(pm, path, va, &req[k]);
+	if (k > 0 && d->l2size > PAGE_SHIFT)
+		pm->hint = d;
+	for (; k < n; k++) {
+		d = dep_add(pm, path, va, &req[k]);
+		if (d->l2size > PAGE_SHIFT)
+			pm->hint = d;
+	}
 	path[0]->tab[i] = pte;
 	path[0]->nused++;
 	pm->pages++;
@@ -410,6 +423,7 @@ pmap_drop(struct pmap *pm, uint64_t lo, unsigned l2size)
 	struct flush fl;
 
 	assert(l2size >= PAGE_SHIFT && l2size <= 64);
+	pm->hint = NULL;
 	if (l2size >= VA_BITS - 1) {
 		pmap_drop_all(pm);
 		return;
@@ -441,6 +455,7 @@ pmap_drop_all(struct pmap *pm)
 	struct flush fl;
 	unsigned i;
 
+	pm->hint = NULL;
 	flush_begin(&fl, pm);
 	for (i = 0; i < PMAP_USER_ROOT; i++)
 		entry_clear(&fl, &pm->root, i);
@@ -475,6 +490,8 @@ pmap_resume_point(const struct pmap *pm, uint64_t va)
 
 	if (va >= USER_VA_END)
 		return NULL;
+	if ((d = pm->hint) != NULL && space_dep_covers(d, va))
+		return d;
 	path[l] = nd = &pm->root;
 	while (l > 0 && (nd = nd->sub[IDX(va, l)]) != NULL)
 		path[--l] = nd;
