@@ -4,9 +4,10 @@
  * the store, or a fresh zero object), kept on an LRU list while clean
  * and unpinned so it can be evicted when memory runs short.
  *
- * Memory: the struct (struct page, gpt, process, ...) comes from kmem;
- * a page or cap page also holds one pmm frame. The hash table is an
- * array of whole frames of bucket heads, sized at setup from the RAM.
+ * Memory: the struct (struct gpt, process, ...) comes from kmem, a
+ * struct page from a slab cache of its own (slab.h); a page or cap page
+ * also holds one pmm frame. The hash table is an array of whole frames
+ * of bucket heads, sized at setup from the RAM.
  *
  * Invariants (objcache.h describes the lists):
  * - an object is on the hash chain of its OID from creation to eviction;
@@ -28,6 +29,7 @@
 #include <panic.h>
 #include <pmm.h>
 #include <printf.h>
+#include <slab.h>
 #include <space.h>
 #include <store.h>
 #include <x86_64/vm.h>
@@ -43,6 +45,7 @@ struct olist {
 };
 
 static struct obj	**hash_frame[HASH_FRAMES_MAX];
+static struct slab_cache page_structs = SLAB_CACHE(sizeof(struct page), 0);
 static unsigned		hash_bits;	/* log2 of the bucket count */
 static bool		ready;
 static struct olist	lru, dirty;
@@ -184,6 +187,39 @@ obj_lookup(oid_t oid)
 	return NULL;
 }
 
+/*
+ * The zeroed struct of a new object of type t, evicting clean objects
+ * until there is memory or none is left. Pages, the objects made most
+ * often (every demand-zero fault), come from a slab cache of their own.
+ */
+static struct obj *
+alloc_struct(unsigned t)
+{
+	void *p;
+
+	if (t == OT_PAGE) {
+		while ((p = slab_alloc(&page_structs)) == NULL)
+			if (!objcache_evict_one())
+				return NULL;
+		*(struct page *)p = (struct page){ 0 };
+		return p;
+	}
+	while ((p = kmem_alloc(struct_size(t))) == NULL)
+		if (!objcache_evict_one())
+			return NULL;
+	return p;
+}
+
+/* Give back what alloc_struct() returned for o. */
+static void
+free_struct(struct obj *o)
+{
+	if (o->type == OT_PAGE)
+		slab_free(&page_structs, o);
+	else
+		kmem_free(o);
+}
+
 /* Panic unless nothing outside the cache still refers to o. */
 static void
 check_idle(struct obj *o)
@@ -220,7 +256,7 @@ evict(struct obj *o)
 		pmm_free(*frame_of(o));
 		st.frames--;
 	}
-	kmem_free(o);
+	free_struct(o);
 	st.objects--;
 	st.evicted++;
 }
@@ -232,18 +268,6 @@ objcache_evict_one(void)
 		return false;
 	evict(lru.head);
 	return true;
-}
-
-/* kmem_alloc, evicting clean objects until it succeeds or none is left. */
-static void *
-alloc_struct(size_t size)
-{
-	void *p;
-
-	while ((p = kmem_alloc(size)) == NULL)
-		if (!objcache_evict_one())
-			return NULL;
-	return p;
 }
 
 /* pmm_alloc, evicting clean objects until it succeeds or none is left. */
@@ -267,7 +291,8 @@ alloc_frame(void)
 static int
 make(oid_t oid, unsigned t, struct obj **out)
 {
-	struct obj *o = alloc_struct(struct_size(t));
+	const struct store_super *sb = store_current();
+	struct obj *o = alloc_struct(t);
 	int err;
 
 	if (o == NULL)
@@ -278,13 +303,17 @@ make(oid_t oid, unsigned t, struct obj **out)
 		uint64_t pa = alloc_frame();
 
 		if (pa == 0) {
-			kmem_free(o);
+			free_struct(o);
 			return ERR_NO_SPACE;
 		}
 		*frame_of(o) = pa;	/* filled by objcache_load or below */
 		st.frames++;
 	}
-	err = objcache_load(o);
+	/* At or above the type's OID limit the store holds nothing. */
+	if (sb == NULL || OID_INDEX(oid) >= sb->oid_limit[t])
+		err = ERR_NOT_FOUND;
+	else
+		err = objcache_load(o);
 	if (err == ERR_NOT_FOUND) {
 		if (has_frame(o))
 			zero_frame(phys_to_virt(*frame_of(o)));
@@ -295,7 +324,7 @@ make(oid_t oid, unsigned t, struct obj **out)
 			pmm_free(*frame_of(o));
 			st.frames--;
 		}
-		kmem_free(o);
+		free_struct(o);
 		return err;
 	} else {
 		st.loaded++;
