@@ -1,11 +1,15 @@
-# lib/rules.mk - lib/: freestanding code shared by the kernel and (later)
-# the user runtime, and its host unit tests.
+# lib/rules.mk - lib/: freestanding code shared by the kernel, mkimage and
+# (later) the user runtime, and its host unit tests.
 #
 # LIB_KERNEL_SRCS are compiled into the kernel by kernel/rules.mk with
 # KERNEL_CFLAGS; the host tests compile the same files with HOST_CFLAGS
 # and the sanitizers.
 
 LIB_KERNEL_SRCS	:= lib/crc32c.c lib/fmt.c lib/string.c
+
+# The store format's checksum and pure helpers, one copy for the kernel
+# and the host tools (mkimage/rules.mk, tests/fuzz/rules.mk).
+LIB_STORE_SRCS	:= lib/crc32c.c lib/storefmt.c
 
 # string.c must not have its loops turned back into memset/memcpy calls.
 $(BUILD)/kernel/obj/lib/string.o: KERNEL_EXTRA_CFLAGS := \

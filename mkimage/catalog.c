@@ -8,9 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <lib/storefmt.h>
+
 #include "catalog.h"
 #include "space.h"
-#include "storefmt.h"
 #include "util.h"
 
 static const char schema[] =

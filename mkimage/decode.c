@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <lib/storefmt.h>
 
 #include "decode.h"
-#include "storefmt.h"
 #include "util.h"
 
 const uint8_t *
@@ -36,7 +36,6 @@ static void
 check_super(struct img *im, int slot)
 {
 	struct img_gen *g = &im->gen[slot];
-	const struct store_super *sb = &g->sb;
 	const uint8_t *blk = img_block(im, (uint64_t)slot);
 	const char *why;
 
@@ -49,23 +48,8 @@ check_super(struct img *im, int slot)
 	memcpy(&g->sb, blk, sizeof(g->sb));
 	if (mki_all_zero(blk, STORE_BLOCK_SIZE))
 		return;
-	why = store_check_block(blk, NULL, (uint64_t)slot, 0);
-	if (why == NULL && sb->hdr.kind != STORE_BK_SUPER)
-		why = "not a superblock";
-	if (why == NULL && (sb->hdr.generation == 0 ||
-	    sb->hdr.generation % STORE_SB_RING != (uint64_t)slot))
-		why = "generation does not belong in this slot";
-	if (why == NULL && sb->ring_size != STORE_SB_RING)
-		why = "unknown ring size";
-	if (why == NULL && sb->store_blocks != im->store_blocks)
-		why = "store size differs from the partition's";
-	if (why == NULL && (sb->used_blocks > sb->store_blocks ||
-	    sb->used_blocks < STORE_SB_RING))
-		why = "used block count out of range";
-	if (why == NULL && (sb->flags & ~STORE_SB_F_ALL))
-		why = "unknown flags";
-	if (why == NULL && !mki_all_zero(sb->reserved, sizeof(sb->reserved)))
-		why = "reserved bytes are not zero";
+	/* Checked in the copy, so that no field is read unaligned. */
+	why = store_check_super(&g->sb, (unsigned)slot, im->store_blocks);
 	if (why != NULL) {
 		snprintf(g->why, sizeof(g->why), "%s", why);
 		return;

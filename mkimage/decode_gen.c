@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include <lib/crc32c.h>
+#include <lib/storefmt.h>
 
 #include "decode.h"
-#include "storefmt.h"
 #include "util.h"
 
 /* Decoding state for one generation. */
@@ -64,21 +64,17 @@ static const uint8_t *
 read_meta(struct dstate *ds, const struct store_bptr *bp, unsigned kind,
     unsigned level, uint64_t key, const char *what)
 {
-	const struct store_blkhdr *h;
 	const uint8_t *blk;
 	const char *why;
 
-	if (bp->kind != kind || bp->level != level || bp->reserved != 0) {
-		prob_add(ds->pr, "%s: pointer to block %llu has kind %u level "
-		    "%u, expected %s level %u", what,
+	why = store_bptr_problem(bp, kind, level, ds->gen,
+	    ds->im->store_blocks);
+	if (why != NULL) {
+		prob_add(ds->pr, "%s: pointer to block %llu (kind %u level %u, "
+		    "expected %s level %u, birth %llu): %s", what,
 		    (unsigned long long)bp->block, bp->kind, bp->level,
-		    store_kind_name(kind), level);
-		return NULL;
-	}
-	if (bp->birth > ds->gen) {
-		prob_add(ds->pr, "%s: block %llu born in generation %llu, "
-		    "after this one", what, (unsigned long long)bp->block,
-		    (unsigned long long)bp->birth);
+		    store_kind_name(kind), level, (unsigned long long)bp->birth,
+		    why);
 		return NULL;
 	}
 	if (claim(ds, bp->block, kind, what) != 0)
@@ -89,10 +85,7 @@ read_meta(struct dstate *ds, const struct store_bptr *bp, unsigned kind,
 		    (unsigned long long)bp->block, what);
 		return NULL;
 	}
-	why = store_check_block(blk, bp, bp->block, ds->im->store_id);
-	h = (const struct store_blkhdr *)blk;
-	if (why == NULL && h->key != key)
-		why = "key in header differs from its place in the tree";
+	why = store_check_block(blk, bp, ds->im->store_id, key);
 	if (why != NULL) {
 		prob_add(ds->pr, "block %llu (%s %s): %s",
 		    (unsigned long long)bp->block, store_kind_name(kind), what,

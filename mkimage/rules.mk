@@ -1,7 +1,7 @@
 # mkimage/rules.mk - the host tool mkimage (C + libsqlite3), and a
 # sanitizer build of the same sources that the tests drive.
 
-MKIMAGE_SRCS	:= $(wildcard mkimage/*.c) lib/crc32c.c
+MKIMAGE_SRCS	:= $(wildcard mkimage/*.c) $(LIB_STORE_SRCS)
 MKIMAGE_OBJS	:= $(patsubst %.c,$(BUILD)/mkimage-obj/%.o,$(MKIMAGE_SRCS))
 MKIMAGE_SAN_OBJS := $(patsubst %.c,$(BUILD)/mkimage-san/%.o,$(MKIMAGE_SRCS))
 MKIMAGE_LIBS	:= -lsqlite3

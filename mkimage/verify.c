@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "storefmt.h"
+#include <lib/storefmt.h>
+
 #include "util.h"
 #include "verify.h"
 

@@ -25,9 +25,9 @@
 #include <abi/store.h>
 #include <boot/bootpart.h>
 #include <lib/crc32c.h>
+#include <lib/storefmt.h>
 
 #include "mkimage/decode.h"
-#include "mkimage/storefmt.h"
 
 #define BLK		4096u
 #define MAX_BLOCKS	4096u		/* 16 MiB images at most */

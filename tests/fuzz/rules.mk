@@ -20,7 +20,7 @@ FUZZ_SMOKE_SECONDS ?= 24
 
 # mkimage's sources (all but main.c), instrumented for coverage.
 FUZZ_LIB_SRCS	:= $(filter-out mkimage/main.c,$(wildcard mkimage/*.c)) \
-		   lib/crc32c.c
+		   $(LIB_STORE_SRCS)
 FUZZ_OBJ	= $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
 $(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_STAMP)

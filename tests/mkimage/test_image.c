@@ -11,11 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <lib/storefmt.h>
+
 #include "mkimage/build.h"
 #include "mkimage/catalog.h"
 #include "mkimage/cmd.h"
 #include "mkimage/decode.h"
-#include "mkimage/storefmt.h"
 #include "mkimage/util.h"
 #include "mkimage_test.h"
 #include "tests/host/check.h"

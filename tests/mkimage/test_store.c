@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lib/storefmt.h>
+
 #include "mkimage/lex.h"
 #include "mkimage/manifest.h"
 #include "mkimage/space.h"
-#include "mkimage/storefmt.h"
 #include "mkimage/tree.h"
 #include "mkimage/util.h"
 #include "mkimage/verify.h"
@@ -29,28 +30,102 @@ test_seal_check(void)
 	for (size_t i = 64; i < sizeof(blk); i++)
 		blk[i] = (uint8_t)rnd(&s);
 	bp = store_seal(blk, &sc, STORE_BK_MAPLEAF, 42, 0, 3, 1000);
-	CHECK(store_check_block(blk, &bp, 42, 77) == NULL);
-	CHECK(store_check_block(blk, NULL, 42, 0) == NULL);
-	CHECK(store_check_block(blk, &bp, 43, 77) != NULL);
-	CHECK(store_check_block(blk, &bp, 42, 78) != NULL);
+	CHECK(store_check_block(blk, &bp, 77, 1000) == NULL);
+	CHECK(store_check_hdr(blk, 42) == NULL);
+	CHECK(store_check_hdr(blk, 43) != NULL);
+	CHECK(store_check_block(blk, &bp, 78, 1000) != NULL);
+	CHECK(store_check_block(blk, &bp, 0, 1000) != NULL);
+	CHECK(store_check_block(blk, &bp, 77, 999) != NULL);
+	bad = bp;
+	bad.block = 43;
+	CHECK(store_check_block(blk, &bad, 77, 1000) != NULL);
 	bad = bp;
 	bad.birth = 4;
-	CHECK(store_check_block(blk, &bad, 42, 77) != NULL);
+	CHECK(store_check_block(blk, &bad, 77, 1000) != NULL);
 	bad = bp;
 	bad.crc ^= 1;
-	CHECK(store_check_block(blk, &bad, 42, 77) != NULL);
+	CHECK(store_check_block(blk, &bad, 77, 1000) != NULL);
 	bad = bp;
 	bad.kind = STORE_BK_MAPNODE;
-	CHECK(store_check_block(blk, &bad, 42, 77) != NULL);
+	CHECK(store_check_block(blk, &bad, 77, 1000) != NULL);
+	bad = bp;
+	bad.level = 1;
+	CHECK(store_check_block(blk, &bad, 77, 1000) != NULL);
 	for (int k = 0; k < 300; k++) {
 		size_t off = (size_t)(rnd(&s) % STORE_BLOCK_SIZE);
 		uint8_t bitv = (uint8_t)(1u << (rnd(&s) % 8));
 
 		blk[off] ^= bitv;
-		CHECK_MSG(store_check_block(blk, &bp, 42, 77) != NULL,
+		CHECK_MSG(store_check_block(blk, &bp, 77, 1000) != NULL,
 		    "flip of byte %zu not detected", off);
 		blk[off] ^= bitv;
 	}
+}
+
+/* Pointers: every field store_bptr_problem() judges, one at a time. */
+static void
+test_bptr_problem(void)
+{
+	struct store_bptr ok = { 10, 3, 0x1234, STORE_BK_MAPNODE, 2, 0 }, b;
+
+	CHECK(store_bptr_problem(&ok, STORE_BK_MAPNODE, 2, 3, 64) == NULL);
+	b = (struct store_bptr){ 0 };
+	CHECK(strcmp(store_bptr_problem(&b, STORE_BK_MAPNODE, 2, 3, 64),
+	    "null") == 0);
+	b.crc = 1;
+	CHECK(strcmp(store_bptr_problem(&b, STORE_BK_MAPNODE, 2, 3, 64),
+	    "null") != 0);
+	b = ok;
+	b.block = STORE_FIRST_DATA - 1;
+	CHECK(store_bptr_problem(&b, STORE_BK_MAPNODE, 2, 3, 64) != NULL);
+	b.block = 64;
+	CHECK(store_bptr_problem(&b, STORE_BK_MAPNODE, 2, 3, 64) != NULL);
+	CHECK(store_bptr_problem(&ok, STORE_BK_MAPLEAF, 2, 3, 64) != NULL);
+	CHECK(store_bptr_problem(&ok, STORE_BK_MAPNODE, 1, 3, 64) != NULL);
+	CHECK(store_bptr_problem(&ok, STORE_BK_MAPNODE, 2, 2, 64) != NULL);
+	b = ok;
+	b.birth = 0;
+	CHECK(store_bptr_problem(&b, STORE_BK_MAPNODE, 2, 3, 64) != NULL);
+	b = ok;
+	b.reserved = 1;
+	CHECK(store_bptr_problem(&b, STORE_BK_MAPNODE, 2, 3, 64) != NULL);
+}
+
+/* Tree shapes at their edges, and the entry-in-use test. */
+static void
+test_shapes(void)
+{
+	uint8_t e[64] = { 0 };
+	struct store_ref ref = { 0 };
+	oid_t oid = OID_MAKE(OT_PROCESS, 1);
+
+	CHECK(store_map_levels(OT_PAGE, 0) == 0);
+	CHECK(store_map_levels(OT_PAGE, 168) == 0);
+	CHECK(store_map_levels(OT_PAGE, 169) == 1);
+	CHECK(store_map_levels(OT_PROCESS, 3 * 168 + 1) == 2);
+	CHECK(store_map_levels(OT_PROCESS, OID_INDEX_MASK + 1) == 8);
+	CHECK(store_map_levels(OT_PROCESS, OID_INDEX_MASK + 2) == -1);
+	CHECK(store_map_levels(OT_NONE, 1) == -1);
+	CHECK(store_free_levels(STORE_BITS_PER_LEAF) == 0);
+	CHECK(store_free_levels(STORE_BITS_PER_LEAF + 1) == 1);
+	CHECK(store_free_levels(UINT64_MAX) == -1);
+	CHECK(store_span(14, 0) == 14 && store_span(14, 1) == 14);
+	CHECK(store_span(14, 3) == 14 * 168 * 168);
+	CHECK(store_span(STORE_BITS_PER_LEAF, 200) == UINT64_MAX);
+	/* Entries at odd addresses: no alignment needed. */
+	CHECK(!store_entry_used(OT_PAGE, e + 1));
+	ref.flags = STORE_REF_USED;
+	memcpy(e + 1, &ref, sizeof(ref));
+	CHECK(store_entry_used(OT_PAGE, e + 1));
+	CHECK(!store_entry_used(OT_PROCESS, e + 1 + sizeof(ref)));
+	memcpy(e + 1 + sizeof(ref), &oid, sizeof(oid));
+	CHECK(store_entry_used(OT_PROCESS, e + 1 + sizeof(ref)));
+	CHECK(strcmp(store_kind_name(STORE_BK_MAPLEAF), "mapleaf") == 0);
+	CHECK(strcmp(store_kind_name(STORE_BK_MAX), "?") == 0);
+	CHECK(strcmp(store_ot_name(OT_GPT), "GPT") == 0);
+	CHECK(strcmp(store_ct_name(CT_ENTRY), "ENTRY") == 0);
+	CHECK(store_ct_objtype(CT_ENTRY) == OT_ENDPOINT);
+	CHECK(store_ct_objtype(CT_MAX) == OT_NONE);
 }
 
 /* A random object set: n pages (a third zero), and other objects. */
@@ -193,6 +268,57 @@ check_round_trip(size_t npages, size_t nother, uint64_t blocks, uint64_t seed)
 	if (why != NULL)
 		check_fail("%zu pages, %zu others: %s", npages, nother, why);
 	prob_free(&pr);
+}
+
+/* A superblock fails store_check_super() for each thing wrong in it. */
+static void
+test_check_super(void)
+{
+	struct objset os = { 0 };
+	struct store_params sp = { 64, 1, 0, 9, 0 };
+	struct store_super sb, b;
+	struct store_ctx sc = { 9, 1 };
+	struct memdisk md;
+	char err[200];
+
+	os_new_page(&os, 0, NULL);
+	os_new_proc(&os, 1);
+	memdisk_init(&md, 64);
+	CHECK(store_write(&os, &sp, memdisk_put, &md, &sb, err, sizeof(err))
+	    == 0);
+	CHECK_MSG(store_check_super(&sb, 1, 64) == NULL, "%s",
+	    store_check_super(&sb, 1, 64));
+	CHECK(store_check_super(&sb, 2, 64) != NULL);
+	CHECK(store_check_super(&sb, 1, 65) != NULL);
+#define BAD(change) do {						\
+	b = sb;								\
+	change;								\
+	store_seal(&b, &sc, STORE_BK_SUPER, 1, b.hdr.level, 0, 0);	\
+	CHECK_MSG(store_check_super(&b, 1, 64) != NULL, "%s", #change);	\
+} while (0)
+	b = sb;
+	store_seal(&b, &sc, STORE_BK_SUPER, 1, 0, 0, 0);
+	CHECK(memcmp(&b, &sb, sizeof(b)) == 0);
+	BAD(b.hdr.level = 1);
+	BAD(b.ring_size = 3);
+	BAD(b.used_blocks = 65);
+	BAD(b.used_blocks = 3);
+	BAD(b.flags = 2);
+	BAD(b.reserved[7] = 1);
+	BAD(b.map_root[0].crc = 1);
+	BAD(b.oid_limit[OT_MAX] = 1);
+	BAD(b.oid_limit[OT_PAGE] = OID_INDEX_MASK + 2);
+	BAD(b.obj_count[OT_PAGE] = b.oid_limit[OT_PAGE] + 1);
+	BAD(b.map_root[OT_PAGE].level = 1);
+	BAD(b.map_root[OT_PROCESS] = (struct store_bptr){ 0 });
+	BAD(b.free_root.kind = STORE_BK_FREENODE);
+	BAD(b.free_root.birth = 2);
+	BAD(b.released[1].reserved = 1);
+	BAD(b.runlist.kind = STORE_BK_MANIFEST);
+	BAD(b.manifest.level = 1);
+#undef BAD
+	os_free(&os);
+	free(md.buf);
 }
 
 static void
@@ -463,6 +589,9 @@ test_lex(void)
 
 static const struct check_case cases[] = {
 	CHECK_CASE(test_seal_check),
+	CHECK_CASE(test_bptr_problem),
+	CHECK_CASE(test_shapes),
+	CHECK_CASE(test_check_super),
 	CHECK_CASE(test_round_trip_empty),
 	CHECK_CASE(test_round_trip_small),
 	CHECK_CASE(test_round_trip_multilevel),
