@@ -4,9 +4,9 @@
  * Verified block reads and the OID map walk are in store_map.c.
  *
  * Invariant: while store_mnt.mounted, store_mnt.sb passed
- * store_check_super() and is the valid superblock with the highest
- * generation of its store id; nothing else is ever trusted without a
- * check against it.
+ * store_check_super() (lib/storefmt.c, shared with mkimage) and is the
+ * valid superblock with the highest generation of its store id; nothing
+ * else is ever trusted without a check against it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,7 +14,7 @@
 #include <abi/err.h>
 #include <boot.h>
 #include <dev/blk.h>
-#include <lib/crc32c.h>
+#include <lib/storefmt.h>
 #include <lib/string.h>
 #include <pmm.h>
 #include <printf.h>
@@ -29,198 +29,6 @@ struct store_stats	store_st;
 
 static uint8_t		*scratch;	/* a frame for superblock reads */
 static uint64_t		disk_lba;	/* first sector of the partition */
-
-bool
-store_all_zero(const void *p, uint64_t n)
-{
-	typedef uint64_t __attribute__((may_alias)) word;
-	const uint8_t *b = p;
-	uint64_t i = 0;
-
-	/* Whole leaves are checked on every miss: 8 bytes at a time. */
-	for (; i < n && ((uint64_t)(b + i) & 7) != 0; i++)
-		if (b[i] != 0)
-			return false;
-	for (; i + 8 <= n; i += 8)
-		if (*(const word *)(b + i) != 0)
-			return false;
-	for (; i < n; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
-}
-
-const char *
-store_type_name(unsigned ot)
-{
-	switch (ot) {
-#define OBJTYPE(name, code)	case code: return #name;
-#include <abi/objtype.def>
-#undef OBJTYPE
-	default:
-		return "?";
-	}
-}
-
-const char *
-store_kind_name(unsigned kind)
-{
-	static const char *const names[STORE_BK_MAX] = {
-		"none", "super", "mapnode", "mapleaf", "freenode",
-		"freeleaf", "list", "manifest", "data",
-	};
-
-	return kind < STORE_BK_MAX ? names[kind] : "?";
-}
-
-int
-store_map_levels(unsigned ot, uint64_t oid_limit)
-{
-	uint64_t cover = store_leaf_slots(ot);
-	int levels = 0;
-
-	if (cover == 0 || oid_limit > OID_INDEX_MASK + 1)
-		return -1;
-	while (cover < oid_limit) {
-		cover *= STORE_FANOUT;	/* cannot wrap: cover < 2^56 here */
-		levels++;
-	}
-	return levels;
-}
-
-/*
- * Why the pointer bp (to a block of kind at level, in a generation gen
- * store of `blocks` blocks) cannot be followed; NULL if it can. A null
- * pointer must be all zero and is reported as "null" for callers that
- * need a block.
- */
-const char *
-store_bptr_problem(const struct store_bptr *bp, unsigned kind,
-    unsigned level, uint64_t gen, uint64_t blocks)
-{
-	if (bp->block == 0)
-		return store_all_zero(bp, sizeof(*bp)) ? "null" :
-		    "null pointer is not zero";
-	if (bp->block < STORE_FIRST_DATA || bp->block >= blocks)
-		return "block number outside the store";
-	if (bp->kind != kind)
-		return "pointer names the wrong kind of block";
-	if (bp->level != level)
-		return "pointer names the wrong tree level";
-	if (bp->birth == 0 || bp->birth > gen)
-		return "birth generation is 0 or after this generation";
-	if (bp->reserved != 0)
-		return "reserved field of the pointer is not zero";
-	return NULL;
-}
-
-/* Like store_bptr_problem, but a null pointer (all zero) is fine. */
-static const char *
-optional_bptr(const struct store_bptr *bp, unsigned kind, unsigned level,
-    uint64_t gen, uint64_t blocks)
-{
-	const char *why = store_bptr_problem(bp, kind, level, gen, blocks);
-
-	return why != NULL && strcmp(why, "null") == 0 ? NULL : why;
-}
-
-uint32_t
-store_block_crc(const void *blk)
-{
-	static const uint8_t zero4[4];
-	const uint8_t *b = blk;
-	uint64_t off = __builtin_offsetof(struct store_blkhdr, crc);
-	uint32_t c;
-
-	c = crc32c_update(0, b, off);
-	c = crc32c_update(c, zero4, 4);
-	return crc32c_update(c, b + off + 4, STORE_BLOCK_SIZE - off - 4);
-}
-
-/* The map roots of sb: shapes that agree with the OID limits. */
-static const char *
-check_roots(const struct store_super *sb, uint64_t blocks)
-{
-	uint64_t gen = sb->hdr.generation;
-
-	for (unsigned ot = 0; ot < STORE_OT_MAX; ot++) {
-		const struct store_bptr *r = &sb->map_root[ot];
-		int levels;
-
-		if (ot == OT_NONE || ot >= OT_MAX) {
-			if (!store_all_zero(r, sizeof(*r)) ||
-			    sb->oid_limit[ot] != 0 || sb->obj_count[ot] != 0)
-				return "map root for an unknown object type";
-			continue;
-		}
-		levels = store_map_levels(ot, sb->oid_limit[ot]);
-		if (levels < 0)
-			return "an OID limit beyond any OID";
-		if (sb->obj_count[ot] > sb->oid_limit[ot])
-			return "an object count above its OID limit";
-		if (r->block == 0) {
-			if (!store_all_zero(r, sizeof(*r)) ||
-			    sb->obj_count[ot] != 0)
-				return "objects counted but no map root";
-			continue;
-		}
-		if (store_bptr_problem(r, levels ? STORE_BK_MAPNODE :
-		    STORE_BK_MAPLEAF, (unsigned)levels, gen, blocks) != NULL)
-			return "a map root that does not fit its OID limit";
-	}
-	return NULL;
-}
-
-const char *
-store_check_super(const void *blk, unsigned slot, uint64_t blocks)
-{
-	const struct store_super *sb = blk;
-	const struct store_blkhdr *h = &sb->hdr;
-	uint64_t gen = h->generation;
-
-	if (h->magic != STORE_MAGIC)
-		return "bad magic";
-	if (h->version != STORE_VERSION)
-		return "unknown version";
-	if (h->page_size != STORE_BLOCK_SIZE)
-		return "bad page size";
-	if (store_block_crc(blk) != h->crc)
-		return "checksum mismatch";
-	if (h->kind != STORE_BK_SUPER)
-		return "not a superblock";
-	if (h->block != slot || h->level != 0)
-		return "header names another block or level";
-	if (gen == 0 || gen % STORE_SB_RING != slot)
-		return "generation does not belong in this slot";
-	if (sb->ring_size != STORE_SB_RING)
-		return "unknown ring size";
-	if (sb->store_blocks != blocks)
-		return "store size differs from the partition's";
-	if (sb->used_blocks > blocks || sb->used_blocks < STORE_SB_RING)
-		return "used block count out of range";
-	if (sb->flags & ~STORE_SB_F_ALL)
-		return "unknown flags";
-	if (!store_all_zero(sb->reserved, sizeof(sb->reserved)))
-		return "reserved bytes are not zero";
-	const char *why = check_roots(sb, blocks);
-
-	if (why != NULL)
-		return why;
-	if (store_bptr_problem(&sb->free_root, sb->free_root.level ?
-	    STORE_BK_FREENODE : STORE_BK_FREELEAF, sb->free_root.level, gen,
-	    blocks) != NULL)
-		return "bad free map root";
-	for (unsigned i = 0; i < STORE_RELEASED_LISTS; i++)
-		if (optional_bptr(&sb->released[i], STORE_BK_LIST, 0, gen,
-		    blocks) != NULL)
-			return "bad released list pointer";
-	if (optional_bptr(&sb->runlist, STORE_BK_LIST, 0, gen, blocks) != NULL)
-		return "bad run list pointer";
-	if (optional_bptr(&sb->manifest, STORE_BK_MANIFEST, 0, gen,
-	    blocks) != NULL)
-		return "bad manifest pointer";
-	return NULL;
-}
 
 /* What each ring slot held, for the report. */
 struct slot_state {

@@ -10,6 +10,9 @@
  * header (magic, version, page size, kind, level, own number, store id,
  * key, CRC32C) and against the pointer that led to it (CRC, kind, level,
  * birth generation), and every entry against the format's invariants.
+ * The checks of blocks, pointers and superblocks (store_check_block(),
+ * store_bptr_problem(), store_check_super()) and the tree shapes
+ * (store_map_levels()) are lib/storefmt.c's, the same code mkimage runs.
  * A failed check is ERR_CORRUPT with a "store:" line naming the block;
  * nothing here panics on anything read from the disk.
  *
@@ -87,23 +90,6 @@ int	store_read_data(oid_t oid, const struct store_ref *ref, void *buf);
  * is not a process). Nothing mounted: 0 with *n = 0.
  */
 int	store_runlist(uint64_t *oids, unsigned max, unsigned *n);
-
-/*
- * Check a superblock image (4 KiB at blk) read from ring slot `slot`
- * of a store of `blocks` blocks: header and CRC, kind, the slot its
- * generation belongs in, ring size, store size, used-block count,
- * flags, reserved bytes, and the shape of every map root. Returns NULL
- * if it is valid, else why not. Pure.
- */
-const char *store_check_super(const void *blk, unsigned slot,
-	    uint64_t blocks);
-
-/*
- * Levels of interior nodes above the leaves of a type's OID map with
- * oid_limit entries (0: the root is a leaf); -1 if the type has no map
- * or the limit is beyond what any OID can reach.
- */
-int	store_map_levels(unsigned ot, uint64_t oid_limit);
 
 struct store_stats {
 	uint64_t	meta_reads;	/* map and list blocks read from disk */

@@ -16,6 +16,7 @@
 
 #include <abi/err.h>
 #include <lib/crc32c.h>
+#include <lib/storefmt.h>
 #include <lib/string.h>
 #include <pmm.h>
 #include <printf.h>
@@ -62,27 +63,6 @@ store_cache_reset(void)
 		}
 	}
 	return 0;
-}
-
-/* Keys one child of a node at level covers: per * FANOUT^(level-1). */
-static uint64_t
-span_at(uint32_t per, unsigned level)
-{
-	uint64_t s = per;
-
-	while (--level > 0)
-		s *= STORE_FANOUT;	/* levels fit the OID limit: no wrap */
-	return s;
-}
-
-/* True if map leaf entry e of type ot is in use. */
-static bool
-entry_used(unsigned ot, const uint8_t *e)
-{
-	if (ot == OT_PAGE || ot == OT_CAPPAGE)
-		return (((const struct store_ref *)e)->flags &
-		    STORE_REF_USED) != 0;
-	return ((const struct obj_hdr *)e)->oid != 0;
 }
 
 /* Why used entry e (index idx of type ot) is malformed, or NULL. */
@@ -135,7 +115,7 @@ check_map_body(const uint8_t *blk, unsigned kind, unsigned ot, uint64_t key)
 		const uint8_t *e = pay + (uint64_t)i * esz;
 		const char *why;
 
-		if (!entry_used(ot, e)) {
+		if (!store_entry_used(ot, e)) {
 			if (!store_all_zero(e, esz))
 				return "an unused entry that is not zero";
 			continue;
@@ -154,32 +134,15 @@ check_map_body(const uint8_t *blk, unsigned kind, unsigned ot, uint64_t key)
 /* Every check of a metadata block read for bp; NULL if it passes. */
 static const char *
 check_meta(const uint8_t *blk, const struct store_bptr *bp, unsigned kind,
-    unsigned level, uint64_t key, unsigned ot)
+    uint64_t key, unsigned ot)
 {
 	const struct store_blkhdr *h = (const void *)blk;
+	const char *why;
 
-	if (h->magic != STORE_MAGIC)
-		return "bad magic";
-	if (h->version != STORE_VERSION)
-		return "unknown version";
-	if (h->page_size != STORE_BLOCK_SIZE)
-		return "bad page size";
-	if (store_block_crc(blk) != h->crc)
-		return "checksum mismatch";
-	if (h->crc != bp->crc)
-		return "checksum differs from the pointer to it";
-	if (h->block != bp->block)
-		return "header names another block (misdirected write)";
-	if (h->kind != kind)
-		return "kind differs from the pointer to it";
-	if (h->level != level)
-		return "level differs from the pointer to it";
-	if (h->generation != bp->birth)
-		return "generation differs from the pointer's birth";
-	if (h->store_id != store_mnt.sb.hdr.store_id)
-		return "block belongs to another store";
-	if (h->key != key)
-		return "key differs from its place in the tree";
+	/* store_meta() saw bp name this kind and level. */
+	why = store_check_block(blk, bp, store_mnt.sb.hdr.store_id, key);
+	if (why != NULL)
+		return why;
 	if (kind == STORE_BK_LIST) {
 		const struct store_list *l = (const void *)blk;
 
@@ -238,7 +201,7 @@ store_meta(const struct store_bptr *bp, unsigned kind, unsigned level,
 		store_st.io_errors++;
 		return ERR_IO;
 	}
-	why = check_meta(c->data, bp, kind, level, key, ot);
+	why = check_meta(c->data, bp, kind, key, ot);
 	if (why != NULL) {
 		kprintf("store: block %lu (%s %s, level %u): %s\n", bp->block,
 		    store_kind_name(kind), what, level, why);
@@ -290,7 +253,7 @@ store_get_entry(oid_t oid, void *entry)
 		if (level == 0)
 			break;
 		/* The root covers the OID limit, each child its span. */
-		uint64_t span = span_at(per, level), c = (i - key) / span;
+		uint64_t span = store_span(per, level), c = (i - key) / span;
 
 		bp = ((const struct store_node *)blk)->child[c];
 		if (bp.block == 0)
@@ -300,7 +263,7 @@ store_get_entry(oid_t oid, void *entry)
 	const uint8_t *e = blk + sizeof(struct store_blkhdr) +
 	    (i - key) * store_entry_size(t);
 
-	if (!entry_used(t, e))
+	if (!store_entry_used(t, e))
 		return ERR_NOT_FOUND;
 	memcpy(entry, e, store_entry_size(t));
 	return 0;
@@ -323,21 +286,21 @@ store_read_data(oid_t oid, const struct store_ref *ref, void *buf)
 	if (!store_mnt.mounted || ref->block < STORE_FIRST_DATA ||
 	    ref->block >= store_mnt.dev.blocks) {
 		kprintf("store: %s %#lx: data block %lu outside the store\n",
-		    store_type_name(OID_TYPE(oid)), oid, ref->block);
+		    store_ot_name(OID_TYPE(oid)), oid, ref->block);
 		return corrupt();
 	}
 	store_st.data_reads++;
 	err = store_mnt.dev.read(store_mnt.dev.ctx, ref->block, buf);
 	if (err != 0) {
 		kprintf("store: block %lu (data of %s %#lx): read failed, "
-		    "error %d\n", ref->block, store_type_name(OID_TYPE(oid)),
+		    "error %d\n", ref->block, store_ot_name(OID_TYPE(oid)),
 		    oid, err);
 		store_st.io_errors++;
 		return ERR_IO;
 	}
 	if (crc32c(buf, STORE_BLOCK_SIZE) != ref->crc) {
 		kprintf("store: block %lu (data of %s %#lx): checksum "
-		    "mismatch\n", ref->block, store_type_name(OID_TYPE(oid)),
+		    "mismatch\n", ref->block, store_ot_name(OID_TYPE(oid)),
 		    oid);
 		return corrupt();
 	}

@@ -1,13 +1,15 @@
 /*
  * store_priv.h - what store.c (mounting, superblocks, the run list) and
  * store_map.c (verified block reads, the map block cache, OID map walks)
- * share. Not for use outside the store.
+ * share. Not for use outside the store. The format's pure checks and
+ * helpers they use are lib/storefmt.c's, shared with mkimage.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <lib/storefmt.h>
 #include <store.h>
 
 /* The mounted store; valid while mounted is true. */
@@ -34,27 +36,7 @@ int	store_meta(const struct store_bptr *bp, unsigned kind, unsigned level,
 	    uint64_t key, unsigned ot, const char *what, const void **blk);
 
 /*
- * Why bp (to a block of kind at level, in a store of `blocks` blocks
- * whose current generation is gen) cannot be followed, NULL if it can;
- * a null pointer gives "null" (or a complaint if it is not all zero).
- */
-const char *store_bptr_problem(const struct store_bptr *bp, unsigned kind,
-	    unsigned level, uint64_t gen, uint64_t blocks);
-
-/* CRC32C of a metadata block with its header's crc field taken as 0. */
-uint32_t store_block_crc(const void *blk);
-
-/*
  * Empty the map block cache (at every mount), taking its frames the
  * first time. Returns 0 or ERR_NO_SPACE.
  */
 int	store_cache_reset(void);
-
-/* Name of an object type, "?" if unknown. */
-const char *store_type_name(unsigned ot);
-
-/* Name of a block kind, "?" if unknown. */
-const char *store_kind_name(unsigned kind);
-
-/* True if n bytes at p are all zero. */
-bool	store_all_zero(const void *p, uint64_t n);

@@ -5,7 +5,7 @@
 # KERNEL_CFLAGS; the host tests compile the same files with HOST_CFLAGS
 # and the sanitizers.
 
-LIB_KERNEL_SRCS	:= lib/crc32c.c lib/fmt.c lib/string.c
+LIB_KERNEL_SRCS	:= lib/crc32c.c lib/fmt.c lib/storefmt.c lib/string.c
 
 # The store format's checksum and pure helpers, one copy for the kernel
 # and the host tools (mkimage/rules.mk, tests/fuzz/rules.mk).

@@ -101,7 +101,8 @@ store_check_hdr(const void *blk, uint64_t block)
 	if (store_block_crc(blk) != h->crc)
 		return "checksum mismatch";
 	if (h->block != block)
-		return "header names another block (misdirected write)";
+		return "header names another block (a misdirected write or "
+		    "read)";
 	return NULL;
 }
 
