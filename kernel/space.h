@@ -66,7 +66,12 @@ bool	space_premap(struct process *p, uint64_t va, uint64_t err);
  */
 int	space_activate(struct process *p);
 
-/* Slot `slot` of g changed: drop every mapping that went through it. */
+/*
+ * Slot `slot` of g changed: drop every mapping that went through it.
+ * A slot that held a null cap has none (a walk through a null cap maps
+ * nothing, and every change of a slot drops what went through it), so
+ * storing into a null slot need not call this.
+ */
 void	space_slot_changed(struct gpt *g, unsigned slot);
 
 /*

@@ -4,6 +4,7 @@
  * OPAQUE forbids reading; a fetch through a WEAK cap is weakened. Every
  * change drops the hardware mappings that depended on what changed.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <cap.h>
@@ -14,6 +15,7 @@ int
 inv_gpt(struct inv *inv)
 {
 	struct gpt *g = obj_gpt(inv->obj);
+	bool null;
 	int rc;
 
 	switch (inv->opcode) {
@@ -53,9 +55,17 @@ inv_gpt(struct inv *inv)
 			return ERR_BAD_SLOT;
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
+		/*
+		 * A null slot has no mappings to drop: a record for a slot
+		 * is made only by a walk through a cap there, and dropped
+		 * when the slot changes (space.h).
+		 */
+		null = g->d.slot[inv->w[0]].type == CT_NULL;
 		g->d.slot[inv->w[0]] = inv->c[0];
-		space_slot_changed(g, (unsigned)inv->w[0]);
-		obj_mark_dirty(&g->obj);
+		if (!null)
+			space_slot_changed(g, (unsigned)inv->w[0]);
+		if (!(g->obj.flags & OBJ_F_DIRTY))
+			obj_mark_dirty(&g->obj);
 		return 0;
 	default:
 		return inv_mem_common(inv);
