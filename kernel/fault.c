@@ -63,26 +63,6 @@ fault_code_of_vector(uint64_t vector)
 }
 
 void
-fault_exception(struct process *p, uint64_t vector, uint64_t err,
-    uint64_t cr2)
-{
-	struct space_fault f;
-
-	if (vector != T_PF) {
-		fault_raise(p, fault_code_of_vector(vector), 0, err, 0, 0);
-		return;
-	}
-	f.code = FC_NO_MAPPING;
-	f.addr = cr2;
-	f.keeper_gpt = NULL;
-	f.kept_addr = 0;
-	if (space_handle_fault(p, cr2, err, &f) == 0)
-		return;				/* mapped: retry */
-	fault_raise(p, f.code, cr2, err,
-	    f.keeper_gpt != NULL ? f.keeper_gpt->obj.oid : 0, f.kept_addr);
-}
-
-void
 fault_premap(struct process *p, uint32_t fc, uint64_t addr, uint64_t err)
 {
 	switch (fc) {
@@ -98,8 +78,9 @@ fault_premap(struct process *p, uint32_t fc, uint64_t addr, uint64_t err)
 	}
 }
 
-void
-fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
+/* Note p's fault in p; delivery (deliver) decides p's wait state. */
+static void
+record(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
     oid_t kept_gpt, uint64_t kept_addr)
 {
 	if (fc == FC_NONE || fc >= FC_MAX)
@@ -109,9 +90,31 @@ fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
 	p->k.fault_err = err;
 	p->k.fault_gpt = kept_gpt;
 	p->k.fault_kept_addr = kept_addr;
-	proc_block(p, PS_FAULTED, W_NONE, 0);
 	proc_dirty(p);
-	fault_deliver(p);
+}
+
+/*
+ * cap_check() for the caps a fault travels through, ENTRY and PROCESS
+ * (type t, object type ot): objects in memory are checked here, as
+ * cap_check() would, without its general dispatch; anything else goes
+ * to cap_check().
+ */
+static inline int
+check(const struct cap *c, unsigned t, unsigned ot, struct obj **out)
+{
+	struct obj *o;
+
+	if (c->type != t || (c->restr & ~CAP_R_ALL) != 0 ||
+	    OID_TYPE(c->oid) != ot || (o = cap_lookup(c->oid)) == NULL)
+		return cap_check(c, out);
+	if (c->alloc_count != o->alloc_count)
+		return ERR_BAD_CAP;
+	if (t == CT_ENTRY &&
+	    (((struct endpoint *)o)->d.flags & EP_F_PAYLOAD_MATCH) &&
+	    c->aux != ((struct endpoint *)o)->d.match_payload)
+		return ERR_BAD_CAP;
+	*out = o;
+	return 0;
 }
 
 /*
@@ -132,14 +135,14 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 
 	if (ecap.type != CT_ENTRY)
 		return ERR_BAD_CAP;
-	if ((rc = cap_check(&ecap, &o)) != 0)
+	if ((rc = check(&ecap, CT_ENTRY, OT_ENDPOINT, &o)) != 0)
 		return rc;
 	ep = obj_endpoint(o);
 	rcap = ep->d.recipient;
 	ep_oid = o->oid;
 	if (rcap.type != CT_PROCESS)
 		return ERR_NOT_FOUND;
-	if ((rc = cap_check(&rcap, &o)) != 0)
+	if ((rc = check(&rcap, CT_PROCESS, OT_PROCESS, &o)) != 0)
 		return rc;
 	r = obj_process(o);
 	if (r == p)
@@ -167,29 +170,66 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 	return 0;
 }
 
-void
-fault_deliver(struct process *p)
+/*
+ * Deliver p's recorded fault: to the keeper of kept GPT g (NULL: look
+ * it up by p->k.fault_gpt), else to p's handler, else park p and log.
+ */
+static void
+deliver(struct process *p, struct gpt *g)
 {
-	struct cap entry, gcap, null;
+	struct cap gcap, null;
 	struct obj *o;
 
-	cap_set_null(&null);
-	if (p->k.fault_gpt != 0 && ((o = cap_lookup(p->k.fault_gpt)) != NULL ||
-	    obj_get(p->k.fault_gpt, &o) == 0)) {
-		struct gpt *g = obj_gpt(o);
-
-		if (g->d.flags & GPT_F_KEEPER) {
-			entry = g->d.slot[GPT_KEEPER_SLOT];
-			cap_make(&gcap, CT_GPT, o);
-			if (send_fault(p, &entry, p->k.fault_kept_addr,
-			    &gcap) == 0)
-				return;
-		}
+	if (g == NULL && p->k.fault_gpt != 0 &&
+	    ((o = cap_lookup(p->k.fault_gpt)) != NULL ||
+	    obj_get(p->k.fault_gpt, &o) == 0))
+		g = obj_gpt(o);
+	if (g != NULL && (g->d.flags & GPT_F_KEEPER)) {
+		cap_make(&gcap, CT_GPT, &g->obj);
+		if (send_fault(p, &g->d.slot[GPT_KEEPER_SLOT],
+		    p->k.fault_kept_addr, &gcap) == 0)
+			return;
 	}
-	entry = p->d.handler;
-	if (send_fault(p, &entry, p->d.fault_addr, &null) == 0)
+	cap_set_null(&null);
+	if (send_fault(p, &p->d.handler, p->d.fault_addr, &null) == 0)
 		return;
 	proc_block(p, PS_FAULTED, W_NONE, 0);
 	kprintf("fault: process %#lx: %s at %#lx rip %#lx\n", p->obj.oid,
 	    fault_name(p->d.fault_code), p->d.fault_addr, p->d.regs.rip);
 }
+
+void
+fault_deliver(struct process *p)
+{
+	deliver(p, NULL);
+}
+
+void
+fault_exception(struct process *p, uint64_t vector, uint64_t err,
+    uint64_t cr2)
+{
+	struct space_fault f;
+
+	if (vector != T_PF) {
+		fault_raise(p, fault_code_of_vector(vector), 0, err, 0, 0);
+		return;
+	}
+	f.code = FC_NO_MAPPING;
+	f.addr = cr2;
+	f.keeper_gpt = NULL;
+	f.kept_addr = 0;
+	if (space_handle_fault(p, cr2, err, &f) == 0)
+		return;				/* mapped: retry */
+	record(p, f.code, cr2, err, f.keeper_gpt != NULL ?
+	    f.keeper_gpt->obj.oid : 0, f.kept_addr);
+	deliver(p, f.keeper_gpt);	/* in memory: nothing ran since */
+}
+
+void
+fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
+    oid_t kept_gpt, uint64_t kept_addr)
+{
+	record(p, fc, addr, err, kept_gpt, kept_addr);
+	deliver(p, NULL);
+}
+
