@@ -23,8 +23,50 @@ bit(unsigned n)
 	return (uint64_t)1 << n;
 }
 
+/*
+ * A kernel object call of the fault path with one word, the caps of cap
+ * list caps sent (n of them) and received ones landing as rcv says, the
+ * answer's words dropped: kcall_cap/kcall_give without a struct umsg, so
+ * the keeper's share of a fault is the system calls and little else.
+ */
+static inline int
+kinv1(unsigned cr, uint32_t op, uint64_t w0, unsigned n, uint64_t caps,
+    uint64_t rcv)
+{
+	uint64_t rax = IC_MAKE(cr, IC_CALL), rdi = MI_MAKE(op, 1, n);
+	uint64_t rsi = caps, rdx = rcv;
+	register uint64_t r8 __asm__("r8") = w0;
+	register uint64_t r9 __asm__("r9");
+	register uint64_t r10 __asm__("r10");
+	register uint64_t r12 __asm__("r12");
+
+	__asm__ volatile("syscall"
+	    : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r8), "=r"(r9),
+	      "=r"(r10), "=r"(r12)
+	    :
+	    : "rcx", "r11", "memory");
+	return (int)rax;
+}
+
+/* OC_RANGE_GET of oid into cap register dst. */
+static inline int
+range_get(const struct dz_space *s, uint64_t oid, unsigned dst)
+{
+	return kinv1(s->range_cr, OC_RANGE_GET, oid, 0, 0,
+	    CR_WITH_REPLY(CR_LIST(dst, CR_DISCARD, CR_DISCARD, CR_DISCARD),
+	    CR_DISCARD));
+}
+
+/* OC_GPT_STORE of the cap in register src into slot j of GPT cap cr. */
+static inline int
+gpt_store(unsigned cr, unsigned j, unsigned src)
+{
+	return kinv1(cr, OC_GPT_STORE, j, 1, CR_LIST(src, 0, 0, 0),
+	    UMSG_RCV_NONE);
+}
+
 /* Register holding node n's GPT cap, fetching it by OID if needed. */
-static int
+static inline int
 node_cr(struct dz_space *s, uint32_t n, unsigned *cr)
 {
 	unsigned k;
@@ -39,7 +81,7 @@ node_cr(struct dz_space *s, uint32_t n, unsigned *cr)
 	if (s->cache_tag[k] == n + 1)
 		return 0;
 	s->cache_tag[k] = 0;
-	err = kcall_cap(s->range_cr, OC_RANGE_GET, 1, s->node[n].oid, 0, *cr);
+	err = range_get(s, s->node[n].oid, *cr);
 	if (err == 0)
 		s->cache_tag[k] = n + 1;
 	return err;
@@ -53,9 +95,8 @@ make_cap(struct dz_space *s, uint64_t oid, unsigned l2g, unsigned match,
 	int err;
 
 	if (l2g == 0)
-		return kcall_cap(s->range_cr, OC_RANGE_GET, 1, oid, 0, dst);
-	err = kcall_cap(s->range_cr, OC_RANGE_GET, 1, oid, 0,
-	    s->scratch_cr[2]);
+		return range_get(s, oid, dst);
+	err = range_get(s, oid, s->scratch_cr[2]);
 	if (err != 0)
 		return err;
 	return kcall_cap(s->scratch_cr[2], OC_MEM_GUARD, 2, l2g, match, dst);
@@ -71,7 +112,7 @@ store_slot(struct dz_space *s, uint32_t n, unsigned j, unsigned src)
 	err = node_cr(s, n, &cr);
 	if (err != 0)
 		return err;
-	return kcall_give(cr, OC_GPT_STORE, 1, j, 0, src);
+	return gpt_store(cr, j, src);
 }
 
 /* A new GPT of the given l2v: node index in *out, its cap in dst. */
@@ -186,33 +227,42 @@ split(struct dz_space *s, uint32_t n, unsigned j)
 	return 0;
 }
 
+/* Put a fresh page into empty slot j of leaf node n (l2v 12). */
+static int
+fill_page(struct dz_space *s, uint32_t n, unsigned j)
+{
+	struct dz_slot *sl = &s->node[n].slot[j];
+	uint64_t oid;
+	unsigned cr;
+	int err;
+
+	if (s->pages.next >= s->pages.end)
+		return ERR_NO_SPACE;
+	oid = OID_MAKE(OT_PAGE, s->pages.next);
+	if ((err = node_cr(s, n, &cr)) != 0 ||
+	    (err = range_get(s, oid, s->scratch_cr[0])) != 0 ||
+	    (err = gpt_store(cr, j, s->scratch_cr[0])) != 0)
+		return err;
+	s->pages.next++;
+	s->pages_used++;
+	sl->kind = DZ_PAGE;
+	sl->l2g = 0;
+	sl->match = 0;
+	sl->oid = oid;
+	return 0;
+}
+
 /* Fill empty slot j of node n (slot base sbase, span 2^c) toward a. */
 static int
 fill(struct dz_space *s, uint32_t n, unsigned j, uint64_t rel)
 {
 	struct dz_slot *sl = &s->node[n].slot[j];
 	unsigned c = s->node[n].l2v, t, l2g = 0, match = 0;
-	uint64_t oid;
 	uint32_t x;
 	int err;
 
-	if (c == PAGE_SHIFT) {
-		if (s->pages.next >= s->pages.end)
-			return ERR_NO_SPACE;
-		oid = OID_MAKE(OT_PAGE, s->pages.next);
-		err = make_cap(s, oid, 0, 0, s->scratch_cr[0]);
-		if (err == 0)
-			err = store_slot(s, n, j, s->scratch_cr[0]);
-		if (err != 0)
-			return err;
-		s->pages.next++;
-		s->pages_used++;
-		sl->kind = DZ_PAGE;
-		sl->l2g = 0;
-		sl->match = 0;
-		sl->oid = oid;
-		return 0;
-	}
+	if (c == PAGE_SHIFT)
+		return fill_page(s, n, j);
 	t = c < SPAN_MIN + 4 ? c : (c - 8 > SPAN_MIN ? c - 8 : SPAN_MIN);
 	if (t < c) {
 		l2g = t;
@@ -254,7 +304,7 @@ dz_map(struct dz_space *s, uint64_t a)
 		unsigned j = (unsigned)((a - s->last_base) >> PAGE_SHIFT);
 
 		if (s->node[n].slot[j].kind == DZ_EMPTY)
-			return fill(s, n, j, 0);
+			return fill_page(s, n, j);
 	}
 	n = 0;
 	for (unsigned steps = 0; steps < 64; steps++) {
