@@ -32,6 +32,7 @@
 #include <slab.h>
 #include <space.h>
 #include <store.h>
+#include <x86_64/pagezero.h>
 #include <x86_64/vm.h>
 
 #define HASH_PER_FRAME	(PAGE_SIZE / sizeof(struct obj *))
@@ -126,16 +127,6 @@ frame_of(struct obj *o)
 	_Static_assert(__builtin_offsetof(struct page, pa) ==
 	    __builtin_offsetof(struct cappage_obj, pa), "pa fields differ");
 	return &((struct page *)o)->pa;
-}
-
-/* Zero a frame 8 bytes at a time (rep stosb counts 4096 steps). */
-static void
-zero_frame(void *va)
-{
-	void *d = va;
-	uint64_t n = PAGE_SIZE / 8;
-
-	__asm__ volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ul) : "memory");
 }
 
 /* Hash table: a power of two of buckets, about one per two frames. */
@@ -316,7 +307,7 @@ make(oid_t oid, unsigned t, struct obj **out)
 		err = objcache_load(o);
 	if (err == ERR_NOT_FOUND) {
 		if (has_frame(o))
-			zero_frame(phys_to_virt(*frame_of(o)));
+			page_zero(phys_to_virt(*frame_of(o)));
 		o->flags = OBJ_F_NEW;
 		st.fresh++;
 	} else if (err != 0) {
