@@ -16,6 +16,7 @@
 #include <ipc.h>
 #include <printf.h>
 #include <proc.h>
+#include <lib/string.h>
 #include <selftest/selftest.h>
 #include <selftest/st_space.h>
 #include <selftest/st_user.h>
@@ -51,6 +52,8 @@ user_null_body(void)
 }
 ST_SPACE_CASE(user_null)
 
+_Static_assert(IPF_MAX == 9, "ipc_loop's failure report lists 8 reasons");
+
 /*
  * Client and server in two spaces, IPC_LOOPS round trips of 4 words
  * each way; with_cap sends a SLEEP cap each way too, which the fast path
@@ -64,8 +67,7 @@ ipc_loop(bool with_cap)
 	    st_user_client_end, IPC_LOOPS);
 	struct process *s = st_user_process(st_user_server,
 	    st_user_server_end, 0);
-	uint64_t hits = ipc_fast_stats[IPF_HIT];
-	uint64_t info = ipc_fast_stats[IPF_INFO], cycles = 0;
+	uint64_t before[IPF_MAX], hits, info, cycles = 0;
 	unsigned ncaps = with_cap ? 1 : 0;
 	struct obj *o;
 
@@ -84,11 +86,12 @@ ipc_loop(bool with_cap)
 	c->d.regs.r15 = MI_MAKE(0x42, 4, ncaps);
 	s->d.regs.r15 = MI_MAKE(0, 4, ncaps);
 	c->d.regs.rbp = s->d.regs.rbp = with_cap ? CR_LIST(2, 0, 0, 0) : 0;
+	memcpy(before, ipc_fast_stats, sizeof(before));
 	proc_ready(s);		/* first: it waits before the client calls */
 	proc_ready(c);
 	st_user_run();
-	hits = ipc_fast_stats[IPF_HIT] - hits;
-	info = ipc_fast_stats[IPF_INFO] - info;
+	hits = ipc_fast_stats[IPF_HIT] - before[IPF_HIT];
+	info = ipc_fast_stats[IPF_INFO] - before[IPF_INFO];
 	if (c->d.run_state != PS_FAULTED || c->d.fault_code != FC_UD)
 		st_fail("client state %u fault %u", c->d.run_state,
 		    c->d.fault_code);
@@ -102,7 +105,13 @@ ipc_loop(bool with_cap)
 	else if (hits != (with_cap ? 0 : 2 * IPC_LOOPS) ||
 	    info != (with_cap ? 2 * IPC_LOOPS : 0))
 		st_fail("fast path taken %lu times, declined for the caps "
-		    "%lu times", hits, info);
+		    "%lu times (declines by reason 1..8: %lu %lu %lu %lu %lu "
+		    "%lu %lu %lu)", hits, info,
+		    ipc_fast_stats[1] - before[1], ipc_fast_stats[2] - before[2],
+		    ipc_fast_stats[3] - before[3], ipc_fast_stats[4] - before[4],
+		    ipc_fast_stats[5] - before[5], ipc_fast_stats[6] - before[6],
+		    ipc_fast_stats[7] - before[7],
+		    ipc_fast_stats[8] - before[8]);
 	else if (with_cap && s->d.cap_reg[2].type != CT_SLEEP)
 		st_fail("the cap did not arrive");
 	else
