@@ -16,6 +16,11 @@
  * (gpt_walk_from): while the record exists, the path to the slot is
  * unchanged, since any change on it drops the record.
  *
+ * Each record also points to the record of the step before it on the
+ * path it was made for (NULL for the first step). That record outlives
+ * it: its region holds this one's, and a region is only dropped with
+ * every record inside it.
+ *
  * Invariants: a record is on both lists or on none (free); obj->deps is
  * NULL once no mapping depends on obj; a record's region is aligned to
  * its size.
@@ -75,8 +80,9 @@ struct space_dep {
 	uint8_t			slot;		/* GPT slot or SPACE_DEP_PAGE */
 	uint8_t			reserved[6];
 	struct space_dep_resume	rs;		/* a GPT slot's walk state */
+	struct space_dep	*parent;	/* the path's next outer record */
 };
-_Static_assert(sizeof(struct space_dep) == 80, "records per slab");
+_Static_assert(sizeof(struct space_dep) == 88, "records per slab");
 
 /*
  * Make sure n records can be taken with space_dep_take() without

@@ -54,10 +54,10 @@ struct pmap {
 	struct pmap_node	root;
 	uint64_t		pages;
 	uint64_t		tables;
-	/* The innermost record above page level of the last mapping made
-	   or walk started: where the next fault nearby starts. Cleared by
-	   whatever may free records (pmap_drop, pmap_drop_all, a stale
-	   frame replaced in pmap_enter). */
+	/* The innermost record above page level of the last mapping made:
+	   it and its parents are where the next fault nearby starts.
+	   Cleared by whatever may free records (pmap_drop, pmap_drop_all,
+	   a stale frame replaced in pmap_enter). */
 	const struct space_dep	*hint;
 };
 
@@ -311,10 +311,10 @@ dep_find(struct pmap_node **path, uint64_t va,
 	return NULL;
 }
 
-/* Hang the record req wants at the front of its list. */
+/* Hang the record req wants at the front of its list, below parent. */
 static struct space_dep *
 dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
-    const struct space_dep_req *req)
+    const struct space_dep_req *req, struct space_dep *parent)
 {
 	struct space_dep *d = space_dep_take();
 
@@ -323,6 +323,7 @@ dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
 	d->l2size = req->l2size;
 	d->slot = req->slot;
 	d->rs = req->rs;
+	d->parent = parent;
 	space_dep_link(d, req->obj, dep_list(path, va, req));
 	return d;
 }
@@ -404,7 +405,7 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 	if (k > 0 && d->l2size > PAGE_SHIFT)
 		pm->hint = d;
 	for (; k < n; k++) {
-		d = dep_add(pm, path, va, &req[k]);
+		d = dep_add(pm, path, va, &req[k], d);
 		if (d->l2size > PAGE_SHIFT)
 			pm->hint = d;
 	}
@@ -490,8 +491,10 @@ pmap_resume_point(const struct pmap *pm, uint64_t va)
 
 	if (va >= USER_VA_END)
 		return NULL;
-	if ((d = pm->hint) != NULL && space_dep_covers(d, va))
-		return d;
+	/* The last mapping's path, from the inside out. */
+	for (d = pm->hint; d != NULL; d = d->parent)
+		if (space_dep_covers(d, va))
+			return d;
 	path[l] = nd = &pm->root;
 	while (l > 0 && (nd = nd->sub[IDX(va, l)]) != NULL)
 		path[--l] = nd;

@@ -82,9 +82,11 @@ void		pmap_drop_all(struct pmap *pm);
 
 /*
  * A record of pm's for a GPT slot whose region holds user address va,
- * preferably the innermost (the lists of the nodes on va's path are
- * looked at from the leaf up, only their first few records each), or
- * NULL. Valid until the next change of pm or of any object.
+ * preferably the innermost, or NULL: the innermost record of the last
+ * mapping made or one of its parents (space_dep.h) if one holds va,
+ * else one from the lists of the nodes on va's path, looked at from the
+ * leaf up, only their first few records each. Valid until the next
+ * change of pm or of any object.
  */
 const struct space_dep *pmap_resume_point(const struct pmap *pm,
 		    uint64_t va);
