@@ -4,9 +4,9 @@
  * the store, or a fresh zero object), kept on an LRU list while clean
  * and unpinned so it can be evicted when memory runs short.
  *
- * Memory: the struct (struct gpt, process, ...) comes from kmem, a
- * struct page from a slab cache of its own (slab.h); a page or cap page
- * also holds one pmm frame. The hash table is an array of whole frames
+ * Memory: the struct (struct process, endpoint, ...) comes from kmem,
+ * a struct page or gpt from a slab cache of its type (slab.h); a page or
+ * cap page also holds one pmm frame. The hash table is an array of whole frames
  * of bucket heads, sized at setup from the RAM.
  *
  * Invariants (objcache.h describes the lists):
@@ -47,6 +47,7 @@ struct olist {
 
 static struct obj	**hash_frame[HASH_FRAMES_MAX];
 static struct slab_cache page_structs = SLAB_CACHE(sizeof(struct page), 0);
+static struct slab_cache gpt_structs = SLAB_CACHE(sizeof(struct gpt), 0);
 static unsigned		hash_bits;	/* log2 of the bucket count */
 static bool		ready;
 static struct olist	lru, dirty;
@@ -178,21 +179,42 @@ obj_lookup(oid_t oid)
 	return NULL;
 }
 
+/* Zero n bytes at p, 8 at a time (n a multiple of 8). */
+static inline void
+zero_words(void *p, size_t n)
+{
+	uint64_t cnt = n / 8;
+
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(cnt) : "a"(0ul) :
+	    "memory");
+}
+
+/* The slab cache of structs of type t, or NULL for kmem's. */
+static struct slab_cache *
+struct_cache(unsigned t)
+{
+	return t == OT_PAGE ? &page_structs : t == OT_GPT ? &gpt_structs :
+	    NULL;
+}
+
 /*
  * The zeroed struct of a new object of type t, evicting clean objects
- * until there is memory or none is left. Pages, the objects made most
- * often (every demand-zero fault), come from a slab cache of their own.
+ * until there is memory or none is left. Pages and GPTs, the objects
+ * made most often (a demand-zero fault makes a page, and a GPT every
+ * 16 pages), come from slab caches of their own: no size-class search,
+ * no byte-wise memset.
  */
 static struct obj *
 alloc_struct(unsigned t)
 {
+	struct slab_cache *c = struct_cache(t);
 	void *p;
 
-	if (t == OT_PAGE) {
-		while ((p = slab_alloc(&page_structs)) == NULL)
+	if (c != NULL) {
+		while ((p = slab_alloc(c)) == NULL)
 			if (!objcache_evict_one())
 				return NULL;
-		*(struct page *)p = (struct page){ 0 };
+		zero_words(p, struct_size(t));
 		return p;
 	}
 	while ((p = kmem_alloc(struct_size(t))) == NULL)
@@ -205,8 +227,10 @@ alloc_struct(unsigned t)
 static void
 free_struct(struct obj *o)
 {
-	if (o->type == OT_PAGE)
-		slab_free(&page_structs, o);
+	struct slab_cache *c = struct_cache(o->type);
+
+	if (c != NULL)
+		slab_free(c, o);
 	else
 		kmem_free(o);
 }
