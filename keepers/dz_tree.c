@@ -306,7 +306,21 @@ dz_map(struct dz_space *s, uint64_t a)
 		if (s->node[n].slot[j].kind == DZ_EMPTY)
 			return fill_page(s, n, j);
 	}
-	n = 0;
+	/* Else start at the deepest node of the last walk that spans a. */
+	while (s->path_len > 1) {
+		unsigned i = s->path_len - 1, c = s->node[s->path_node[i]].l2v;
+
+		if ((a - s->path_base[i]) >> (c + 4) == 0)
+			break;
+		s->path_len--;
+	}
+	if (s->path_len == 0) {
+		s->path_node[0] = 0;
+		s->path_base[0] = 0;
+		s->path_len = 1;
+	}
+	n = s->path_node[s->path_len - 1];
+	base = s->path_base[s->path_len - 1];
 	for (unsigned steps = 0; steps < 64; steps++) {
 		unsigned c = s->node[n].l2v;
 		unsigned j = (unsigned)((a - base) >> c) & 15;
@@ -338,6 +352,10 @@ dz_map(struct dz_space *s, uint64_t a)
 			if (sl->l2g == 0 || rel >> sl->l2g == sl->match) {
 				n = sl->child;
 				base = sbase + ((uint64_t)sl->match << sl->l2g);
+				if (s->path_len < DZ_PATH_MAX) {
+					s->path_node[s->path_len] = n;
+					s->path_base[s->path_len++] = base;
+				}
 				continue;
 			}
 			break;

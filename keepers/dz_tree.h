@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #define DZ_MAX_NODES	2048
+#define DZ_PATH_MAX	16	/* nodes a walk remembers */
 
 /* Slot kinds. */
 #define DZ_UNKNOWN	0	/* kept GPT's slot not looked at yet */
@@ -55,6 +56,13 @@ struct dz_space {
 	uint32_t	cache_tag[32];	/* node index + 1 held by each cache reg */
 	uint32_t	last_leaf;	/* the leaf (l2v 12) used last, 0 if none */
 	uint64_t	last_base;	/* the address its slot 0 maps */
+	/* The nodes the last walk went through from the root and the
+	   address each one's slot 0 maps: a node's place never changes
+	   (a split puts a GPT above it), so the next walk may start at the
+	   deepest one that spans its address. */
+	uint32_t	path_len;
+	uint32_t	path_node[DZ_PATH_MAX];
+	uint64_t	path_base[DZ_PATH_MAX];
 	struct dz_node	node[DZ_MAX_NODES];
 };
 
