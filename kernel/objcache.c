@@ -35,9 +35,11 @@
 #include <x86_64/pagezero.h>
 #include <x86_64/vm.h>
 
-#define HASH_PER_FRAME	(PAGE_SIZE / sizeof(struct obj *))
+#define HASH_PER_FRAME	OBJCACHE_PER_FRAME
 #define HASH_FRAMES_MAX	256		/* 131072 buckets at most */
-#define HASH_MULT	0x9e3779b97f4a7c15ull	/* 2^64 / golden ratio */
+#define HASH_MULT	OBJCACHE_HASH_MULT
+_Static_assert(HASH_PER_FRAME == PAGE_SIZE / sizeof(struct obj *),
+    "a frame of bucket heads");
 
 struct olist {
 	struct obj	*head;		/* oldest */
@@ -45,10 +47,10 @@ struct olist {
 	uint64_t	n;
 };
 
-static struct obj	**hash_frame[HASH_FRAMES_MAX];
+struct obj		**objcache_hash_frame[HASH_FRAMES_MAX];
 static struct slab_cache page_structs = SLAB_CACHE(sizeof(struct page), 0);
 static struct slab_cache gpt_structs = SLAB_CACHE(sizeof(struct gpt), 0);
-static unsigned		hash_bits;	/* log2 of the bucket count */
+unsigned		objcache_hash_bits;	/* log2 of the buckets */
 static bool		ready;
 static struct olist	lru, dirty;
 static struct objcache_stats st;
@@ -56,9 +58,9 @@ static struct objcache_stats st;
 static struct obj **
 bucket(oid_t oid)
 {
-	uint64_t h = (oid * HASH_MULT) >> (64 - hash_bits);
+	uint64_t h = (oid * HASH_MULT) >> (64 - objcache_hash_bits);
 
-	return &hash_frame[h / HASH_PER_FRAME][h % HASH_PER_FRAME];
+	return &objcache_hash_frame[h / HASH_PER_FRAME][h % HASH_PER_FRAME];
 }
 
 static void
@@ -135,12 +137,11 @@ static void
 setup(void)
 {
 	uint64_t want = pmm_total_frames() / 2, nb = HASH_PER_FRAME;
-	unsigned i, nframes;
+	unsigned i, nframes, bits = 9;
 
-	hash_bits = 9;
 	while (nb < want && nb < HASH_PER_FRAME * HASH_FRAMES_MAX) {
 		nb *= 2;
-		hash_bits++;
+		bits++;
 	}
 	nframes = (unsigned)(nb / HASH_PER_FRAME);
 	for (i = 0; i < nframes; i++) {
@@ -149,10 +150,11 @@ setup(void)
 		if (pa == 0)
 			panic("objcache: no frame for hash table frame %u "
 			    "of %u", i, nframes);
-		hash_frame[i] = phys_to_virt(pa);
-		memset(hash_frame[i], 0, PAGE_SIZE);
+		objcache_hash_frame[i] = phys_to_virt(pa);
+		memset(objcache_hash_frame[i], 0, PAGE_SIZE);
 	}
 	st.buckets = nb;
+	objcache_hash_bits = bits;	/* obj_lookup may use the table */
 	ready = true;
 }
 
@@ -164,19 +166,6 @@ objcache_init(void)
 	if (store_current() != NULL)
 		return 0;
 	return store_mount_disk();
-}
-
-struct obj *
-obj_lookup(oid_t oid)
-{
-	struct obj *o;
-
-	if (!ready)
-		return NULL;
-	for (o = *bucket(oid); o != NULL; o = o->hash_next)
-		if (o->oid == oid)
-			return o;
-	return NULL;
 }
 
 /* Zero n bytes at p, 8 at a time (n a multiple of 8). */

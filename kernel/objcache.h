@@ -16,8 +16,33 @@
 
 #include <obj.h>
 
-/* The object named oid if it is in memory, else NULL. Never loads. */
-struct obj	*obj_lookup(oid_t oid);
+/* The hash table (objcache.c): frames of bucket heads; bits is 0 until
+   objcache_init() set it up. Only obj_lookup() below reads them. */
+#define OBJCACHE_HASH_MULT	0x9e3779b97f4a7c15ull	/* 2^64 / phi */
+#define OBJCACHE_PER_FRAME	512			/* heads a frame */
+extern struct obj	**objcache_hash_frame[];
+extern unsigned		objcache_hash_bits;
+
+/*
+ * The object named oid if it is in memory, else NULL. Never loads.
+ * Inline: the fault path looks up every object on a walk.
+ */
+static inline struct obj *
+obj_lookup(oid_t oid)
+{
+	unsigned bits = objcache_hash_bits;
+	uint64_t h;
+	struct obj *o;
+
+	if (bits == 0)
+		return NULL;
+	h = (oid * OBJCACHE_HASH_MULT) >> (64 - bits);
+	for (o = objcache_hash_frame[h / OBJCACHE_PER_FRAME]
+	    [h % OBJCACHE_PER_FRAME]; o != NULL; o = o->hash_next)
+		if (o->oid == oid)
+			return o;
+	return NULL;
+}
 
 /*
  * The first dirty object (follow lru_next to the others, NULL ends the
