@@ -85,7 +85,7 @@ fault_flags(const struct gpt_walk *w, unsigned access)
  */
 static int
 fault_install(struct process *p, struct gpt_walk *w, uint64_t va,
-    unsigned access, bool resumed)
+    unsigned access, const struct space_dep *from)
 {
 	uint64_t flags = fault_flags(w, access);
 	int err;
@@ -97,19 +97,19 @@ fault_install(struct process *p, struct gpt_walk *w, uint64_t va,
 			pmap_activate(p->k.pmap);
 	}
 	err = pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step,
-	    w->nsteps + 1u);
+	    w->nsteps + 1u, from);
 	if (err != ERR_NO_SPACE)
 		return err;
 	/* The tables are a cache: give p's back and try once more. */
 	pmap_drop_all(p->k.pmap);
-	if (resumed) {
+	if (from != NULL) {
 		gpt_walk_done(w);
 		if (gpt_walk(&p->d.space, va, access, w) != FC_NONE)
 			return w->err != 0 ? w->err : ERR_NO_SPACE;
 		flags = fault_flags(w, access);
 	}
 	return pmap_enter(p->k.pmap, va, w->page->pa, flags, w->step,
-	    w->nsteps + 1u);
+	    w->nsteps + 1u, NULL);
 }
 
 int
@@ -131,7 +131,7 @@ space_handle_fault(struct process *p, uint64_t va, uint64_t err,
 	f->kept_addr = w.kept_addr;
 	if (fc == FC_NONE) {
 		ret = fault_install(p, &w, va & ~(uint64_t)(PAGE_SIZE - 1),
-		    access, w.fast && from != NULL);
+		    access, w.fast ? from : NULL);
 		if (ret != 0)
 			f->code = FC_NO_MAPPING;
 	} else
@@ -155,7 +155,7 @@ space_premap(struct process *p, uint64_t va, uint64_t err)
 	    FC_NONE)
 		mapped = pmap_enter(p->k.pmap, va & ~(uint64_t)(PAGE_SIZE - 1),
 		    w.page->pa, fault_flags(&w, access), w.step,
-		    w.nsteps + 1u) == 0;
+		    w.nsteps + 1u, from) == 0;
 	gpt_walk_done(&w);
 	return mapped;
 }

@@ -19,37 +19,14 @@
 
 #define DEP_CACHE_MAX	1024	/* free records kept beyond this go back */
 
-static struct slab_cache deps = SLAB_CACHE(sizeof(struct space_dep),
+struct slab_cache space_dep_slab = SLAB_CACHE(sizeof(struct space_dep),
     DEP_CACHE_MAX);
 
-int
-space_dep_reserve(unsigned n)
-{
-	return slab_reserve(&deps, n);
-}
-
-struct space_dep *
-space_dep_take(void)
-{
-	if (deps.nfree == 0)
-		panic("space_dep_take: nothing reserved (%lu live)", deps.live);
-	return slab_alloc(&deps);
-}
-
 void
-space_dep_link(struct space_dep *d, struct obj *o, struct space_dep **list)
+space_dep_none_reserved(void)
 {
-	d->obj = o;
-	d->obj_next = o->deps;
-	if (o->deps != NULL)
-		o->deps->obj_pprev = &d->obj_next;
-	d->obj_pprev = &o->deps;
-	o->deps = d;
-	d->node_next = *list;
-	if (*list != NULL)
-		(*list)->node_pprev = &d->node_next;
-	d->node_pprev = list;
-	*list = d;
+	panic("space_dep_take: nothing reserved (%lu live)",
+	    space_dep_slab.live);
 }
 
 void
@@ -76,7 +53,7 @@ space_dep_free(struct space_dep *d)
 	d->node_pprev = NULL;
 	d->obj = NULL;
 	d->pmap = NULL;
-	slab_free(&deps, d);
+	slab_free(&space_dep_slab, d);
 }
 
 void
@@ -89,5 +66,5 @@ space_dep_free_list(struct space_dep **list)
 uint64_t
 space_dep_live(void)
 {
-	return deps.live;
+	return space_dep_slab.live;
 }

@@ -31,6 +31,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <obj.h>
+#include <slab.h>
+
 
 struct gpt;
 struct obj;
@@ -80,26 +83,55 @@ struct space_dep {
 	uint8_t			slot;		/* GPT slot or SPACE_DEP_PAGE */
 	uint8_t			reserved[6];
 	struct space_dep_resume	rs;		/* a GPT slot's walk state */
-	struct space_dep	*parent;	/* the path's next outer record */
+	struct space_dep	*parent;	/* the next outer one */
 };
 _Static_assert(sizeof(struct space_dep) == 88, "records per slab");
 
+
+
+/* Where records come from (space_dep.c); for the inline functions. */
+extern struct slab_cache space_dep_slab;
+void	space_dep_none_reserved(void) __attribute__((noreturn));
+
 /*
  * Make sure n records can be taken with space_dep_take() without
- * failing. Returns 0, or ERR_NO_SPACE if the kernel heap is exhausted
- * (the records reserved so far stay reserved).
+ * failing. Returns 0, or ERR_NO_SPACE if no frame is left (the records
+ * reserved so far stay reserved).
  */
-int	space_dep_reserve(unsigned n);
+static inline int
+space_dep_reserve(unsigned n)
+{
+	return space_dep_slab.nfree >= n ? 0 : slab_reserve(&space_dep_slab, n);
+}
 
 /* A reserved record; panics if none was reserved (a kernel bug). */
-struct space_dep *space_dep_take(void);
+static inline struct space_dep *
+space_dep_take(void)
+{
+	if (space_dep_slab.nfree == 0)
+		space_dep_none_reserved();
+	return slab_alloc(&space_dep_slab);
+}
 
 /*
  * Fill d and put it on o->deps and on the node list *list. d->pmap, lo,
  * l2size and slot are the caller's to set before or after.
  */
-void	space_dep_link(struct space_dep *d, struct obj *o,
-	    struct space_dep **list);
+static inline void
+space_dep_link(struct space_dep *d, struct obj *o, struct space_dep **list)
+{
+	d->obj = o;
+	d->obj_next = o->deps;
+	if (o->deps != NULL)
+		o->deps->obj_pprev = &d->obj_next;
+	d->obj_pprev = &o->deps;
+	o->deps = d;
+	d->node_next = *list;
+	if (*list != NULL)
+		(*list)->node_pprev = &d->node_next;
+	d->node_pprev = list;
+	*list = d;
+}
 
 /*
  * Move d from its object's list to the list *head (still an object list:

@@ -330,7 +330,8 @@ dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
 
 int
 pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
-    const struct space_dep_req *req, unsigned n)
+    const struct space_dep_req *req, unsigned n,
+    const struct space_dep *from)
 {
 	struct pmap_node *path[PMAP_ROOT_LEVEL + 1], *fresh[PMAP_ROOT_LEVEL];
 	unsigned l, nfresh = 0, k, i;
@@ -388,6 +389,7 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 		entry_clear(&fl, path[0], i);	/* a stale frame */
 		flush_end(&fl);
 		pm->hint = NULL;
+		from = NULL;		/* it may have been on that entry */
 	}
 	/*
 	 * Innermost first, and stop at the first record that exists: every
@@ -398,10 +400,19 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 	 * that each list starts with its innermost records, the best places
 	 * for a later walk to start from (pmap_resume_point). No path holds
 	 * the same record twice (that would be a cycle, which maps nothing).
+	 * The PTE is not present here, so its entry has no 4 KiB records to
+	 * look for; and the caller may know req[0]'s record (from).
 	 */
-	for (k = n; k > 0; k--)
+	for (k = n; k > 0; k--) {
+		if (req[k - 1].l2size == PAGE_SHIFT)
+			continue;
+		if (k == 1 && from != NULL) {
+			d = (struct space_dep *)from;
+			break;
+		}
 		if ((d = dep_find(path, va, &req[k - 1])) != NULL)
 			break;
+	}
 	if (k > 0 && d->l2size > PAGE_SHIFT)
 		pm->hint = d;
 	for (; k < n; k++) {

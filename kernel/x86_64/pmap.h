@@ -64,12 +64,14 @@ uint64_t	pmap_root(const struct pmap *pm);
  * the page: each region holds the next). A present PTE for the same
  * frame only has its flags replaced (its records stay: the path it was
  * built from has not changed, or it would have been dropped); one for
- * another frame is dropped first. Returns 0, or ERR_NO_SPACE if a table or record cannot
+ * another frame is dropped first. from, if not NULL, is pm's existing
+ * record for req[0] (the one a walk started at: gpt_walk_from), so it is
+ * not looked for. Returns 0, or ERR_NO_SPACE if a table or record cannot
  * be allocated, in which case nothing changed.
  */
 int		pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa,
 		    uint64_t flags, const struct space_dep_req *req,
-		    unsigned n);
+		    unsigned n, const struct space_dep *from);
 
 /*
  * Drop every mapping in [lo, lo + 2^l2size) (aligned; l2size >=
