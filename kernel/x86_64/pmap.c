@@ -230,6 +230,26 @@ node_find(const struct pmap *pm, uint64_t va, unsigned l)
 	return nd;
 }
 
+/*
+ * The nodes on va's path into path[3] (the root) .. path[l], l being the
+ * level returned: 0 if va's leaf table exists, else the level of the
+ * lowest node there (the levels below it are missing). Unrolled: every
+ * fault takes this path.
+ */
+static inline unsigned
+node_path(struct pmap *pm, uint64_t va, struct pmap_node **path)
+{
+	_Static_assert(PMAP_ROOT_LEVEL == 3, "node_path unrolled for 4");
+	path[3] = &pm->root;
+	if ((path[2] = path[3]->sub[IDX(va, 3)]) == NULL)
+		return 3;
+	if ((path[1] = path[2]->sub[IDX(va, 2)]) == NULL)
+		return 2;
+	if ((path[0] = path[1]->sub[IDX(va, 1)]) == NULL)
+		return 1;
+	return 0;
+}
+
 struct pmap *
 pmap_create(void)
 {
@@ -341,11 +361,7 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 
 	assert(va < USER_VA_END && (va & (PAGE_SIZE - 1)) == 0);
 	assert((pa & ~PTE_ADDR) == 0 && (flags & ~(PTE_W | PTE_NX)) == 0);
-	path[PMAP_ROOT_LEVEL] = &pm->root;
-	for (l = PMAP_ROOT_LEVEL; l > 0; l--) {
-		if ((path[l - 1] = path[l]->sub[IDX(va, l)]) == NULL)
-			break;
-	}
+	l = node_path(pm, va, path);
 	/* Allocate everything first: after this nothing can fail. */
 	if (space_dep_reserve(n) != 0)
 		return ERR_NO_SPACE;
