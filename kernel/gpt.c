@@ -62,14 +62,14 @@ walk_pin(struct gpt_walk *w, struct obj *o)
  * looks in memory and pins nothing (WALK_MISS if the object is not
  * there); the full pass loads and pins.
  */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 walk_object(struct gpt_walk *w, const struct cap *c, unsigned ot,
-    struct obj **out)
+    struct obj **out, const bool fast)
 {
 	struct obj *o;
 	int err;
 
-	if (w->fast) {
+	if (fast) {
 		if ((o = obj_lookup(c->oid)) == NULL)
 			return WALK_MISS;
 		/* o->type follows from the OID, so this checks the cap's. */
@@ -96,17 +96,17 @@ low_bits(uint64_t va, unsigned bits)
 }
 
 /*
- * One pass of the walk (fast or full, as w->fast says), from the space
- * cap c, or from the slot record `from` describes: the walk's state on
- * leaving that slot is exactly what the record keeps (space_dep.h), with
- * a = va & (2^l2size - 1) as the comment at the top explains, so going
- * on from there gives what a walk from the root would. The loop keeps
- * its state in locals and writes *w once at the end: this is the fault
- * path's inner loop.
+ * One pass of the walk (fast or full, a constant in each of the two
+ * copies below), from the space cap c, or from the slot record `from`
+ * describes: the walk's state on leaving that slot is exactly what the
+ * record keeps (space_dep.h), with a = va & (2^l2size - 1) as the
+ * comment at the top explains, so going on from there gives what a walk
+ * from the root would. The loop keeps its state in locals and writes *w
+ * once at the end: this is the fault path's inner loop.
  */
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 walk_pass(const struct cap *c, uint64_t va, unsigned access,
-    const struct space_dep *from, struct gpt_walk *w)
+    const struct space_dep *from, struct gpt_walk *w, const bool fast)
 {
 	uint64_t a = va;
 	unsigned l2size = 64;	/* > any l2g or l2v: nothing narrowed yet */
@@ -139,9 +139,9 @@ walk_pass(const struct cap *c, uint64_t va, unsigned access,
 		struct gpt *g;
 
 		if (c->type == CT_GPT)
-			fc = walk_object(w, c, OT_GPT, &o);
+			fc = walk_object(w, c, OT_GPT, &o, fast);
 		else if (c->type == CT_PAGE)
-			fc = walk_object(w, c, OT_PAGE, &o);
+			fc = walk_object(w, c, OT_PAGE, &o, fast);
 		else
 			fc = c->type == CT_NULL ? FC_NO_MAPPING : FC_BAD_SPACE;
 		if (fc != FC_NONE)
@@ -233,6 +233,21 @@ out:
 	return w->fc = fc;
 }
 
+/* The in-memory pass (pins nothing; WALK_MISS) and the loading one. */
+static uint32_t
+walk_fast(const struct cap *c, uint64_t va, unsigned access,
+    const struct space_dep *from, struct gpt_walk *w)
+{
+	return walk_pass(c, va, access, from, w, true);
+}
+
+static uint32_t
+walk_full(const struct cap *c, uint64_t va, unsigned access,
+    struct gpt_walk *w)
+{
+	return walk_pass(c, va, access, NULL, w, false);
+}
+
 static uint32_t
 walk_refuse(struct gpt_walk *w, uint32_t fc)
 {
@@ -255,12 +270,12 @@ gpt_walk_from(const struct cap *root, uint64_t va, unsigned access,
 		return walk_refuse(w, FC_NO_MAPPING);	/* the kernel's half */
 	if (root->type != CT_GPT && root->type != CT_PAGE)
 		return walk_refuse(w, FC_BAD_SPACE);
-	if (walk_pass(root, va, access, from, w) != WALK_MISS)
+	if (walk_fast(root, va, access, from, w) != WALK_MISS)
 		return w->fc;
 	if (!load)
 		return w->fc = GPT_WALK_MISS;
 	w->fast = false;
-	return walk_pass(root, va, access, NULL, w);
+	return walk_full(root, va, access, w);
 }
 
 uint32_t
