@@ -7,6 +7,7 @@
  * keeper next waits. At most one object pointer besides held processes
  * is used at a time (obj_get may evict unpinned objects).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -118,6 +119,46 @@ check(const struct cap *c, unsigned t, unsigned ot, struct obj **out)
 }
 
 /*
+ * p's fault message into r's registers, r being in an open wait: what
+ * ipc_deliver() would write for this OC_FAULT call (words: fault code,
+ * w1, error code, RIP; caps: a RESTART cap to p, then *c1; a REPLY cap
+ * to p if call; payload), without staging words and caps first.
+ */
+static void
+put_message(struct process *r, struct process *p, uint64_t payload,
+    uint64_t w1, const struct cap *c1, bool call)
+{
+	struct proc_regs *x = &r->d.regs;
+	unsigned dst;
+
+	x->rax = 0;
+	x->rdi = MI_MAKE(OC_FAULT, 4, 2);
+	x->rsi = payload;
+	x->r8 = p->d.fault_code;
+	x->r9 = w1;
+	x->r10 = p->k.fault_err;
+	x->r12 = p->d.regs.rip;
+	if ((dst = CR_LIST_GET(x->rdx, 0)) < PROC_CAP_REGS)
+		cap_make(&r->d.cap_reg[dst], CT_RESTART, &p->obj);
+	if ((dst = CR_LIST_GET(x->rdx, 1)) < PROC_CAP_REGS)
+		r->d.cap_reg[dst] = *c1;
+	dst = (unsigned)(x->rdx >> CR_REPLY_SHIFT) & 0xff;
+	if (call && dst < PROC_CAP_REGS) {
+		struct cap *reply = &r->d.cap_reg[dst];
+
+		reply->type = CT_REPLY;
+		reply->restr = 0;
+		reply->aux = 0;
+		reply->alloc_count = p->d.reply_seq;
+		reply->oid = p->obj.oid;
+	}
+	r->d.run_state = PS_RUNNING;
+	r->d.wait_oid = 0;
+	r->k.wait = W_NONE;
+	proc_dirty(r);
+}
+
+/*
  * Send p's fault through entry (an ENTRY cap) with w1 and c1 as given.
  * Returns 0 when delivered or stalled, ERR_* when entry leads nowhere.
  */
@@ -125,8 +166,7 @@ static int
 send_fault(struct process *p, const struct cap *entry, uint64_t w1,
     const struct cap *c1)
 {
-	struct cap ecap = *entry, rcap, caps[2], reply;
-	uint64_t w[4];
+	struct cap ecap = *entry, rcap;
 	struct endpoint *ep;
 	struct process *r;
 	struct obj *o;
@@ -152,19 +192,7 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 		sched_stall(p, r);
 		return 0;
 	}
-	w[0] = p->d.fault_code;
-	w[1] = w1;
-	w[2] = p->k.fault_err;
-	w[3] = p->d.regs.rip;
-	cap_make(&caps[0], CT_RESTART, &p->obj);
-	caps[1] = *c1;
-	reply.type = CT_REPLY;
-	reply.restr = 0;
-	reply.aux = 0;
-	reply.alloc_count = p->d.reply_seq;
-	reply.oid = p->obj.oid;
-	ipc_deliver(r, OC_FAULT, ecap.aux, w, 4, caps, 2,
-	    (ecap.restr & CAP_R_NOCALL) ? NULL : &reply);
+	put_message(r, p, ecap.aux, w1, c1, !(ecap.restr & CAP_R_NOCALL));
 	proc_block(p, PS_FAULTED, W_FAULT, 0);
 	ipc_wake(r, true);
 	return 0;
