@@ -234,7 +234,7 @@ out:
 }
 
 /* The in-memory pass (pins nothing; WALK_MISS) and the loading one. */
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 walk_fast(const struct cap *c, uint64_t va, unsigned access,
     const struct space_dep *from, struct gpt_walk *w)
 {

@@ -60,7 +60,7 @@ fault_access(uint64_t err)
 }
 
 /* The PTE flags w's page may have for this access; marks it dirty if W. */
-static uint64_t
+static inline __attribute__((always_inline)) uint64_t
 fault_flags(const struct gpt_walk *w, unsigned access)
 {
 	uint64_t flags = 0;
