@@ -227,9 +227,8 @@ split(struct dz_space *s, uint32_t n, unsigned j)
 	return 0;
 }
 
-/* Put a fresh page into empty slot j of leaf node n (l2v 12). */
-static int
-fill_page(struct dz_space *s, uint32_t n, unsigned j)
+int
+dz_fill_page(struct dz_space *s, uint32_t n, unsigned j)
 {
 	struct dz_slot *sl = &s->node[n].slot[j];
 	uint64_t oid;
@@ -262,7 +261,7 @@ fill(struct dz_space *s, uint32_t n, unsigned j, uint64_t rel)
 	int err;
 
 	if (c == PAGE_SHIFT)
-		return fill_page(s, n, j);
+		return dz_fill_page(s, n, j);
 	t = c < SPAN_MIN + 4 ? c : (c - 8 > SPAN_MIN ? c - 8 : SPAN_MIN);
 	if (t < c) {
 		l2g = t;
@@ -288,7 +287,7 @@ fill(struct dz_space *s, uint32_t n, unsigned j, uint64_t rel)
 }
 
 int
-dz_map(struct dz_space *s, uint64_t a)
+dz_map_walk(struct dz_space *s, uint64_t a)
 {
 	uint32_t n = 0;
 	uint64_t base = 0;
@@ -298,15 +297,7 @@ dz_map(struct dz_space *s, uint64_t a)
 		return ERR_BAD_ARG;
 	if (s->node[0].l2v + 4 < 64 && a >> (s->node[0].l2v + 4) != 0)
 		return ERR_BAD_ARG;
-	/* Dense faults mostly land in the leaf used last: skip the walk. */
-	n = s->last_leaf;
-	if (n != 0 && a - s->last_base < ((uint64_t)GPT_SLOTS << PAGE_SHIFT)) {
-		unsigned j = (unsigned)((a - s->last_base) >> PAGE_SHIFT);
-
-		if (s->node[n].slot[j].kind == DZ_EMPTY)
-			return fill_page(s, n, j);
-	}
-	/* Else start at the deepest node of the last walk that spans a. */
+	/* Start at the deepest node of the last walk that spans a. */
 	while (s->path_len > 1) {
 		unsigned i = s->path_len - 1, c = s->node[s->path_node[i]].l2v;
 

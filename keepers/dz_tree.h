@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 
+#include <abi/gpt.h>
+#include <abi/types.h>
+
 #define DZ_MAX_NODES	2048
 #define DZ_PATH_MAX	16	/* nodes a walk remembers */
 
@@ -75,11 +78,33 @@ struct dz_space {
  */
 int	dz_init(struct dz_space *s);
 
+/* dz_map() by a walk of the shadow tree (it builds what is missing). */
+int	dz_map_walk(struct dz_space *s, uint64_t a);
+
+/*
+ * Put a fresh page into empty slot j of leaf node n (l2v 12). Returns 0,
+ * ERR_NO_SPACE (the page pool is exhausted) or an invocation's ERR_*.
+ */
+int	dz_fill_page(struct dz_space *s, uint32_t n, unsigned j);
+
 /*
  * Put a fresh zero page at address a (relative to the kept GPT), building
  * GPTs as needed. Returns 0, DZ_PRESENT, ERR_NO_SPACE (a pool or the node
  * table is exhausted), ERR_NO_ACCESS (a foreign part of the space), or
  * the ERR_* of a failed invocation. Never leaves a slot half-built: a
- * new subtree is complete before it is stored.
+ * new subtree is complete before it is stored. Inline for its usual case:
+ * dense faults land in an empty slot of the leaf used last.
  */
-int	dz_map(struct dz_space *s, uint64_t a);
+static inline int
+dz_map(struct dz_space *s, uint64_t a)
+{
+	uint32_t n = s->last_leaf;
+
+	if (n != 0 && a - s->last_base < ((uint64_t)GPT_SLOTS << PAGE_SHIFT)) {
+		unsigned j = (unsigned)((a - s->last_base) >> PAGE_SHIFT);
+
+		if (s->node[n].slot[j].kind == DZ_EMPTY)
+			return dz_fill_page(s, n, j);
+	}
+	return dz_map_walk(s, a);
+}
