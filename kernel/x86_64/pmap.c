@@ -25,6 +25,7 @@
 #include <pmm.h>
 #include <space_dep.h>
 #include <x86_64/cpu.h>
+#include <x86_64/pagezero.h>
 #include <x86_64/pmap.h>
 #include <x86_64/vm.h>
 
@@ -140,8 +141,8 @@ node_alloc(void)
 	nd->pa = tpa;
 	nd->tab = phys_to_virt(tpa);
 	nd->sub = phys_to_virt(spa);
-	memset(nd->tab, 0, PAGE_SIZE);
-	memset(nd->sub, 0, PAGE_SIZE);
+	page_zero(nd->tab);
+	page_zero(nd->sub);
 	return nd;
 }
 
