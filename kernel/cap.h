@@ -63,6 +63,20 @@ cap_set_null(struct cap *c)
 /* A full cap of type t to object o (aux 0). */
 void	cap_make(struct cap *c, uint8_t type, const struct obj *o);
 
+/*
+ * The one-shot REPLY cap a CALL from caller hands its receiver: it names
+ * the caller and carries its current reply_seq (cap_check's REPLY rule).
+ */
+static inline void
+cap_make_reply(struct cap *c, const struct process *caller)
+{
+	c->type = CT_REPLY;
+	c->restr = 0;
+	c->aux = 0;
+	c->alloc_count = caller->d.reply_seq;
+	c->oid = caller->obj.oid;
+}
+
 /* Memory caps: PAGE, CAPPAGE, GPT. */
 static inline bool
 cap_is_memory(uint8_t type)

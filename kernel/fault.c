@@ -143,15 +143,8 @@ put_message(struct process *r, struct process *p, uint64_t payload,
 	if ((dst = CR_LIST_GET(x->rdx, 1)) < PROC_CAP_REGS)
 		r->d.cap_reg[dst] = *c1;
 	dst = (unsigned)(x->rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (call && dst < PROC_CAP_REGS) {
-		struct cap *reply = &r->d.cap_reg[dst];
-
-		reply->type = CT_REPLY;
-		reply->restr = 0;
-		reply->aux = 0;
-		reply->alloc_count = p->d.reply_seq;
-		reply->oid = p->obj.oid;
-	}
+	if (call && dst < PROC_CAP_REGS)
+		cap_make_reply(&r->d.cap_reg[dst], p);
 	r->d.run_state = PS_RUNNING;
 	r->d.wait_oid = 0;
 	r->k.wait = W_NONE;

@@ -133,13 +133,8 @@ ipc_send_entry(struct inv *inv)
 		sched_stall(p, r);
 		return INV_DONE;
 	}
-	if (call) {
-		reply.type = CT_REPLY;
-		reply.restr = 0;
-		reply.aux = 0;
-		reply.alloc_count = p->d.reply_seq;
-		reply.oid = p->obj.oid;
-	}
+	if (call)
+		cap_make_reply(&reply, p);
 	ipc_deliver(r, inv->opcode, inv->cap.aux, inv->w, inv->nwords,
 	    inv->c, inv->ncaps, call ? &reply : NULL);
 	if (call) {

@@ -123,15 +123,8 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	/* Commit: nothing below fails. */
 	deliver(t, &p->d.regs, mi, c->aux);
 	dst = (unsigned)(t->d.regs.rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (dst < PROC_CAP_REGS) {
-		struct cap *reply = &t->d.cap_reg[dst];
-
-		reply->type = CT_REPLY;
-		reply->restr = 0;
-		reply->aux = 0;
-		reply->alloc_count = p->d.reply_seq;
-		reply->oid = p->obj.oid;
-	}
+	if (dst < PROC_CAP_REGS)
+		cap_make_reply(&t->d.cap_reg[dst], p);
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_REPLY;
 	p->d.wait_oid = p->obj.oid;
