@@ -76,16 +76,11 @@ syscall_entry:
 	.size	syscall_entry, . - syscall_entry
 
 /*
- * usermode_sysret(regs): back to ring 3 by sysretq. RCX and R11 get RIP
- * and RFLAGS, so only for a process whose RCX/R11 hold nothing live
- * (it entered by `syscall`). Interrupts must be off.
+ * Load the user registers both exits restore alike from the struct
+ * proc_regs at %rdi: all but RCX, R11 (sysret's RIP and RFLAGS), RSP and
+ * RDI (the pointer itself, loaded last).
  */
-	.balign	16
-	.globl	usermode_sysret
-	.type	usermode_sysret, @function
-usermode_sysret:
-	movq	R_RIP(%rdi), %rcx
-	movq	R_RFLAGS(%rdi), %r11
+.macro LOAD_USER_REGS
 	movq	R_RAX(%rdi), %rax
 	movq	R_RBX(%rdi), %rbx
 	movq	R_RDX(%rdi), %rdx
@@ -98,6 +93,20 @@ usermode_sysret:
 	movq	R_R13(%rdi), %r13
 	movq	R_R14(%rdi), %r14
 	movq	R_R15(%rdi), %r15
+.endm
+
+/*
+ * usermode_sysret(regs): back to ring 3 by sysretq. RCX and R11 get RIP
+ * and RFLAGS, so only for a process whose RCX/R11 hold nothing live
+ * (it entered by `syscall`). Interrupts must be off.
+ */
+	.balign	16
+	.globl	usermode_sysret
+	.type	usermode_sysret, @function
+usermode_sysret:
+	movq	R_RIP(%rdi), %rcx
+	movq	R_RFLAGS(%rdi), %r11
+	LOAD_USER_REGS
 	movq	R_RSP(%rdi), %rsp
 	movq	R_RDI(%rdi), %rdi
 	sysretq
@@ -117,20 +126,9 @@ usermode_iret:
 	pushq	R_RFLAGS(%rdi)
 	pushq	$USER_CS
 	pushq	R_RIP(%rdi)
-	movq	R_RAX(%rdi), %rax
-	movq	R_RBX(%rdi), %rbx
 	movq	R_RCX(%rdi), %rcx
-	movq	R_RDX(%rdi), %rdx
-	movq	R_RSI(%rdi), %rsi
-	movq	R_RBP(%rdi), %rbp
-	movq	R_R8(%rdi), %r8
-	movq	R_R9(%rdi), %r9
-	movq	R_R10(%rdi), %r10
 	movq	R_R11(%rdi), %r11
-	movq	R_R12(%rdi), %r12
-	movq	R_R13(%rdi), %r13
-	movq	R_R14(%rdi), %r14
-	movq	R_R15(%rdi), %r15
+	LOAD_USER_REGS
 	movq	R_RDI(%rdi), %rdi
 	iretq
 	.size	usermode_iret, . - usermode_iret
