@@ -1,12 +1,18 @@
 /*
- * fuzz.c - the kernel fuzzer (see fuzz.h). Each iteration picks a cap
- * register outside the protected ones, a control word (mostly CALL or
- * SEND, always nonblocking, sometimes an open wait or unknown bits), an
+ * fuzz.c - the kernel fuzzer (see fuzz.h): its main loop, the random
+ * invocations and the results. Each iteration picks a cap register
+ * outside the protected ones, a control word (mostly CALL or SEND,
+ * always nonblocking, sometimes an open wait or unknown bits), an
  * opcode (mostly a defined one), word and cap counts (sometimes too
  * many), words from a mix of small numbers, slots, OIDs and hostile
  * addresses, and random cap lists. One in ten iterations uses the RANGE
  * cap on sandbox OIDs instead. Every answer must be 0 or an ERR_*.
+ * After every XPROG_EVERY iterations the exec victim runs the next
+ * random program (fuzz_exec.c); the deterministic cases (fuzz_fixed.c)
+ * run last.
  */
+#include <stddef.h>
+
 #include <abi/gpt.h>
 #include <abi/process.h>
 #include <user/ipc.h>
@@ -141,8 +147,8 @@ recv_list(void)
 	return l;
 }
 
-static void
-record(int rc)
+void
+fuzz_record(int rc)
 {
 	if (rc >= 0 && rc < ERR_MAX) {
 		fz.rc_count[rc]++;
@@ -168,7 +174,7 @@ range_action(void)
 		umsg_init(&m, OC_RANGE_RESCIND, 1, oid(), 0, 0, 0);
 	else
 		umsg_init(&m, OC_RANGE_LIMIT, 1, below(8), 0, 0, 0);
-	record(invoke(IC_MAKE(CR_RANGE, IC_CALL), &m));
+	fuzz_record(invoke(IC_MAKE(CR_RANGE, IC_CALL), &m));
 }
 
 static void
@@ -225,7 +231,7 @@ one(void)
 	}
 	if ((ctl & (IC_SEND | IC_RECV)) == IC_RECV)
 		fz.waits++;
-	record(invoke(ctl, &m));
+	fuzz_record(invoke(ctl, &m));
 }
 
 static uint64_t
@@ -253,13 +259,14 @@ stop_victim(unsigned cr, uint64_t vid, uint64_t *state)
 
 /*
  * Stop every process the fuzzer may have started (the sandbox's fresh
- * processes too), so that no fault report of the kernel can cut into
- * the lines printed after. Returns how many stops failed.
+ * processes and the exec victim too), so that no fault report of the
+ * kernel can cut into the lines printed after. Returns how many stops
+ * failed.
  */
 static unsigned
 quiesce(void)
 {
-	unsigned failed = 0;
+	unsigned failed = xexec_stop() != 0;
 
 	for (uint64_t i = 0; i < SANDBOX_N; i++)
 		if (kcall_cap(CR_RANGE, OC_RANGE_GET, 1,
@@ -269,14 +276,41 @@ quiesce(void)
 	return failed;
 }
 
+/* ROLE_REPLAY: programs first .. first + count - 1 alone, each printed. */
+static void
+replay(uint64_t seed, uint64_t first, uint64_t count)
+{
+	int err = xexec_init();
+
+	uprintf("fuzz: replay of programs %lu..%lu of seed %#lx\n",
+	    (unsigned long)first, (unsigned long)(first + count - 1),
+	    (unsigned long)seed);
+	for (uint64_t n = first; err == 0 && n < first + count; n++)
+		xexec_run(seed, n, 1);
+	xexec_print("fuzz: ");
+	test_plan("fuzz", 1);
+	test_begin("replay");
+	TEST_EQ(err, 0, "exec victim setup");
+	if (xs.failures != 0 || fz.bad_rc != 0)
+		test_fail("%lu failures, first: %s; %lu answers not 0 or "
+		    "ERR_*", (unsigned long)xs.failures, xs.first_failure,
+		    (unsigned long)fz.bad_rc);
+	test_end();
+	test_done();
+}
+
 void
 umain(uint64_t role, uint64_t seed, uint64_t iters, uint64_t seconds)
 {
 	uint64_t start, deadline, t0 = 0, t1 = 0, s1[MI_WORDS_MAX];
-	uint64_t s2[MI_WORDS_MAX], w[MI_WORDS_MAX], elapsed;
+	uint64_t s2[MI_WORDS_MAX], w[MI_WORDS_MAX], elapsed, programs = 0;
 	unsigned qfail;
-	int e1, e2;
+	int e1, e2, ex;
 
+	if (role == ROLE_REPLAY) {
+		replay(seed, iters, seconds);
+		rt_exit();
+	}
 	if (role != ROLE_FUZZER)
 		rt_exit();
 	if (seed == 0)
@@ -284,13 +318,20 @@ umain(uint64_t role, uint64_t seed, uint64_t iters, uint64_t seconds)
 	fz.rng = seed | 1;
 	start = now();
 	deadline = seconds != 0 ? start + seconds * UINT64_C(1000000000) : 0;
-	uprintf("fuzz: seed %#lx, %lu iterations%s%lu s\n",
-	    (unsigned long)seed, (unsigned long)iters,
-	    seconds ? " or " : ", no time limit, ",
-	    (unsigned long)seconds);
+	uprintf("fuzz: seed %#lx, %lu iterations%s%lu s, a program every "
+	    "%u\n", (unsigned long)seed, (unsigned long)iters,
+	    seconds ? " or " : ", no time limit, ", (unsigned long)seconds,
+	    XPROG_EVERY);
+	ex = xexec_init();
 	while (fz.iterations < iters) {
 		one();
 		fz.iterations++;
+		if (ex == 0 && fz.iterations % XPROG_EVERY == 0) {
+			xexec_run(seed, programs++, 0);
+			if (programs % 4096 == 0)
+				uprintf("fuzz: %lu programs\n",
+				    (unsigned long)programs);
+		}
 		if ((fz.iterations & 255) == 0 && deadline != 0 &&
 		    now() > deadline)
 			break;
@@ -299,14 +340,17 @@ umain(uint64_t role, uint64_t seed, uint64_t iters, uint64_t seconds)
 	e1 = stop_victim(CR_V1, OID_V1, s1);
 	e2 = stop_victim(CR_V2, OID_V2, s2);
 	qfail = quiesce();
-	uprintf("fuzz: %lu invocations in %lu ms, %lu open waits; answers:",
-	    (unsigned long)fz.iterations, (unsigned long)(elapsed / 1000000),
-	    (unsigned long)fz.waits);
+	uprintf("fuzz: %lu invocations in %lu ms (%lu random, %lu by the "
+	    "exec part), %lu open waits; answers:",
+	    (unsigned long)(fz.iterations + xs.invocations),
+	    (unsigned long)(elapsed / 1000000), (unsigned long)fz.iterations,
+	    (unsigned long)xs.invocations, (unsigned long)fz.waits);
 	for (unsigned i = 0; i < ERR_MAX; i++)
 		uprintf(" %u:%lu", i, (unsigned long)fz.rc_count[i]);
 	uprintf("\n");
+	xexec_print("fuzz: ");
 
-	test_plan("fuzz", 3);
+	test_plan("fuzz", 5 + xfixed_count);
 	test_begin("every_answer_an_error_code");
 	if (fz.bad_rc != 0)
 		test_fail("%lu answers outside 0..%d, first %#lx at iteration "
@@ -332,7 +376,23 @@ umain(uint64_t role, uint64_t seed, uint64_t iters, uint64_t seconds)
 	TEST_EQ(s1[0], PS_STOPPED, "v1 stopped");
 	TEST_EQ(e2, 0, "stop v2");
 	TEST_EQ(s2[0], PS_STOPPED, "v2 stopped");
-	TEST_EQ(qfail, 0, "sandbox processes that would not stop");
+	TEST_EQ(qfail, 0, "processes that would not stop");
 	test_end();
+
+	test_begin("exec_programs_ran");
+	TEST_EQ(ex, 0, "exec victim setup");
+	TEST_EQ(xs.programs, programs, "programs");
+	TEST_TRUE(programs == 0 || xs.runs >= programs, "a run per program");
+	test_end();
+
+	test_begin("exec_every_fault_a_message");
+	if (xs.failures != 0)
+		test_fail("%lu failures, first: %s (seed %#lx; replay it with "
+		    "make fuzz-kernel FUZZ_SEED=%#lx FUZZ_REPLAY=N:1)",
+		    (unsigned long)xs.failures, xs.first_failure,
+		    (unsigned long)seed, (unsigned long)seed);
+	test_end();
+
+	xfixed_tests(ex == 0 ? NULL : "not run: no exec victim");
 	test_done();
 }

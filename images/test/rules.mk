@@ -22,7 +22,9 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
-$(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
+	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
+	images/test/fuzz_prog.c images/test/fuzz_space.c))
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz_victim.elf,\
 	images/test/fuzz_victim.c))
 
@@ -62,10 +64,13 @@ $(foreach i,$(UTEST_IMAGES),$(eval $(call UTEST_IMAGE,$(i),\
 ALL		+= $(UTEST_IMAGES:%=$(UTEST_DIR)/%.img)
 
 # make fuzz-kernel: the fuzzer's long run (FUZZ_SECONDS, FUZZ_SEED: 0 is
-# a fresh random seed, FUZZ_ITERATIONS), printed as the fuzz suite.
+# a fresh random seed, FUZZ_ITERATIONS), printed as the fuzz suite; with
+# FUZZ_REPLAY=FIRST:COUNT only those exec programs of FUZZ_SEED, each
+# printed.
 FUZZ_SECONDS	?= 600
 FUZZ_SEED	?= 0
 FUZZ_ITERATIONS	?= 1000000000000
+FUZZ_REPLAY	?=
 
 .PHONY: fuzz-kernel
 fuzz-kernel: images/test/fuzz.mki $(UTEST_DIR)/fuzz.elf \
@@ -73,4 +78,5 @@ fuzz-kernel: images/test/fuzz.mki $(UTEST_DIR)/fuzz.elf \
 		| $(DEPS_STAMP)
 	$(PYTHON) images/test/fuzz_kernel.py --build $(BUILD) \
 		--seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
-		--iterations $(FUZZ_ITERATIONS)
+		--iterations $(FUZZ_ITERATIONS) \
+		$(if $(FUZZ_REPLAY),--replay $(FUZZ_REPLAY))

@@ -1,0 +1,139 @@
+/*
+ * fuzz_fixed.c - the exec victim's deterministic cases (fuzz.h): a few
+ * programs at the states random programs reach only now and then, each
+ * one test of the fuzz suite. Every run must end in a fault message
+ * (with the code and RIP given, where the CPU defines them), and so
+ * must each of three restarts that change nothing. The last two place
+ * code in the last bytes of the user half, so the next RIP would be
+ * 0x800000000000, the first non-canonical address.
+ */
+#include <stddef.h>
+
+#include <abi/process.h>
+#include <user/ipc.h>
+#include <user/test.h>
+
+#include "fuzz.h"
+
+#define CODE		UINT64_C(0x400000)
+#define STACK		UINT64_C(0x200000fff000)
+#define USER_LAST	(USER_VA_END - 1)
+
+#define MOVABS_RAX	0x48, 0xb8
+#define IMM64(v)	(uint8_t)(v), (uint8_t)((v) >> 8), \
+			(uint8_t)((v) >> 16), (uint8_t)((v) >> 24), \
+			(uint8_t)((v) >> 32), (uint8_t)((v) >> 40), \
+			(uint8_t)((v) >> 48), (uint8_t)((v) >> 56)
+#define PUSH_RAX	0x50
+#define PUSH_IMM32(v)	0x68, (uint8_t)(v), (uint8_t)((v) >> 8), \
+			(uint8_t)((v) >> 16), (uint8_t)((v) >> 24)
+
+struct fixed {
+	const char	*name;
+	uint64_t	addr;
+	uint8_t		code[48];
+	unsigned	len;
+	uint64_t	rax, rdi;
+	uint32_t	fc;		/* FC_NONE: any code */
+	uint64_t	rip;		/* 0: any */
+	uint64_t	err;		/* UINT64_MAX: any */
+};
+
+static const struct fixed cases[] = {
+	{ "exec_jump_to_kernel_text", CODE,
+	  { MOVABS_RAX, IMM64(UINT64_C(0xffffffff80100000)), 0xff, 0xe0 }, 12,
+	  0, 0, FC_NO_MAPPING, UINT64_C(0xffffffff80100000), 0x15 },
+	{ "exec_int_0x80_privileged", CODE, { 0xcd, 0x80 }, 2,
+	  0, 0, FC_GP, CODE, 0x80 * 8 + 2 },
+	{ "exec_sysret_from_ring3", CODE, { 0x48, 0x0f, 0x07 }, 3,
+	  0, 0, FC_GP, CODE, 0 },
+	{ "exec_iretq_to_noncanonical", CODE,
+	  { PUSH_IMM32(0x1b), PUSH_IMM32(0x1000), PUSH_IMM32(0x202),
+	    PUSH_IMM32(0x23), MOVABS_RAX, IMM64(USER_VA_END), PUSH_RAX,
+	    0x48, 0xcf }, 33,
+	  0, 0, FC_GP, 0, UINT64_MAX },
+	{ "exec_movss_tf_syscall", CODE,
+	  { MOVABS_RAX, IMM64(UINT64_C(0x302)), PUSH_RAX, 0x9d,
+	    0x66, 0xb8, 0x1b, 0x00, 0x8e, 0xd0, 0x0f, 0x05, 0x0f, 0x0b }, 22,
+	  IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
+	  UINT64_MAX },
+	{ "exec_jump_to_noncanonical", CODE,
+	  { MOVABS_RAX, IMM64(USER_VA_END), 0xff, 0xe0 }, 12,
+	  0, 0, FC_GP, 0, UINT64_MAX },
+	{ "exec_nop_at_end_of_user_half", USER_LAST, { 0x90 }, 1,
+	  0, 0, FC_NONE, 0, UINT64_MAX },
+	{ "exec_syscall_at_end_of_user_half", USER_LAST - 1, { 0x0f, 0x05 },
+	  2, IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
+	  UINT64_MAX },
+};
+
+const unsigned xfixed_count = sizeof(cases) / sizeof(cases[0]);
+
+static void
+make(struct xprog *p, const struct fixed *c, unsigned i)
+{
+	*p = (struct xprog){ .number = UINT64_C(1000000000) + i, .rng = 1,
+	    .addr = c->addr, .len = c->len, .npages = 2,
+	    .space = XSPACE_GPT };
+	for (unsigned j = 0; j < c->len; j++)
+		p->code[j] = c->code[j];
+	p->page[0].va = c->addr & ~UINT64_C(4095);
+	p->page[1].va = STACK;
+	p->regs[0] = c->rax;
+	p->regs[5] = c->rdi;
+	p->regs[XREG_RSP] = STACK + 4096;
+	p->regs[XREG_RIP] = c->addr;
+	p->regs[XREG_RFLAGS] = RFLAGS_USER_DEFAULT;
+}
+
+static void
+one(const struct fixed *c, unsigned i)
+{
+	struct xoutcome out[XRUNS_MAX];
+	struct xprog p;
+	uint64_t failures = xs.failures;
+	unsigned runs;
+	int err;
+
+	test_begin("%s", c->name);
+	make(&p, c, i);
+	if ((err = xexec_load(&p)) != 0) {
+		test_fail("loading: error %d", err);
+		test_end();
+		return;
+	}
+	runs = xexec_go(&p, 1, out);
+	TEST_EQ(runs, XRUNS_MAX, "runs");
+	for (unsigned r = 0; r < runs; r++) {
+		const struct xoutcome *o = &out[r];
+
+		if (!o->fault) {
+			test_fail("run %u: no fault message, victim state %lu",
+			    r, (unsigned long)o->state[0]);
+			continue;
+		}
+		if (c->fc != FC_NONE)
+			TEST_EQ(o->w[0], c->fc, "fault code");
+		if (c->rip != 0)
+			TEST_EQ(o->w[3], c->rip, "fault rip");
+		if (c->err != UINT64_MAX)
+			TEST_EQ(o->w[2], c->err, "error code");
+		TEST_EQ(o->payload, PAY_XFAULT, "to the handler");
+	}
+	TEST_EQ(xs.failures, failures, "malformed fault messages or states");
+	test_end();
+}
+
+void
+xfixed_tests(const char *skip)
+{
+	for (unsigned i = 0; i < xfixed_count; i++) {
+		if (skip == NULL) {
+			one(&cases[i], i);
+			continue;
+		}
+		test_begin("%s", cases[i].name);
+		test_fail("%s", skip);
+		test_end();
+	}
+}
