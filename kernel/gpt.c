@@ -266,8 +266,8 @@ gpt_walk_from(const struct cap *root, uint64_t va, unsigned access,
 {
 	w->npins = 0;
 	w->fast = true;
-	if (va >= USER_VA_END)
-		return walk_refuse(w, FC_NO_MAPPING);	/* the kernel's half */
+	if (va >= USER_MAP_END)		/* kernel half, reserved page */
+		return walk_refuse(w, FC_NO_MAPPING);
 	if (root->type != CT_GPT && root->type != CT_PAGE)
 		return walk_refuse(w, FC_BAD_SPACE);
 	if (walk_fast(root, va, access, from, w) != WALK_MISS)

@@ -18,8 +18,9 @@
  *   FC_NO_MAPPING  a null or invalid (rescinded) cap; an address beyond
  *                  the span of the GPT or page it arrives at; the keeper
  *                  slot of a kept GPT or the background slot of a GPT with
- *                  a background; an address at or above USER_VA_END; an
- *                  object that cannot be loaded (the walk's err says why)
+ *                  a background; an address at or above USER_MAP_END (the
+ *                  kernel's half and the user half's reserved last page,
+ *                  abi/types.h); an object that cannot be loaded (the walk's err says why)
  *   FC_WRITE_RO    a write, and some cap on the path is RO or WEAK
  *   FC_EXEC_NX     an instruction fetch, and some cap on the path is NX
  * A guard is checked after the cap's validity: an invalid cap acts as a

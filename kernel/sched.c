@@ -227,6 +227,7 @@ sched_handoff(struct process *to)
 	sched_current = to;
 	slice_tick = timer_ticks();
 	usermode_return(to);
+	sched_return();			/* to faulted instead of running */
 }
 
 void
@@ -241,8 +242,10 @@ sched_return(void)
 		sched_current = p;
 		if (old != NULL && old != p && old->d.run_state == PS_STOPPED)
 			proc_release(old);	/* it stopped itself */
-		if (p != NULL)
+		if (p != NULL) {
 			usermode_return(p);
+			continue;	/* p faulted instead of running */
+		}
 		if (sched_idle_hook != NULL)
 			sched_idle_hook();
 		cpu_sti_hlt();

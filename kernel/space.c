@@ -44,7 +44,7 @@ space_init(void)
 		return err;
 	done = true;
 	kprintf("space: GPT walk up to %u levels; 4 KiB user mappings below "
-	    "%#lx\n", GPT_WALK_MAX, USER_VA_END);
+	    "%#lx\n", GPT_WALK_MAX, USER_MAP_END);
 	return 0;
 }
 
@@ -148,7 +148,7 @@ space_premap(struct process *p, uint64_t va, uint64_t err)
 	struct gpt_walk w;
 	bool mapped = false;
 
-	if (p->k.pmap == NULL || va >= USER_VA_END)
+	if (p->k.pmap == NULL || va >= USER_MAP_END)
 		return false;
 	from = pmap_resume_point(p->k.pmap, va);
 	if (gpt_walk_from(&p->d.space, va, access, from, false, &w) ==

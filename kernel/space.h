@@ -45,7 +45,7 @@ int	space_init(void);
  * when an object on the path could not be loaded or memory for the page
  * tables ran out (f->code is then FC_NO_MAPPING, so the fault can still
  * be delivered; ERR_NO_SPACE may also be retried later). f->addr is va;
- * va at or above USER_VA_END is FC_NO_MAPPING without touching the space.
+ * va at or above USER_MAP_END is FC_NO_MAPPING without touching the space.
  */
 int	space_handle_fault(struct process *p, uint64_t va, uint64_t err,
 	    struct space_fault *f);

@@ -49,6 +49,8 @@
 
 enum probe_kind {
 	PK_READ = 1, PK_WRITE, PK_EXEC, PK_UD, PK_DIV, PK_INT3, PK_HLT,
+	PK_RSP_SYSCALL, PK_RSP_SPIN, PK_DS, PK_SS, PK_FS, PK_FS_READ,
+	PK_POPF, PK_TF_SYSCALL, PK_X87_DIV0, PK_INT_IRQ,
 	PK_SPIN		/* the last: the victim waits for good */
 };
 
@@ -73,6 +75,26 @@ extern const char probe_ud_insn[], probe_ud_skip[];
 extern const char probe_div_insn[], probe_div_skip[];
 extern const char probe_int3_insn[], probe_int3_skip[];
 extern const char probe_hlt_insn[], probe_hlt_skip[];
+
+/* The return to ring 3 with state the process chose (faults_probe.S). */
+uint64_t	probe_rsp_syscall(uint64_t rsp);
+uint64_t	probe_rsp_spin(uint64_t rsp, uint64_t count);
+uint64_t	probe_ds(uint64_t selector);
+uint64_t	probe_ss(uint64_t selector);
+uint64_t	probe_fs(uint64_t selector);
+uint64_t	probe_fs_read(void);
+uint64_t	probe_popf(uint64_t rflags);
+uint64_t	probe_tf_syscall(uint64_t rflags);
+uint64_t	probe_x87_div0(void);
+uint64_t	probe_int_irq(void);
+extern const char probe_rsp_syscall_insn[], probe_rsp_spin_insn[];
+extern const char probe_rsp_skip[];
+extern const char probe_ds_insn[], probe_ss_insn[], probe_fs_insn[];
+extern const char probe_seg_skip[];
+extern const char probe_popf_insn[], probe_popf_skip[];
+extern const char probe_tf_after[];
+extern const char probe_x87_insn[], probe_x87_skip[];
+extern const char probe_int_irq_insn[], probe_int_irq_skip[];
 
 void	faults_driver(void);
 void	faults_victim(void);

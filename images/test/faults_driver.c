@@ -16,6 +16,13 @@
  * so K starts at K_BASE below. K's slots: 0 a page, 1 read-only, 2
  * no-execute, 3 read-only code, 4 empty (P4 put there on the fault), 5 a page
  * behind a guard that never matches, 6.. empty, 15 the keeper.
+ *
+ * The top of the user half, mapped as a keeper could map it:
+ *   root slot 7 --guard(36, 0xff)--> C (l2v 32)
+ *   C slot 15 --guard(24, 0xff)--> D (l2v 20)
+ *   D slot 15 --guard(16, 0xf)--> E (l2v 12)
+ * E slot 14 (TOP - 4K): code; E slot 15 (TOP, the last page): `syscall`
+ * in its last two bytes. The kernel never maps that page (abi/types.h).
  */
 #include <abi/gpt.h>
 #include <abi/process.h>
@@ -31,6 +38,8 @@
 #define KDIRECT		UINT64_C(0xffff800000000000)	/* kernel RAM map */
 #define KTEXT		UINT64_C(0xffffffff80100000)	/* kernel .text */
 #define NONCANON	UINT64_C(0x0000800000000000)
+#define TOP		UINT64_C(0x00007ffffffff000)	/* the last user page */
+#define SPIN_STEPS	UINT64_C(20000000)	/* outlasts timer ticks */
 
 #define FRESH_GPT	UINT64_C(0x100000)	/* OID indices we fabricate */
 #define FRESH_PAGE	UINT64_C(0x100000)
@@ -45,7 +54,15 @@
 #define PF_I	0x10
 
 #define REG_RAX		0
+#define REG_RSP		7
 #define REG_RIP		16
+#define REG_RFLAGS	17
+#define REG_FS_BASE	18
+#define REG_GS_BASE	19
+
+#define CR_C		16	/* the GPTs mapping the top of the user half */
+#define CR_D		17
+#define CR_E		18
 
 /* What to do after the fault. */
 #define FIX_SKIP	1	/* rax = SKIPPED, rip = skip */
@@ -57,6 +74,7 @@
 #define PRE_SWAP_P0	1	/* K slot 0: a page holding 0x7777 at 0 */
 #define PRE_RESCIND	2	/* rescind that page */
 #define PRE_MOVE_K	3	/* K's guard in B: match 4 instead of 3 */
+#define PRE_FS_BASE	4	/* the victim's fs_base: victim_buf */
 
 struct probe {
 	const char	*name;
@@ -73,7 +91,20 @@ struct probe {
 
 #define U(p)	((uint64_t)(uintptr_t)(p))
 
-static uint64_t code_word;	/* mov $0x4242, %eax; ret */
+/* Selectors of the kernel's GDT (kernel/x86_64/gdt.h). */
+#define SEL_KDATA	0x10
+#define SEL_UDATA	0x1b
+#define SEL_TSS		0x28
+
+/* RFLAGS bits. */
+#define RF_TF		0x100
+#define RF_DF		0x400
+#define RF_NT		0x4000
+#define RF_AC		0x40000
+#define RF_ID		0x200000
+
+static uint64_t code_word;
+extern volatile uint8_t victim_buf[];	/* mov $0x4242, %eax; ret */
 
 /* A fresh page cap in dst, word value at byte offset off, restricted. */
 static int
@@ -154,6 +185,18 @@ setup(void)
 	STEP(store_guarded(CR_B, 5, CR_K, 16, 3), "K into B");
 	STEP(store_guarded(CR_A, 0, CR_B, 24, 0x12), "B into A");
 	STEP(store_guarded(CR_VSPACE, 4, CR_A, 36, 0), "A into root");
+
+	STEP(fresh_gpt(3, 32, 0, CR_C), "C");
+	STEP(fresh_gpt(4, 20, 0, CR_D), "D");
+	STEP(fresh_gpt(5, 12, 0, CR_E), "E");
+	STEP(fresh_page(8, 0, code_word, CAP_R_RO, CR_PAGE2), "P8");
+	STEP(kcall_give(CR_E, OC_GPT_STORE, 1, 14, 0, CR_PAGE2), "E slot 14");
+	STEP(fresh_page(9, PAGE_SIZE - 8, UINT64_C(0x050f) << 48, CAP_R_RO,
+	    CR_PAGE2), "P9");
+	STEP(kcall_give(CR_E, OC_GPT_STORE, 1, 15, 0, CR_PAGE2), "E slot 15");
+	STEP(store_guarded(CR_D, 15, CR_E, 16, 0xf), "E into D");
+	STEP(store_guarded(CR_C, 15, CR_D, 24, 0xff), "D into C");
+	STEP(store_guarded(CR_VSPACE, 7, CR_C, 36, 0xff), "C into root");
 	return 0;
 }
 
@@ -216,6 +259,9 @@ pre(unsigned what)
 		    OID_MAKE(OT_PAGE, FRESH_PAGE + 7), 0, 0, 0, 0);
 	case PRE_MOVE_K:
 		return store_guarded(CR_B, 5, CR_K, 16, 4);
+	case PRE_FS_BASE:
+		return kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_FS_BASE,
+		    U(victim_buf), 0, 0, 0);
 	default:
 		return ERR_BAD_ARG;
 	}
@@ -237,9 +283,10 @@ fix(const struct probe *p)
 	} else {
 		/* rip first: registers are checked as a whole, and after an
 		 * instruction fetch from the kernel's half rip is not one a
-		 * process may hold. */
-		err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RIP, p->skip,
-		    0, 0, 0);
+		 * process may hold. RFLAGS as a C caller expects them (a
+		 * probe may have set TF, DF or AC). */
+		err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 3, REG_RIP, p->skip,
+		    RFLAGS_USER_DEFAULT, 0, 0);
 		if (err == 0)
 			err = kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RAX,
 			    SKIPPED, 0, 0, 0);
@@ -313,9 +360,7 @@ run_probe(const struct probe *p)
 	return 0;
 }
 
-extern volatile uint8_t victim_buf[];
-
-#define NPROBES		40
+#define NPROBES		64
 static struct probe probes[NPROBES];
 static unsigned nprobes;
 
@@ -340,6 +385,105 @@ bad(const char *name, uint8_t kind, uint64_t addr, uint32_t fc, uint8_t to,
 	    .value = 0x77, .fc = fc, .to = to, .faddr = faddr,
 	    .ecode = ecode, .rip = rip, .fix = FIX_SKIP, .skip = skip,
 	    .result = SKIPPED };
+}
+
+/*
+ * The return to ring 3 with state a process can create: code at the top
+ * of the user half, a RIP that is not canonical, RSP anywhere (returned
+ * by sysretq, and by iretq after timer interrupts), segment selectors,
+ * RFLAGS bits, an x87 exception, FS base, a gate ring 3 may not use.
+ * Each ends in its exact fault message or runs; none stops the kernel.
+ * (MXCSR reserved bits and SSE exceptions are left out: QEMU's TCG
+ * raises neither #GP on ldmxcsr nor #XM.)
+ */
+static void
+return_probes(void)
+{
+	const uint64_t segs = U(probe_seg_skip);
+
+	ok("top_second_last_page_runs", PK_EXEC, TOP - PAGE_SIZE, 0, 0x4242);
+	bad("top_last_page_never_mapped", PK_READ, TOP, FC_NO_MAPPING,
+	    PAY_HANDLER, TOP, PF_U, U(probe_read_insn), U(probe_read_skip));
+	bad("top_syscall_in_last_two_bytes", PK_EXEC, TOP + PAGE_SIZE - 2,
+	    FC_NO_MAPPING, PAY_HANDLER, TOP + PAGE_SIZE - 2, PF_U | PF_I,
+	    TOP + PAGE_SIZE - 2, U(probe_ret));
+	bad("noncanonical_exec_restarted_unchanged", PK_EXEC, NONCANON, FC_GP,
+	    PAY_HANDLER, 0, 0, NONCANON, U(probe_ret));
+	probes[nprobes - 1].fix = FIX_RETRY;
+	bad("rsp_noncanonical_sysret", PK_RSP_SYSCALL, NONCANON + 16, FC_GP,
+	    PAY_HANDLER, 0, 0, U(probe_rsp_syscall_insn), U(probe_rsp_skip));
+	bad("rsp_kernel_sysret", PK_RSP_SYSCALL, KDIRECT + PAGE_SIZE,
+	    FC_NO_MAPPING, PAY_HANDLER, KDIRECT + PAGE_SIZE - 8,
+	    PF_P | PF_W | PF_U, U(probe_rsp_syscall_insn), U(probe_rsp_skip));
+	bad("rsp_noncanonical_iret", PK_RSP_SPIN, NONCANON + 16, FC_GP,
+	    PAY_HANDLER, 0, 0, U(probe_rsp_spin_insn), U(probe_rsp_skip));
+	probes[nprobes - 1].value = SPIN_STEPS;
+	ok("ds_user_data", PK_DS, SEL_UDATA, 0, ERR_BAD_CAP);
+	ok("ds_null", PK_DS, 0, 0, ERR_BAD_CAP);
+	bad("ds_kernel_data", PK_DS, SEL_KDATA, FC_GP, PAY_HANDLER, 0,
+	    SEL_KDATA, U(probe_ds_insn), segs);
+	bad("ds_kernel_data_rpl3", PK_DS, SEL_KDATA | 3, FC_GP, PAY_HANDLER,
+	    0, SEL_KDATA, U(probe_ds_insn), segs);
+	bad("ds_tss", PK_DS, SEL_TSS, FC_GP, PAY_HANDLER, 0, SEL_TSS,
+	    U(probe_ds_insn), segs);
+	bad("ds_beyond_gdt", PK_DS, 0xfffb, FC_GP, PAY_HANDLER, 0, 0xfff8,
+	    U(probe_ds_insn), segs);
+	ok("ss_user_data", PK_SS, SEL_UDATA, 0, ERR_BAD_CAP);
+	bad("ss_null", PK_SS, 0, FC_GP, PAY_HANDLER, 0, 0, U(probe_ss_insn),
+	    segs);
+	bad("ss_kernel_data", PK_SS, SEL_KDATA, FC_GP, PAY_HANDLER, 0,
+	    SEL_KDATA, U(probe_ss_insn), segs);
+	ok("fs_null", PK_FS, 0, 0, ERR_BAD_CAP);
+	ok("fs_base_set_by_process_cap", PK_FS_READ, 0, 0, 0xc3c3);
+	probes[nprobes - 1].pre = PRE_FS_BASE;
+	/* Ring 3's popf cannot set IOPL; NT is dropped on the way back. */
+	ok("rflags_iopl_nt_ac_df_id", PK_POPF, RFLAGS_USER_DEFAULT | 0x3000 |
+	    RF_NT | RF_AC | RF_DF | RF_ID, 0,
+	    RFLAGS_USER_DEFAULT | RF_AC | RF_DF | RF_ID);
+	bad("rflags_tf_syscall", PK_TF_SYSCALL, RFLAGS_USER_DEFAULT | RF_TF,
+	    FC_BREAKPOINT, PAY_HANDLER, 0, 0, U(probe_tf_after),
+	    U(probe_tf_after));
+	bad("x87_unmasked_divide", PK_X87_DIV0, 0, FC_FPU, PAY_HANDLER, 0, 0,
+	    U(probe_x87_insn), U(probe_x87_skip));
+	/* The error code names the IDT entry; QEMU's TCG reports vector
+	   * 16 + 2 where hardware reports vector * 8 + 2. */
+	bad("int_on_timer_vector", PK_INT_IRQ, 0, FC_GP, PAY_HANDLER, 0,
+	    0x20 * 16 + 2, U(probe_int_irq_insn), U(probe_int_irq_skip));
+}
+
+/*
+ * Registers the PROCESS cap refuses: every one of them would need a
+ * fault in ring 0 (or a process in ring 0) to run. Nothing changes.
+ */
+static void
+set_regs_tests(void)
+{
+	static const struct {
+		unsigned	reg;
+		uint64_t	value;
+	} refused[] = {
+		{ REG_RIP, NONCANON }, { REG_RIP, KTEXT }, { REG_RIP, TOP << 1 },
+		{ REG_RSP, NONCANON }, { REG_RSP, KDIRECT },
+		{ REG_FS_BASE, NONCANON }, { REG_FS_BASE, KDIRECT },
+		{ REG_GS_BASE, NONCANON }, { REG_GS_BASE, KTEXT },
+		{ REG_RFLAGS, RFLAGS_USER_DEFAULT | 0x3000 },
+		{ REG_RFLAGS, RFLAGS_USER_DEFAULT | RF_NT },
+		{ REG_RFLAGS, 0x2 }, { REG_RFLAGS, RFLAGS_IF },
+		{ REG_RFLAGS, RFLAGS_USER_DEFAULT | (UINT64_C(1) << 17) },
+	};
+	uint64_t before[MI_WORDS_MAX], after[MI_WORDS_MAX];
+
+	test_begin("set_regs_refuses_what_ring3_cannot_hold");
+	TEST_EQ(kcall(CR_VICTIM, OC_PROC_GET_REGS, 1, REG_RIP, 0, 0, 0,
+	    before), 0, "get regs");
+	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		TEST_EQ(kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, refused[i].reg,
+		    refused[i].value, 0, 0, 0), ERR_BAD_ARG, "refused");
+	TEST_EQ(kcall(CR_VICTIM, OC_PROC_GET_REGS, 1, REG_RIP, 0, 0, 0,
+	    after), 0, "get regs");
+	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
+		TEST_EQ(after[i], before[i], "rip..gs_base unchanged");
+	test_end();
 }
 
 static void
@@ -412,6 +556,7 @@ make_probes(void)
 	    U(probe_int3_skip), U(probe_int3_skip));
 	bad("hlt_privileged", PK_HLT, 0, FC_GP, PAY_HANDLER, 0, 0,
 	    U(probe_hlt_insn), U(probe_hlt_skip));
+	return_probes();
 }
 
 /* Poll the orphan's state until it is want (or WAIT_MS pass). */
@@ -469,8 +614,9 @@ faults_driver(void)
 
 	code_word = 0xb8 | (uint64_t)0x4242 << 8 | (uint64_t)0xc3 << 40;
 	make_probes();
-	test_plan("faults", 1 + 2 + nprobes);
+	test_plan("faults", 1 + 2 + 1 + nprobes);
 	orphan_tests();
+	set_regs_tests();
 
 	test_begin("setup_kept_gpt");
 	setup();

@@ -29,6 +29,26 @@ run(uint64_t kind, uint64_t addr, uint64_t value)
 		return probe_int3();
 	case PK_HLT:
 		return probe_hlt();
+	case PK_RSP_SYSCALL:
+		return probe_rsp_syscall(addr);
+	case PK_RSP_SPIN:
+		return probe_rsp_spin(addr, value);
+	case PK_DS:
+		return probe_ds(addr);
+	case PK_SS:
+		return probe_ss(addr);
+	case PK_FS:
+		return probe_fs(addr);
+	case PK_FS_READ:
+		return probe_fs_read();
+	case PK_POPF:
+		return probe_popf(addr);
+	case PK_TF_SYSCALL:
+		return probe_tf_syscall(addr);
+	case PK_X87_DIV0:
+		return probe_x87_div0();
+	case PK_INT_IRQ:
+		return probe_int_irq();
 	default:
 		rt_exit();
 	}

@@ -30,6 +30,14 @@ enum objtype {
 #define OID_TYPE(oid)	((unsigned)((uint64_t)(oid) >> OID_TYPE_SHIFT))
 #define OID_INDEX(oid)	((uint64_t)(oid) & OID_INDEX_MASK)
 
-/* Virtual addresses are 48 bits; user space is the lower half. */
+/*
+ * Virtual addresses are 48 bits; user space is the lower half. Its last
+ * page is never mapped (USER_MAP_END), as Linux reserves it: no
+ * instruction can then end at the top of the user half, whose successor
+ * (a `syscall`'s return address) would not be canonical, and no CPU
+ * speculates off the end of canonical space from code there (an AMD
+ * erratum).
+ */
 #define VA_BITS		48
 #define USER_VA_END	(UINT64_C(1) << 47)
+#define USER_MAP_END	(USER_VA_END - PAGE_SIZE)

@@ -273,6 +273,23 @@ usermode_return(struct process *p)
 	struct proc_regs *r = &p->d.regs;
 
 	cpu_cli();
+	/*
+	 * A RIP that is not canonical comes from ring 3 itself: a jump out
+	 * of the user half saves the target in the #GP frame (QEMU does),
+	 * and code that ends at its top would return past it (the last page
+	 * is never mapped, abi/types.h, but the check costs nothing).
+	 * Neither sysretq nor iretq may see one (they would #GP in ring 0),
+	 * so the process takes the #GP its next fetch would raise, with the
+	 * message a fetch there gives: FC_GP, address 0, error code 0. A
+	 * RIP in the kernel half is canonical and left to the fetch, which
+	 * faults in ring 3. RSP may be anything: neither instruction checks
+	 * it, and the first use in ring 3 faults.
+	 */
+	if ((uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip) {
+		p->k.sysret_ok = 0;
+		fault_raise(p, FC_GP, 0, 0, 0, 0);
+		return;
+	}
 	if (p != last_run) {
 		(void)space_activate(p);	/* failure: p faults, retried */
 		load_base(MSR_FS_BASE, &fs_loaded, r->fs_base);
@@ -281,16 +298,6 @@ usermode_return(struct process *p)
 		last_run = p;
 	}
 	fpu_switch(p);
-	/*
-	 * A trap frame always holds a canonical RIP, and every other writer
-	 * checks for a user address; a RIP in the kernel half (a process
-	 * that jumped there and is restarted) is safe for iretq: the fetch
-	 * faults in ring 3. Only sysretq must never see such a RIP. RSP may
-	 * be anything: neither instruction checks it.
-	 */
-	if ((uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip)
-		panic("usermode_return: process %#lx has rip %#lx",
-		    p->obj.oid, r->rip);
 	r->rflags = usermode_rflags(r->rflags);
 	if (p->k.sysret_ok && usermode_addr_ok(r->rip))
 		usermode_sysret(r);

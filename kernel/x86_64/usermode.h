@@ -64,10 +64,12 @@ void	usermode_fxsave_sanitize(uint8_t *fxsave);
  * Enter ring 3 as p (the scheduler's choice): switch the address space,
  * FS/GS bases and FPU state if p is not the process that ran last, then
  * sysretq (if p entered by syscall and nothing changed its RCX/R11) or
- * iretq (always iretq for a RIP outside the user half). Panics if RIP is
- * not canonical (trap frames and checked writes never give one).
+ * iretq (always iretq for a RIP outside the user half). A RIP that is not
+ * canonical never reaches either: p takes an FC_GP fault instead (what
+ * its next instruction fetch would raise, fault_raise) and this returns,
+ * for the scheduler to pick again; otherwise it never returns.
  */
-void	usermode_return(struct process *p) __attribute__((noreturn));
+void	usermode_return(struct process *p);
 
 /*
  * Write the FPU/SSE registers back into their owner's d.fxsave and
