@@ -33,8 +33,9 @@ struct fixed {
 	uint64_t	addr;
 	uint8_t		code[48];
 	unsigned	len;
+	unsigned	entry;		/* rip = addr + entry */
 	uint64_t	rax, rdi;
-	uint32_t	fc;		/* FC_NONE: any code */
+	uint32_t	fc;		/* of every run; FC_NONE: any */
 	uint64_t	rip;		/* 0: any */
 	uint64_t	err;		/* UINT64_MAX: any */
 };
@@ -42,28 +43,40 @@ struct fixed {
 static const struct fixed cases[] = {
 	{ "exec_jump_to_kernel_text", CODE,
 	  { MOVABS_RAX, IMM64(UINT64_C(0xffffffff80100000)), 0xff, 0xe0 }, 12,
-	  0, 0, FC_NO_MAPPING, UINT64_C(0xffffffff80100000), 0x15 },
-	{ "exec_int_0x80_privileged", CODE, { 0xcd, 0x80 }, 2,
-	  0, 0, FC_GP, CODE, 0x80 * 8 + 2 },
-	{ "exec_sysret_from_ring3", CODE, { 0x48, 0x0f, 0x07 }, 3,
+	  0, 0, 0, FC_NO_MAPPING, UINT64_C(0xffffffff80100000), 0x15 },
+	/* QEMU's error code is 0x80 * 16 + 2, hardware's 0x80 * 8 + 2 */
+	{ "exec_int_0x80_privileged", CODE, { 0xcd, 0x80 }, 2, 0,
+	  0, 0, FC_GP, CODE, UINT64_MAX },
+	{ "exec_sysret_from_ring3", CODE, { 0x48, 0x0f, 0x07 }, 3, 0,
 	  0, 0, FC_GP, CODE, 0 },
 	{ "exec_iretq_to_noncanonical", CODE,
 	  { PUSH_IMM32(0x1b), PUSH_IMM32(0x1000), PUSH_IMM32(0x202),
 	    PUSH_IMM32(0x23), MOVABS_RAX, IMM64(USER_VA_END), PUSH_RAX,
-	    0x48, 0xcf }, 33,
+	    0x48, 0xcf }, 33, 0,
 	  0, 0, FC_GP, 0, UINT64_MAX },
 	{ "exec_movss_tf_syscall", CODE,
 	  { MOVABS_RAX, IMM64(UINT64_C(0x302)), PUSH_RAX, 0x9d,
-	    0x66, 0xb8, 0x1b, 0x00, 0x8e, 0xd0, 0x0f, 0x05, 0x0f, 0x0b }, 22,
+	    0x66, 0xb8, 0x1b, 0x00, 0x8e, 0xd0, 0x0f, 0x05, 0x0f, 0x0b }, 22, 0,
 	  IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
 	  UINT64_MAX },
+	/*
+	 * A data descriptor (base 0, DPL 3) at address 0, then selector 7
+	 * (LDT entry 0, RPL 3) into DS: with no LDT that is #GP(4). An LDT
+	 * left at the CPU's reset value (base 0) would take the descriptor
+	 * from the process's own page 0, and a call gate there would lead
+	 * into ring 0.
+	 */
+	{ "exec_ldt_selector_refused", 0,
+	  { 0xff, 0xff, 0x00, 0x00, 0x00, 0xf2, 0xcf, 0x00,
+	    0x66, 0xb8, 0x07, 0x00, 0x8e, 0xd8, 0x0f, 0x0b }, 16, 8,
+	  0, 0, FC_GP, 12, 4 },
 	{ "exec_jump_to_noncanonical", CODE,
-	  { MOVABS_RAX, IMM64(USER_VA_END), 0xff, 0xe0 }, 12,
+	  { MOVABS_RAX, IMM64(USER_VA_END), 0xff, 0xe0 }, 12, 0,
 	  0, 0, FC_GP, 0, UINT64_MAX },
-	{ "exec_nop_at_end_of_user_half", USER_LAST, { 0x90 }, 1,
+	{ "exec_nop_at_end_of_user_half", USER_LAST, { 0x90 }, 1, 0,
 	  0, 0, FC_NONE, 0, UINT64_MAX },
 	{ "exec_syscall_at_end_of_user_half", USER_LAST - 1, { 0x0f, 0x05 },
-	  2, IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
+	  2, 0, IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
 	  UINT64_MAX },
 };
 
@@ -82,7 +95,7 @@ make(struct xprog *p, const struct fixed *c, unsigned i)
 	p->regs[0] = c->rax;
 	p->regs[5] = c->rdi;
 	p->regs[XREG_RSP] = STACK + 4096;
-	p->regs[XREG_RIP] = c->addr;
+	p->regs[XREG_RIP] = c->addr + c->entry;
 	p->regs[XREG_RFLAGS] = RFLAGS_USER_DEFAULT;
 }
 
@@ -110,15 +123,20 @@ one(const struct fixed *c, unsigned i)
 		if (!o->fault) {
 			test_fail("run %u: no fault message, victim state %lu",
 			    r, (unsigned long)o->state[0]);
-			continue;
+			break;
 		}
-		if (c->fc != FC_NONE)
-			TEST_EQ(o->w[0], c->fc, "fault code");
-		if (c->rip != 0)
-			TEST_EQ(o->w[3], c->rip, "fault rip");
-		if (c->err != UINT64_MAX)
-			TEST_EQ(o->w[2], c->err, "error code");
-		TEST_EQ(o->payload, PAY_XFAULT, "to the handler");
+		if ((c->fc != FC_NONE && o->w[0] != c->fc) ||
+		    (c->rip != 0 && o->w[3] != c->rip) ||
+		    (c->err != UINT64_MAX && o->w[2] != c->err) ||
+		    o->payload != PAY_XFAULT) {
+			test_fail("run %u: fault %lu at rip %#lx error %#lx "
+			    "payload %#lx; want fault %u rip %#lx error %#lx",
+			    r, (unsigned long)o->w[0], (unsigned long)o->w[3],
+			    (unsigned long)o->w[2], (unsigned long)o->payload,
+			    c->fc, (unsigned long)c->rip,
+			    (unsigned long)c->err);
+			break;
+		}
 	}
 	TEST_EQ(xs.failures, failures, "malformed fault messages or states");
 	test_end();

@@ -700,6 +700,8 @@ registers(struct gen *g, uint64_t stack)
 		p->regs[XREG_RSP] = value(g) & (USER_VA_END - 1);
 		break;
 	}
+	if (p->regs[XREG_RSP] >= USER_VA_END)	/* the top of the top page */
+		p->regs[XREG_RSP] = USER_VA_END - 8;
 	p->regs[XREG_RIP] = p->addr;
 	p->regs[XREG_RFLAGS] = RFLAGS_USER_DEFAULT;
 	if (below(g, 2)) {
