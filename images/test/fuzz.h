@@ -74,7 +74,7 @@
 /* One random program in XPROG_EVERY steps of the fuzzer. */
 #define XPROG_EVERY	64
 #define XPROG_MAX	96	/* instruction bytes */
-#define XPAGES		4	/* pages one program maps */
+#define XPAGES		4	/* pages a program maps (more: remaps) */
 #define PROC_NREGS_U	(sizeof(struct proc_regs) / 8)
 #define XREG_RSP	7
 #define XREG_RIP	16
@@ -97,7 +97,8 @@ struct xpage {
 /*
  * One program: the bytes at addr (those past the end of a page land in
  * the next page if it is mapped), the pages it maps (page[0] holds
- * addr), the victim's registers and its space. rng keeps generating
+ * addr; at most XPAGES, then pages mapped where it faulted, up to
+ * XPAGE_N), the victim's registers and its space. rng keeps generating
  * the program's run-time choices (whether to restart after a fault).
  */
 struct xprog {
@@ -106,7 +107,7 @@ struct xprog {
 	uint64_t	addr;
 	uint8_t		code[XPROG_MAX];
 	unsigned	len;
-	struct xpage	page[XPAGES];
+	struct xpage	page[XPAGE_N];
 	unsigned	npages;
 	uint64_t	regs[PROC_NREGS_U];
 	uint8_t		space;		/* XSPACE_* */
@@ -122,7 +123,7 @@ struct xstats {
 	uint64_t	programs, runs, timeouts, restarts, remaps;
 	uint64_t	faults[FC_MAX + 1];
 	uint64_t	kept_faults, victim_msgs, others;
-	uint64_t	hostile_refused, unmapped;
+	uint64_t	hostile_refused, unmapped, cleared_live;
 	uint64_t	failures;	/* kernel answers that are wrong */
 	char		first_failure[160];
 };
@@ -157,7 +158,9 @@ struct xoutcome {
  * pages, space and registers in place (0 or ERR_*); xexec_go resumes
  * the victim, then after each fault restarts it unchanged, maps the
  * page it missed and restarts, or stops (p's generator decides; always
- * restart unchanged when again), and stops it at the end; it fills
+ * restart unchanged when again; one still running after two pings may
+ * have its space taken apart under it, unless again), and stops it at
+ * the end; it fills
  * out[] and returns the number of runs. xexec_run does all for program
  * n of seed, printing it and each outcome when verbose.
  */

@@ -7,7 +7,8 @@
  * kept GPT or null, the victim PS_FAULTED with that code); the fuzzer
  * then restarts it unchanged, maps the page it missed, or moves on. A
  * program that neither faults nor sends within two pings of the pinger
- * (10-20 ms) is stopped.
+ * (10-20 ms) is stopped, sometimes after its space was taken apart
+ * under it (and the fault that brings).
  *
  * The victim is a fresh process (OID_XV) with no cap to anything but
  * the fuzzer's nocall entry, a DISCRIM and a SLEEP cap (registers 1-3),
@@ -119,9 +120,12 @@ fill_page(struct xprog *p, unsigned pi)
 
 		if (a < pg->va || a >= pg->va + 4096)
 			continue;
-		for (unsigned i = 0; i < 8; i++)
-			if (a + i >= p->addr && a + i < p->addr + p->len)
-				v |= (uint64_t)p->code[a + i - p->addr] << (8 * i);
+		for (unsigned i = 0; i < 8; i++) {
+			uint64_t k = a + i - p->addr;
+
+			if (a + i >= p->addr && k < p->len)
+				v |= (uint64_t)p->code[k] << (8 * i);
+		}
 		err = xcall(CR_XC, OC_PAGE_WRITE, 2, a - pg->va, v, 0, 0, 0);
 		if (err != 0)
 			return err;
@@ -257,17 +261,21 @@ static void
 check_fault(struct xoutcome *o)
 {
 	uint64_t fc = o->w[0], t[MI_WORDS_MAX], want;
+	int err;
 
 	xs.faults[fc < FC_MAX ? fc : FC_MAX]++;
 	if (o->payload == PAY_XKEEP)
 		xs.kept_faults++;
 	if (fc == FC_NONE || fc >= FC_MAX)
 		xfail("fault code %lu", (unsigned long)fc);
-	if (cap_classify(CR_DISCRIM, CR_XRESTART, t, 0) != 0 ||
-	    t[0] != CT_RESTART)
+	err = cap_classify(CR_DISCRIM, CR_XRESTART, t, 0);
+	fuzz_record(err);
+	if (err != 0 || t[0] != CT_RESTART)
 		xfail("fault message c0: type %lu", (unsigned long)t[0]);
 	want = o->payload == PAY_XKEEP ? CT_GPT : CT_NULL;
-	if (cap_classify(CR_DISCRIM, CR_XGPT, t, 0) != 0 || t[0] != want)
+	err = cap_classify(CR_DISCRIM, CR_XGPT, t, 0);
+	fuzz_record(err);
+	if (err != 0 || t[0] != want)
 		xfail("fault message c1: type %lu, want %lu",
 		    (unsigned long)t[0], (unsigned long)want);
 	xs.invocations += 2;
@@ -350,7 +358,7 @@ remap(struct xprog *p, uint64_t addr)
 unsigned
 xexec_go(struct xprog *p, int again, struct xoutcome *out)
 {
-	unsigned runs = 0;
+	unsigned runs = 0, cleared = 0;
 	int err;
 
 	if ((err = xcall(CR_XV, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0)) != 0) {
@@ -371,10 +379,22 @@ xexec_go(struct xprog *p, int again, struct xoutcome *out)
 			check_fault(o);
 		if (verbose)
 			print_outcome(p, runs - 1, o);
-		if (!o->fault)
-			break;
 		r = again ? 0 : xprog_rand(p) % 8;
-		if (r == 2 && o->w[0] == FC_NO_MAPPING &&
+		if (!o->fault) {
+			/* Still going: sometimes take its space apart under
+			   it (its next access must fault) and wait again. */
+			if (again || cleared || p->space != XSPACE_GPT ||
+			    r >= 4)
+				break;
+			if ((err = xspace_clear()) != 0) {
+				xfail("clearing the space: error %d", err);
+				break;
+			}
+			cleared = 1;
+			xs.cleared_live++;
+			continue;
+		}
+		if (r == 2 && o->w[0] == FC_NO_MAPPING && !cleared &&
 		    remap(p, o->state[2]) == 0)
 			;
 		else if (r >= 2)
@@ -448,7 +468,9 @@ xexec_print(const char *prefix)
 			uprintf(" %s:%lu", fc_names[i],
 			    (unsigned long)xs.faults[i]);
 	uprintf("; %lu to keepers, %lu victim messages, %lu hostile "
-	    "registers refused, %lu pages not mappable\n",
+	    "registers refused, %lu pages not mappable, %lu spaces taken "
+	    "apart under a running victim\n",
 	    (unsigned long)xs.kept_faults, (unsigned long)xs.victim_msgs,
-	    (unsigned long)xs.hostile_refused, (unsigned long)xs.unmapped);
+	    (unsigned long)xs.hostile_refused, (unsigned long)xs.unmapped,
+	    (unsigned long)xs.cleared_live);
 }

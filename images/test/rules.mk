@@ -24,7 +24,8 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
-	images/test/fuzz_prog.c images/test/fuzz_space.c))
+	images/test/fuzz_prog.c images/test/fuzz_space.c \
+	images/test/fuzz_tmpl.c))
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz_victim.elf,\
 	images/test/fuzz_victim.c))
 
