@@ -2,13 +2,16 @@
  * cap.h - capabilities in the kernel: validity against the object's
  * allocation count, the restriction rules, and weakening on fetch.
  *
- * A cap is valid when its type is known, its restriction bits are within
- * CAP_R_ALL, its OID names an object of the type's object type
- * (abi/captype.def) and its alloc_count matches: the object's allocation
- * count, or for a REPLY cap the process's reply_seq while that process
- * waits for the reply. An ENTRY cap also needs its payload to match when
- * its endpoint has EP_F_PAYLOAD_MATCH. Caps are copied freely (a cap
- * register, a slot, a message); validity is checked when one is used.
+ * Validity is one rule (cap_valid_for, over lib/capfmt.h's form and
+ * count rules): the form (type known, restriction bits within
+ * CAP_R_ALL, an OID of the type's object type), the count (the object's
+ * allocation count, never ALLOC_COUNT_RETIRED; for a REPLY cap the
+ * process's reply_seq while that process waits for the reply), and for
+ * an ENTRY cap the payload when its endpoint has EP_F_PAYLOAD_MATCH.
+ * Every user of a cap goes through it: cap_check (which may load),
+ * cap_check_cached (objects in memory only: the fast paths and the walk).
+ * Caps are copied freely (a cap register, a slot, a message); validity
+ * is checked when one is used.
  */
 #pragma once
 
@@ -17,11 +20,11 @@
 #include <stdint.h>
 
 #include <abi/cap.h>
+#include <abi/err.h>
+#include <lib/capfmt.h>
 #include <obj.h>
 #include <objcache.h>
-
-/* The OT_* object a cap type names (OT_NONE if it names none). */
-extern const uint8_t	cap_objtype[CT_MAX];
+#include <proc.h>
 
 /*
  * The object named oid if it is in memory, else NULL (never loads). Like
@@ -39,6 +42,57 @@ cap_lookup(oid_t oid)
 	    o->lru_next != NULL)
 		(void)obj_get(oid, &o);	/* a hit: makes it youngest */
 	return o;
+}
+
+/*
+ * True if c, whose form is right (cap_form_ok) and whose OID names o, is
+ * valid for o: its count is current and, for a REPLY cap, o waits for
+ * that reply; for an ENTRY cap, the payload matches if it must.
+ */
+static inline bool
+cap_valid_for(const struct cap *c, const struct obj *o)
+{
+	if (c->type == CT_REPLY) {
+		const struct process *p = (const struct process *)o;
+
+		return cap_count_current(c, p->d.reply_seq) &&
+		    proc_awaits_reply(p);
+	}
+	if (!cap_count_current(c, o->alloc_count))
+		return false;
+	if (c->type == CT_ENTRY) {
+		const struct endpoint *ep = (const struct endpoint *)o;
+
+		return !(ep->d.flags & EP_F_PAYLOAD_MATCH) ||
+		    c->aux == ep->d.match_payload;
+	}
+	return true;
+}
+
+/* cap_check_cached(): the object is not in memory (cap_check loads). */
+#define CAP_ABSENT	(-1)
+
+/*
+ * cap_check() without loading: 0 with *out the object c names (NULL for
+ * types that name none), ERR_BAD_CAP, or CAP_ABSENT when c's form is
+ * right but its object is not in memory. Never does I/O or evicts.
+ */
+static inline int
+cap_check_cached(const struct cap *c, struct obj **out)
+{
+	struct obj *o;
+
+	*out = NULL;
+	if (!cap_form_ok(c))
+		return ERR_BAD_CAP;
+	if (cap_type_objtype(c->type) == OT_NONE)
+		return 0;
+	if ((o = cap_lookup(c->oid)) == NULL)
+		return CAP_ABSENT;
+	if (!cap_valid_for(c, o))
+		return ERR_BAD_CAP;
+	*out = o;
+	return 0;
 }
 
 /*
@@ -65,23 +119,25 @@ void	cap_make(struct cap *c, uint8_t type, const struct obj *o);
 
 /*
  * The one-shot REPLY cap a CALL from caller hands its receiver: it names
- * the caller and carries its current reply_seq (cap_check's REPLY rule).
+ * the caller and carries its current reply_seq (cap_valid_for's REPLY
+ * rule). The caller's reply_seq must be below REPLY_SEQ_LIMIT
+ * (cap_may_reply).
  */
 static inline void
 cap_make_reply(struct cap *c, const struct process *caller)
 {
 	c->type = CT_REPLY;
 	c->restr = 0;
-	c->aux = 0;
-	c->alloc_count = caller->d.reply_seq;
+	c->aux = (uint16_t)(caller->d.reply_seq >> 32);
+	c->alloc_count = (uint32_t)caller->d.reply_seq;
 	c->oid = caller->obj.oid;
 }
 
-/* Memory caps: PAGE, CAPPAGE, GPT. */
+/* True if caller may still make a REPLY cap (abi/process.h). */
 static inline bool
-cap_is_memory(uint8_t type)
+cap_may_reply(const struct process *caller)
 {
-	return type == CT_PAGE || type == CT_CAPPAGE || type == CT_GPT;
+	return caller->d.reply_seq < REPLY_SEQ_LIMIT;
 }
 
 /*

@@ -95,60 +95,23 @@ record(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
 }
 
 /*
- * cap_check() for the caps a fault travels through, ENTRY and PROCESS
- * (type t, object type ot): objects in memory are checked here, as
- * cap_check() would, without its general dispatch; anything else goes
- * to cap_check().
- */
-static inline int
-check(const struct cap *c, unsigned t, unsigned ot, struct obj **out)
-{
-	struct obj *o;
-
-	if (c->type != t || (c->restr & ~CAP_R_ALL) != 0 ||
-	    OID_TYPE(c->oid) != ot || (o = cap_lookup(c->oid)) == NULL)
-		return cap_check(c, out);
-	if (c->alloc_count != o->alloc_count)
-		return ERR_BAD_CAP;
-	if (t == CT_ENTRY &&
-	    (((struct endpoint *)o)->d.flags & EP_F_PAYLOAD_MATCH) &&
-	    c->aux != ((struct endpoint *)o)->d.match_payload)
-		return ERR_BAD_CAP;
-	*out = o;
-	return 0;
-}
-
-/*
- * p's fault message into r's registers, r being in an open wait: what
- * ipc_deliver() would write for this OC_FAULT call (words: fault code,
- * w1, error code, RIP; caps: a RESTART cap to p, then *c1; a REPLY cap
- * to p if call; payload), without staging words and caps first.
+ * p's fault message to r, in an open wait: OC_FAULT with words fault
+ * code, w1, error code, RIP; caps a RESTART cap to p, then *c1; a REPLY
+ * cap to p if call; the entry's payload.
  */
 static void
 put_message(struct process *r, struct process *p, uint64_t payload,
     uint64_t w1, const struct cap *c1, bool call)
 {
-	struct proc_regs *x = &r->d.regs;
-	unsigned dst;
+	const uint64_t w[4] = { p->d.fault_code, w1, p->k.fault_err,
+	    p->d.regs.rip };
+	struct cap caps[2], reply;
 
-	x->rax = 0;
-	x->rdi = MI_MAKE(OC_FAULT, 4, 2);
-	x->rsi = payload;
-	x->r8 = p->d.fault_code;
-	x->r9 = w1;
-	x->r10 = p->k.fault_err;
-	x->r12 = p->d.regs.rip;
-	if ((dst = CR_LIST_GET(x->rdx, 0)) < PROC_CAP_REGS)
-		cap_make(&r->d.cap_reg[dst], CT_RESTART, &p->obj);
-	if ((dst = CR_LIST_GET(x->rdx, 1)) < PROC_CAP_REGS)
-		r->d.cap_reg[dst] = *c1;
-	dst = (unsigned)(x->rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (call && dst < PROC_CAP_REGS)
-		cap_make_reply(&r->d.cap_reg[dst], p);
-	r->d.run_state = PS_RUNNING;
-	r->d.wait_oid = 0;
-	r->k.wait = W_NONE;
-	proc_dirty(r);
+	cap_make(&caps[0], CT_RESTART, &p->obj);
+	caps[1] = *c1;
+	if (call)
+		cap_make_reply(&reply, p);
+	ipc_deliver(r, OC_FAULT, payload, w, 4, caps, 2, call ? &reply : NULL);
 }
 
 /*
@@ -168,14 +131,14 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 
 	if (ecap.type != CT_ENTRY)
 		return ERR_BAD_CAP;
-	if ((rc = check(&ecap, CT_ENTRY, OT_ENDPOINT, &o)) != 0)
+	if ((rc = cap_check(&ecap, &o)) != 0)
 		return rc;
 	ep = obj_endpoint(o);
 	rcap = ep->d.recipient;
 	ep_oid = o->oid;
 	if (rcap.type != CT_PROCESS)
 		return ERR_NOT_FOUND;
-	if ((rc = check(&rcap, CT_PROCESS, OT_PROCESS, &o)) != 0)
+	if ((rc = cap_check(&rcap, &o)) != 0)
 		return rc;
 	r = obj_process(o);
 	if (r == p)
@@ -185,7 +148,9 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 		sched_stall(p, r);
 		return 0;
 	}
-	put_message(r, p, ecap.aux, w1, c1, !(ecap.restr & CAP_R_NOCALL));
+	/* Past REPLY_SEQ_LIMIT, a send: the keeper answers by RESTART. */
+	put_message(r, p, ecap.aux, w1, c1, !(ecap.restr & CAP_R_NOCALL) &&
+	    cap_may_reply(p));
 	proc_block(p, PS_FAULTED, W_FAULT, 0);
 	ipc_wake(r, true);
 	return 0;

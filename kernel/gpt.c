@@ -19,6 +19,7 @@
 #include <abi/gpt.h>
 #include <abi/process.h>
 #include <abi/types.h>
+#include <cap.h>
 #include <gpt.h>
 #include <obj.h>
 #include <objcache.h>
@@ -30,24 +31,6 @@
 /* Internal result: an object on the path is not in memory. */
 #define WALK_MISS	GPT_WALK_MISS
 
-int
-gpt_cap_object(const struct cap *c, unsigned expected_ct, struct obj **out)
-{
-	unsigned ot = expected_ct == CT_GPT ? OT_GPT : OT_PAGE;
-	struct obj *o;
-	int err;
-
-	assert(expected_ct == CT_GPT || expected_ct == CT_PAGE);
-	if (c->type != expected_ct || OID_TYPE(c->oid) != ot)
-		return ERR_BAD_CAP;
-	if ((err = obj_get(c->oid, &o)) != 0)
-		return err;
-	if (o->alloc_count != c->alloc_count || o->type != ot)
-		return ERR_BAD_CAP;
-	*out = o;
-	return 0;
-}
-
 static void
 walk_pin(struct gpt_walk *w, struct obj *o)
 {
@@ -58,27 +41,29 @@ walk_pin(struct gpt_walk *w, struct obj *o)
 
 /*
  * The object behind valid memory cap c (GPT or PAGE), or the fault the
- * cap causes: an invalid cap acts as a null cap. The fast pass only
- * looks in memory and pins nothing (WALK_MISS if the object is not
- * there); the full pass loads and pins.
+ * cap causes: an invalid cap (cap.h's rule) acts as a null cap. The fast
+ * pass only looks in memory and pins nothing (WALK_MISS if the object
+ * is not there; it does not touch the LRU list either); the full pass
+ * loads and pins.
  */
 static inline __attribute__((always_inline)) uint32_t
-walk_object(struct gpt_walk *w, const struct cap *c, unsigned ot,
-    struct obj **out, const bool fast)
+walk_object(struct gpt_walk *w, const struct cap *c, struct obj **out,
+    const bool fast)
 {
 	struct obj *o;
 	int err;
 
 	if (fast) {
+		if (!cap_form_ok(c))
+			return FC_NO_MAPPING;
 		if ((o = obj_lookup(c->oid)) == NULL)
 			return WALK_MISS;
-		/* o->type follows from the OID, so this checks the cap's. */
-		if (o->alloc_count != c->alloc_count || o->type != ot)
+		if (!cap_valid_for(c, o))
 			return FC_NO_MAPPING;
 		*out = o;
 		return FC_NONE;
 	}
-	err = gpt_cap_object(c, c->type, out);
+	err = cap_check(c, out);
 	if (err != 0) {
 		if (err != ERR_BAD_CAP)
 			w->err = err;
@@ -138,10 +123,8 @@ walk_pass(const struct cap *c, uint64_t va, unsigned access,
 		unsigned l2g, l2v, slot, flags;
 		struct gpt *g;
 
-		if (c->type == CT_GPT)
-			fc = walk_object(w, c, OT_GPT, &o, fast);
-		else if (c->type == CT_PAGE)
-			fc = walk_object(w, c, OT_PAGE, &o, fast);
+		if (c->type == CT_GPT || c->type == CT_PAGE)
+			fc = walk_object(w, c, &o, fast);
 		else
 			fc = c->type == CT_NULL ? FC_NO_MAPPING : FC_BAD_SPACE;
 		if (fc != FC_NONE)

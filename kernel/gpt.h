@@ -102,13 +102,3 @@ uint32_t	gpt_walk_from(const struct cap *root, uint64_t va,
 
 /* Unpin what gpt_walk() pinned. */
 void		gpt_walk_done(struct gpt_walk *w);
-
-/*
- * The object a memory cap names, if the cap is valid: its type is
- * expected_ct, its OID names an object of the matching type, and its
- * allocation count is the object's. Returns 0 and *out; ERR_BAD_CAP if the
- * cap is invalid (stale, or a type and OID that disagree); or obj_get's
- * error. Not pinned.
- */
-int		gpt_cap_object(const struct cap *c, unsigned expected_ct,
-		    struct obj **out);

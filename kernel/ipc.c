@@ -23,35 +23,6 @@
 _Static_assert(W_OPEN == 1, "ipc_open() in ipc.h");
 
 void
-ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
-    const uint64_t *w, unsigned nwords, const struct cap *caps,
-    unsigned ncaps, const struct cap *reply)
-{
-	struct proc_regs *r = &to->d.regs;
-	unsigned i, dst;
-
-	r->rax = 0;
-	r->rdi = MI_MAKE(opcode, nwords, ncaps);
-	r->rsi = payload;
-	r->r8 = nwords > 0 ? w[0] : 0;
-	r->r9 = nwords > 1 ? w[1] : 0;
-	r->r10 = nwords > 2 ? w[2] : 0;
-	r->r12 = nwords > 3 ? w[3] : 0;
-	for (i = 0; i < ncaps; i++) {
-		dst = CR_LIST_GET(r->rdx, i);
-		if (dst < PROC_CAP_REGS)
-			to->d.cap_reg[dst] = caps[i];
-	}
-	dst = (unsigned)(r->rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (reply != NULL && dst < PROC_CAP_REGS)
-		to->d.cap_reg[dst] = *reply;
-	to->d.run_state = PS_RUNNING;
-	to->d.wait_oid = 0;
-	to->k.wait = W_NONE;
-	proc_dirty(to);
-}
-
-void
 ipc_wake(struct process *to, bool direct)
 {
 	if (to == sched_current || to->k.on_queue != Q_NONE)
@@ -119,6 +90,8 @@ ipc_send_entry(struct inv *inv)
 
 	if (call && (inv->cap.restr & CAP_R_NOCALL))
 		return ERR_NO_ACCESS;
+	if (call && !cap_may_reply(p))
+		return ERR_LIMIT;	/* abi/process.h, REPLY_SEQ_LIMIT */
 	if (rcap.type != CT_PROCESS)
 		return ERR_NOT_FOUND;
 	if ((rc = cap_check(&rcap, &o)) != 0)

@@ -14,11 +14,13 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <abi/cap.h>
 #include <abi/invoke.h>
 #include <obj.h>
+#include <proc.h>
 
 struct inv;
 
@@ -38,13 +40,42 @@ void	ipc_wait(struct process *p);
 /*
  * Write a message into to's registers and caps (to waits: open, reply,
  * or is current) and make it PS_RUNNING, on no queue: the caller then
- * calls ipc_wake(). Received caps land where to's rdx says; the REPLY cap
- * (if any: a CALL) in rdx's CR_REPLY byte, which is left alone
- * otherwise. Cannot fail.
+ * calls ipc_wake(). Words not sent arrive as 0; received caps land where
+ * to's rdx says; the REPLY cap (if any: a CALL) in rdx's CR_REPLY byte,
+ * which is left alone otherwise. Cannot fail.
+ *
+ * The one delivery routine: the general path (ipc.c), the fast path
+ * (ipc_fast.c) and fault messages (fault.c) all write a message here.
+ * Inline, so that each caller's constant counts fold away.
  */
-void	ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
-	    const uint64_t *w, unsigned nwords, const struct cap *caps,
-	    unsigned ncaps, const struct cap *reply);
+static inline __attribute__((always_inline)) void
+ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
+    const uint64_t *w, unsigned nwords, const struct cap *caps,
+    unsigned ncaps, const struct cap *reply)
+{
+	struct proc_regs *r = &to->d.regs;
+	unsigned i, dst;
+
+	r->rax = 0;
+	r->rdi = MI_MAKE(opcode, nwords, ncaps);
+	r->rsi = payload;
+	r->r8 = nwords > 0 ? w[0] : 0;
+	r->r9 = nwords > 1 ? w[1] : 0;
+	r->r10 = nwords > 2 ? w[2] : 0;
+	r->r12 = nwords > 3 ? w[3] : 0;
+	for (i = 0; i < ncaps; i++) {
+		dst = CR_LIST_GET(r->rdx, i);
+		if (dst < PROC_CAP_REGS)
+			to->d.cap_reg[dst] = caps[i];
+	}
+	dst = (unsigned)(r->rdx >> CR_REPLY_SHIFT) & 0xff;
+	if (reply != NULL && dst < PROC_CAP_REGS)
+		to->d.cap_reg[dst] = *reply;
+	to->d.run_state = PS_RUNNING;
+	to->d.wait_oid = 0;
+	to->k.wait = W_NONE;
+	proc_dirty(to);
+}
 
 /* Let to (just delivered to) run: next if direct, else queued. */
 void	ipc_wake(struct process *to, bool direct);

@@ -53,39 +53,14 @@ dirty(struct obj *o)
 		obj_mark_dirty(o);
 }
 
-/* ipc_deliver() without caps: the message of from's registers to t. */
+/* The words of from's message, for ipc_deliver(). */
 static inline void
-deliver(struct process *t, const struct proc_regs *from, uint64_t mi,
-    uint64_t payload)
+words(const struct proc_regs *from, uint64_t *w)
 {
-	struct proc_regs *r = &t->d.regs;
-	unsigned n = MI_NWORDS(mi);
-
-	r->rax = 0;
-	r->rdi = mi;		/* = MI_MAKE(opcode, n, 0): no other bits */
-	r->rsi = payload;
-	r->r8 = from->r8;
-	r->r9 = from->r9;
-	r->r10 = from->r10;
-	r->r12 = from->r12;
-	switch (n) {		/* words not sent arrive as 0 */
-	case 0:
-		r->r8 = 0;
-		/* FALLTHROUGH */
-	case 1:
-		r->r9 = 0;
-		/* FALLTHROUGH */
-	case 2:
-		r->r10 = 0;
-		/* FALLTHROUGH */
-	case 3:
-		r->r12 = 0;
-		break;
-	}
-	t->d.run_state = PS_RUNNING;
-	t->d.wait_oid = 0;
-	t->k.wait = W_NONE;
-	dirty(&t->obj);
+	w[0] = from->r8;
+	w[1] = from->r9;
+	w[2] = from->r10;
+	w[3] = from->r12;
 }
 
 /* CALL through the ENTRY cap c (ipc_send_entry with an open recipient). */
@@ -94,37 +69,33 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 {
 	const struct endpoint *ep;
 	const struct cap *rc;
+	struct cap reply;
 	struct process *t;
 	struct obj *o;
-	unsigned dst;
+	uint64_t w[MI_WORDS_MAX];
+	int err;
 
-	/* NOCALL (ERR_NO_ACCESS) and unknown bits (ERR_BAD_CAP): general. */
-	if ((c->restr & ~(CAP_R_ALL & ~CAP_R_NOCALL)) != 0 ||
-	    OID_TYPE(c->oid) != OT_ENDPOINT)
+	/* NOCALL (ERR_NO_ACCESS), an exhausted reply_seq (ERR_LIMIT) and
+	   invalid caps (ERR_BAD_CAP): the general path's answers. */
+	if ((c->restr & CAP_R_NOCALL) || !cap_may_reply(p))
 		return miss(IPF_CAP);
-	if ((o = cap_lookup(c->oid)) == NULL)
-		return miss(IPF_ABSENT);
+	if ((err = cap_check_cached(c, &o)) != 0)
+		return miss(err == CAP_ABSENT ? IPF_ABSENT : IPF_CAP);
 	ep = (const struct endpoint *)o;
-	if (c->alloc_count != o->alloc_count ||
-	    ((ep->d.flags & EP_F_PAYLOAD_MATCH) &&
-	    c->aux != ep->d.match_payload))
-		return miss(IPF_CAP);
 	rc = &ep->d.recipient;
-	if (rc->type != CT_PROCESS || (rc->restr & ~CAP_R_ALL) != 0 ||
-	    OID_TYPE(rc->oid) != OT_PROCESS)
+	if (rc->type != CT_PROCESS)
 		return miss(IPF_RECIPIENT);
-	if ((o = obj_lookup(rc->oid)) == NULL)
-		return miss(IPF_ABSENT);
+	if ((err = cap_check_cached(rc, &o)) != 0)
+		return miss(err == CAP_ABSENT ? IPF_ABSENT : IPF_RECIPIENT);
 	t = (struct process *)o;
-	if (rc->alloc_count != o->alloc_count || !ipc_open(t) ||
-	    t->k.on_queue != Q_NONE)
+	if (!ipc_open(t) || t->k.on_queue != Q_NONE)
 		return miss(IPF_RECIPIENT);
 
 	/* Commit: nothing below fails. */
-	deliver(t, &p->d.regs, mi, c->aux);
-	dst = (unsigned)(t->d.regs.rdx >> CR_REPLY_SHIFT) & 0xff;
-	if (dst < PROC_CAP_REGS)
-		cap_make_reply(&t->d.cap_reg[dst], p);
+	words(&p->d.regs, w);
+	cap_make_reply(&reply, p);
+	ipc_deliver(t, MI_OPCODE(mi), c->aux, w, MI_NWORDS(mi), NULL, 0,
+	    &reply);
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_REPLY;
 	p->d.wait_oid = p->obj.oid;
@@ -145,21 +116,15 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 {
 	struct process *t;
 	struct obj *o;
+	uint64_t w[MI_WORDS_MAX];
 	bool fault;
+	int err;
 
-	if ((c->restr & ~CAP_R_ALL) != 0 || OID_TYPE(c->oid) != OT_PROCESS)
-		return miss(IPF_CAP);
-	if ((o = obj_lookup(c->oid)) == NULL)
-		return miss(IPF_ABSENT);
+	if ((err = cap_check_cached(c, &o)) != 0)
+		return miss(err == CAP_ABSENT ? IPF_ABSENT : IPF_CAP);
 	t = (struct process *)o;
-	if (c->alloc_count != t->d.reply_seq)
-		return miss(IPF_CAP);
-	if (t->d.run_state == PS_RECEIVING && t->k.wait == W_REPLY)
-		fault = false;
-	else if (t->d.run_state == PS_FAULTED && t->k.wait == W_FAULT)
-		fault = true;
-	else
-		return miss(IPF_RECIPIENT);
+	/* cap_valid_for: t awaits this reply, or the answer to a fault. */
+	fault = t->d.run_state == PS_FAULTED;
 	if (t->k.on_queue != Q_NONE)
 		return miss(IPF_RECIPIENT);
 	if (p->k.stalled != NULL)
@@ -177,8 +142,11 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 		t->d.fault_addr = 0;
 		t->k.wait = W_NONE;
 		dirty(&t->obj);
-	} else
-		deliver(t, &p->d.regs, mi, 0);
+	} else {
+		words(&p->d.regs, w);
+		ipc_deliver(t, MI_OPCODE(mi), 0, w, MI_NWORDS(mi), NULL, 0,
+		    NULL);
+	}
 	t->d.reply_seq++;
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_OPEN;

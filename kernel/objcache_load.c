@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <abi/err.h>
+#include <lib/capfmt.h>
 #include <lib/string.h>
 #include <obj.h>
 #include <objcache_priv.h>
@@ -32,48 +33,13 @@ all_zero(const void *p, uint64_t n)
 	return true;
 }
 
-/* The object type a capability type names (OT_NONE if none). */
-static unsigned
-cap_objtype(unsigned ct)
-{
-	switch (ct) {
-#define CAPTYPE(name, code, ot)	case code: return OT_##ot;
-#include <abi/captype.def>
-#undef CAPTYPE
-	default:
-		return OT_NONE;
-	}
-}
-
-/* Why c is not a well-formed capability, or NULL. */
-static const char *
-cap_problem(const struct cap *c)
-{
-	if (c->type >= CT_MAX)
-		return "unknown capability type";
-	if (c->restr & ~CAP_R_ALL)
-		return "unknown restriction bits";
-	if (c->type == CT_NULL)
-		return all_zero(c, sizeof(*c)) ? NULL :
-		    "null capability is not all zero";
-	if (cap_objtype(c->type) == OT_NONE)
-		return c->oid == 0 && c->alloc_count == 0 && c->aux == 0 ?
-		    NULL : "capability to no object carries fields";
-	if (OID_TYPE(c->oid) != cap_objtype(c->type))
-		return "capability names an OID of another type";
-	if (c->aux != 0 && c->type != CT_ENTRY && c->type != CT_PAGE &&
-	    c->type != CT_CAPPAGE && c->type != CT_GPT)
-		return "capability has an aux value its type lacks";
-	return NULL;
-}
-
 /* Check n caps at c; print and return false at the first bad one. */
 static bool
 caps_ok(const struct obj *o, const struct cap *c, unsigned n,
     const char *where)
 {
 	for (unsigned i = 0; i < n; i++) {
-		const char *why = cap_problem(&c[i]);
+		const char *why = cap_form_problem(&c[i]);
 
 		if (why != NULL) {
 			kprintf("store: object %#lx: %s %u: %s (type %u, oid "
@@ -104,8 +70,7 @@ process_problem(const struct obj_process *p)
 		return "unknown fault code";
 	if (p->run_state == PS_FAULTED && p->fault_code == FC_NONE)
 		return "faulted without a fault code";
-	if (!all_zero(p->reserved0, sizeof(p->reserved0)) ||
-	    p->reserved1 != 0)
+	if (!all_zero(p->reserved0, sizeof(p->reserved0)))
 		return "reserved process fields are not zero";
 	return NULL;
 }

@@ -315,7 +315,7 @@ const char *
 store_ot_name(unsigned ot)
 {
 	switch (ot) {
-#define OBJTYPE(name, code)	case code: return #name;
+#define OBJTYPE(name, code, full)	case code: return #name;
 #include <abi/objtype.def>
 #undef OBJTYPE
 	default:
@@ -332,17 +332,5 @@ store_ct_name(unsigned ct)
 #undef CAPTYPE
 	default:
 		return "?";
-	}
-}
-
-unsigned
-store_ct_objtype(unsigned ct)
-{
-	switch (ct) {
-#define CAPTYPE(name, code, ot)	case code: return OT_##ot;
-#include <abi/captype.def>
-#undef CAPTYPE
-	default:
-		return OT_NONE;
 	}
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <lib/capfmt.h>
 #include <lib/storefmt.h>
 
 #include "catalog.h"
@@ -181,13 +182,10 @@ static int
 add_cap(sqlite3_stmt *st, struct objset *os, oid_t holder, const char *place,
     unsigned slot, const struct cap *c)
 {
-	int64_t ac;
+	uint64_t count;
 
 	if (c->type == CT_NULL)
 		return 0;
-	ac = c->oid ? os_alloc_count(os, c->oid) : 0;
-	if (ac >= 0 && c->type == CT_REPLY && os_proc(os, c->oid) != NULL)
-		ac = os_proc(os, c->oid)->reply_seq;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)holder);
 	sqlite3_bind_text(st, 2, place, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)slot);
@@ -197,9 +195,10 @@ add_cap(sqlite3_stmt *st, struct objset *os, oid_t holder, const char *place,
 	sqlite3_bind_int64(st, 7, c->alloc_count);
 	if (c->oid != 0)
 		sqlite3_bind_int64(st, 8, (sqlite3_int64)c->oid);
-	sqlite3_bind_int(st, 9, store_ct_objtype(c->type) == OT_NONE ||
-	    (OID_TYPE(c->oid) == store_ct_objtype(c->type) &&
-	    ac == (int64_t)c->alloc_count));
+	sqlite3_bind_int(st, 9, cap_form_ok(c) &&
+	    (cap_type_objtype(c->type) == OT_NONE ||
+	    (os_cap_count(os, c, &count) == 0 &&
+	    cap_count_current(c, count))));
 	return run(st);
 }
 

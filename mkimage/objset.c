@@ -176,6 +176,19 @@ os_alloc_count(struct objset *os, oid_t oid)
 	return h->alloc_count;
 }
 
+int
+os_cap_count(struct objset *os, const struct cap *c, uint64_t *count)
+{
+	int64_t ac = os_alloc_count(os, c->oid);
+
+	if (ac < 0)
+		return -1;
+	*count = (uint64_t)ac;
+	if (c->type == CT_REPLY && os_proc(os, c->oid) != NULL)
+		*count = os_proc(os, c->oid)->reply_seq;
+	return 0;
+}
+
 struct cap
 os_cap(struct objset *os, unsigned ct, oid_t oid, uint8_t restr,
     uint16_t aux)

@@ -63,6 +63,14 @@ struct obj_endpoint	*os_ep(struct objset *os, oid_t oid);
  */
 int64_t	os_alloc_count(struct objset *os, oid_t oid);
 
+/*
+ * The count capability c (naming an object) must carry to be current
+ * (lib/capfmt.h, cap_count_current): its object's allocation count, or
+ * for a REPLY cap its process's reply_seq. Returns 0, or -1 if the
+ * object does not exist.
+ */
+int	os_cap_count(struct objset *os, const struct cap *c, uint64_t *count);
+
 /* A capability to object oid with its current allocation count. */
 struct cap os_cap(struct objset *os, unsigned ct, oid_t oid, uint8_t restr,
 	    uint16_t aux);

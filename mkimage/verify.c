@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lib/capfmt.h>
 #include <lib/storefmt.h>
 
 #include "util.h"
@@ -31,60 +32,30 @@ int
 verify_cap(struct objset *os, const struct cap *c, const char *where,
     struct problems *pr)
 {
-	unsigned ot;
-	int64_t ac;
+	const char *why = cap_form_problem(c);
+	uint64_t count;
 
-	if (c->type >= CT_MAX) {
-		prob_add(pr, "%s: unknown capability type %u", where, c->type);
+	if (why != NULL) {
+		prob_add(pr, "%s: %s capability (oid %#llx): %s", where,
+		    store_ct_name(c->type), (unsigned long long)c->oid, why);
 		return -1;
 	}
-	if (c->restr & ~CAP_R_ALL) {
-		prob_add(pr, "%s: unknown restriction bits %#x", where,
-		    c->restr);
-		return -1;
-	}
-	if (c->type == CT_NULL) {
-		if (!zero(c, sizeof(*c))) {
-			prob_add(pr, "%s: null capability is not all zero",
-			    where);
-			return -1;
-		}
+	if (c->type == CT_NULL || cap_type_objtype(c->type) == OT_NONE)
 		return 0;
-	}
-	ot = store_ct_objtype(c->type);
-	if (ot == OT_NONE) {
-		if (c->oid != 0 || c->alloc_count != 0 || c->aux != 0) {
-			prob_add(pr, "%s: %s capability carries an OID", where,
-			    store_ct_name(c->type));
-			return -1;
-		}
-		return 0;
-	}
-	if (OID_TYPE(c->oid) != ot) {
-		prob_add(pr, "%s: %s capability names OID %#llx of type %s",
-		    where, store_ct_name(c->type), (unsigned long long)c->oid,
-		    store_ot_name(OID_TYPE(c->oid)));
-		return -1;
-	}
-	ac = os_alloc_count(os, c->oid);
-	/* A reply cap carries its process's reply sequence instead. */
-	if (ac >= 0 && c->type == CT_REPLY && os_proc(os, c->oid) != NULL)
-		ac = os_proc(os, c->oid)->reply_seq;
-	if (ac < 0) {
+	if (os_cap_count(os, c, &count) != 0) {
 		prob_add(pr, "%s: %s capability names missing object %#llx",
 		    where, store_ct_name(c->type), (unsigned long long)c->oid);
 		return -1;
 	}
-	if ((uint32_t)ac != c->alloc_count) {
-		prob_add(pr, "%s: capability to %#llx has allocation count %u, "
-		    "the object %lld", where, (unsigned long long)c->oid,
-		    c->alloc_count, (long long)ac);
-		return -1;
-	}
-	if (c->aux != 0 && c->type != CT_ENTRY && c->type != CT_PAGE &&
-	    c->type != CT_CAPPAGE && c->type != CT_GPT) {
-		prob_add(pr, "%s: %s capability has aux %#x", where,
-		    store_ct_name(c->type), c->aux);
+	if (!cap_count_current(c, count)) {
+		prob_add(pr, "%s: %s capability to %#llx has count %llu, the "
+		    "object %llu%s", where, store_ct_name(c->type),
+		    (unsigned long long)c->oid, c->type == CT_REPLY ?
+		    (unsigned long long)cap_reply_seq(c) :
+		    (unsigned long long)c->alloc_count,
+		    (unsigned long long)count,
+		    count == ALLOC_COUNT_RETIRED && c->type != CT_REPLY ?
+		    " (retired)" : "");
 		return -1;
 	}
 	return 0;
@@ -204,7 +175,7 @@ check_process(struct objset *os, struct obj_process *p, struct problems *pr)
 	    (p->run_state == PS_FAULTED && p->fault_code == FC_NONE))
 		prob_add(pr, "process %#llx: fault code %u does not fit run "
 		    "state %u", oid, p->fault_code, p->run_state);
-	if (!zero(p->reserved0, sizeof(p->reserved0)) || p->reserved1 != 0)
+	if (!zero(p->reserved0, sizeof(p->reserved0)))
 		prob_add(pr, "process %#llx: reserved bytes are not zero", oid);
 	if (!(p->regs.rflags & RFLAGS_IF) || (p->regs.rflags & RFLAGS_IOPL))
 		prob_add(pr, "process %#llx: rflags %#llx (interrupts off or "

@@ -35,6 +35,8 @@ enum captype {
  *   then sees a & ((1 << l2g) - 1). l2g == 0 means "no guard": the
  *   object's own span is used and the upper bits must be zero.
  * - ENTRY: the protected payload handed to the receiver.
+ * - REPLY: bits 32..47 of the caller's reply sequence (alloc_count holds
+ *   bits 0..31; abi/process.h, REPLY_SEQ_LIMIT).
  * - all other types: zero.
  */
 struct cap {

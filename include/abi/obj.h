@@ -18,6 +18,15 @@ struct obj_hdr {
 	uint32_t	alloc_count;	/* bumped to rescind every cap */
 	uint32_t	bank;		/* id of the bank that allocated it */
 };
+
+/*
+ * An allocation count never wraps: the rescind that would bring it to
+ * ALLOC_COUNT_RETIRED retires the OID instead (as EROS does). No cap is
+ * valid for a retired object, none is made for it again, and it cannot be
+ * rescinded further (ERR_LIMIT): a cap from 2^32 rescinds ago can never
+ * become valid again.
+ */
+#define ALLOC_COUNT_RETIRED	UINT32_MAX
 _Static_assert(sizeof(struct obj_hdr) == 16, "");
 _Static_assert(__builtin_offsetof(struct obj_hdr, alloc_count) == 8, "");
 _Static_assert(__builtin_offsetof(struct obj_hdr, bank) == 12, "");

@@ -77,10 +77,18 @@ struct obj_process {
 	struct cap	space;		/* address space root: GPT or PAGE cap */
 	struct cap	handler;	/* fault handler: ENTRY cap or null */
 	struct cap	cap_reg[PROC_CAP_REGS];
-	uint32_t	reply_seq;	/* REPLY caps carry it as alloc count */
-	uint32_t	reserved1;	/* zero; aligns fxsave */
+	uint64_t	reply_seq;	/* REPLY caps carry it (abi/cap.h) */
 	uint8_t		fxsave[FXSAVE_SIZE];	/* FXSAVE64 image, 16-aligned */
 };
+
+/*
+ * A REPLY cap holds 48 bits of its caller's reply_seq, which grows by one
+ * each time a reply wait ends. So that a retained REPLY cap can never
+ * match again, a process whose reply_seq has reached REPLY_SEQ_LIMIT
+ * makes no more calls (ERR_LIMIT; a fault is then sent without a reply
+ * cap, answered by RESTART): 2^48 calls, 89 years at one call per 10 ns.
+ */
+#define REPLY_SEQ_LIMIT		(UINT64_C(1) << 48)
 _Static_assert(__builtin_offsetof(struct obj_process, run_state) == 16, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fault_code) == 20, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fault_addr) == 24, "");
@@ -89,6 +97,7 @@ _Static_assert(__builtin_offsetof(struct obj_process, regs) == 40, "");
 _Static_assert(__builtin_offsetof(struct obj_process, space) == 200, "");
 _Static_assert(__builtin_offsetof(struct obj_process, handler) == 216, "");
 _Static_assert(__builtin_offsetof(struct obj_process, cap_reg) == 232, "");
+_Static_assert(__builtin_offsetof(struct obj_process, reply_seq) == 744, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fxsave) == 752, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fxsave) % 16 == 0, "");
 _Static_assert(sizeof(struct obj_process) == 1264, "");

@@ -17,7 +17,7 @@ typedef uint64_t	oid_t;
 
 enum objtype {
 	OT_NONE = 0,
-#define OBJTYPE(name, code)	OT_##name = code,
+#define OBJTYPE(name, code, full)	OT_##name = code,
 #include <abi/objtype.def>
 #undef OBJTYPE
 	OT_MAX			/* one past the highest object type */

@@ -111,6 +111,3 @@ const char *store_ot_name(unsigned ot);
 
 /* Name of a capability type ("ENTRY"), or "?" */
 const char *store_ct_name(unsigned ct);
-
-/* The OT_* a capability type names, OT_NONE if none or unknown. */
-unsigned store_ct_objtype(unsigned ct);

@@ -5,7 +5,9 @@
  * every cap to it dies (a process is stopped first and its REPLY caps
  * die too); LIMIT answers 1 + the highest index the store holds for a
  * type. Through a WEAK range cap GET answers weakened caps and RESCIND
- * is ERR_NO_ACCESS.
+ * is ERR_NO_ACCESS. The rescind that brings an allocation count to
+ * ALLOC_COUNT_RETIRED retires the OID (abi/obj.h): GET and RESCIND of a
+ * retired OID are ERR_LIMIT.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,25 +17,17 @@
 #include <proc.h>
 #include <store.h>
 
-/* The full cap type for an object type. */
-static const uint8_t cap_of_objtype[OT_MAX] = {
-	[OT_PAGE] = CT_PAGE,
-	[OT_CAPPAGE] = CT_CAPPAGE,
-	[OT_GPT] = CT_GPT,
-	[OT_PROCESS] = CT_PROCESS,
-	[OT_ENDPOINT] = CT_ENDPOINT,
-};
-
-/* Load the object w names. */
+/* Load the object w names; a retired one is ERR_LIMIT. */
 static int
 get_object(uint64_t oid, struct obj **out)
 {
 	int rc;
 
-	if (OID_TYPE(oid) >= OT_MAX || cap_of_objtype[OID_TYPE(oid)] == 0)
+	if (cap_type_full(OID_TYPE(oid)) == CT_NULL)
 		return ERR_BAD_ARG;
-	rc = obj_get(oid, out);
-	return rc == ERR_NOT_FOUND ? ERR_BAD_ARG : rc;
+	if ((rc = obj_get(oid, out)) != 0)
+		return rc == ERR_NOT_FOUND ? ERR_BAD_ARG : rc;
+	return (*out)->alloc_count == ALLOC_COUNT_RETIRED ? ERR_LIMIT : 0;
 }
 
 int
@@ -48,7 +42,7 @@ inv_range(struct inv *inv)
 		if ((rc = inv_args(inv, 1, 0)) != 0 ||
 		    (rc = get_object(inv->w[0], &o)) != 0)
 			return rc;
-		cap_make(&inv->rc[0], cap_of_objtype[o->type], o);
+		cap_make(&inv->rc[0], (uint8_t)cap_type_full(o->type), o);
 		if (inv->cap.restr & CAP_R_WEAK)
 			cap_weaken(&inv->rc[0]);
 		inv->rncaps = 1;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lib/capfmt.h>
 #include <lib/storefmt.h>
 
 #include "mkimage/lex.h"
@@ -124,8 +125,10 @@ test_shapes(void)
 	CHECK(strcmp(store_kind_name(STORE_BK_MAX), "?") == 0);
 	CHECK(strcmp(store_ot_name(OT_GPT), "GPT") == 0);
 	CHECK(strcmp(store_ct_name(CT_ENTRY), "ENTRY") == 0);
-	CHECK(store_ct_objtype(CT_ENTRY) == OT_ENDPOINT);
-	CHECK(store_ct_objtype(CT_MAX) == OT_NONE);
+	CHECK(cap_type_objtype(CT_ENTRY) == OT_ENDPOINT);
+	CHECK(cap_type_objtype(CT_MAX) == OT_NONE);
+	CHECK(cap_type_full(OT_ENDPOINT) == CT_ENDPOINT);
+	CHECK(cap_type_full(OT_NONE) == CT_NULL);
 }
 
 /* A random object set: n pages (a third zero), and other objects. */
