@@ -186,17 +186,21 @@ hostile(struct xprog *p)
 	    UINT64_MAX, UINT64_C(0xffff800000000000), USER_VA_END + 4096 };
 	static const uint64_t flags[] = { RFLAGS_USER_DEFAULT | 0x3000,
 	    0x2, RFLAGS_IF, 0, RFLAGS_USER_DEFAULT | 0x20000,
-	    RFLAGS_USER_DEFAULT | 0x4000, RFLAGS_USER_DEFAULT | 1ul << 63 };
+	    RFLAGS_USER_DEFAULT | 0x4000,
+	    RFLAGS_USER_DEFAULT | UINT64_C(1) << 63 };
 	static const unsigned which[] = { XREG_RSP, XREG_RIP, XREG_RFLAGS,
 	    XREG_FS, XREG_GS };
 	unsigned r = which[xprog_rand(p) % 5];
-	uint64_t bad, w[MI_WORDS_MAX] = { 0 };
+	uint64_t bad, good, w[MI_WORDS_MAX] = { 0 };
 	int err;
 
 	bad = r == XREG_RFLAGS ? flags[xprog_rand(p) % 7] :
 	    addrs[xprog_rand(p) % 5];
-	err = xcall(CR_XV, OC_PROC_SET_REGS, 3, r - 1, ~p->regs[r - 1], bad,
-	    0, 0);
+	/* a value the register before r may hold, unlike the one it has */
+	good = p->regs[r - 1];
+	good = r - 1 < 16 ? ~good : r - 1 == XREG_RFLAGS ? good ^ 0x400 :
+	    good ^ 8;
+	err = xcall(CR_XV, OC_PROC_SET_REGS, 3, r - 1, good, bad, 0, 0);
 	if (err != ERR_BAD_ARG) {
 		xfail("register %u = %#lx: answer %d, not ERR_BAD_ARG", r,
 		    (unsigned long)bad, err);

@@ -3,9 +3,11 @@
  * programs at the states random programs reach only now and then, each
  * one test of the fuzz suite. Every run must end in a fault message
  * (with the code and RIP given, where the CPU defines them), and so
- * must each of three restarts that change nothing. The last two place
- * code in the last bytes of the user half, so the next RIP would be
- * 0x800000000000, the first non-canonical address.
+ * must each of three restarts that change nothing (a 0 in the table
+ * accepts any code or RIP). Two place code in the last bytes of the
+ * user half, so the next RIP would be 0x800000000000, the first
+ * non-canonical address; the last leaves long mode's rules by a 32-bit
+ * iret that QEMU takes into virtual-8086 mode.
  */
 #include <stddef.h>
 
@@ -34,31 +36,35 @@ struct fixed {
 	uint8_t		code[48];
 	unsigned	len;
 	unsigned	entry;		/* rip = addr + entry */
+	uint64_t	rsp;		/* 0: the top of the stack page */
 	uint64_t	rax, rdi;
 	uint32_t	fc;		/* of every run; FC_NONE: any */
 	uint64_t	rip;		/* 0: any */
-	uint64_t	err;		/* UINT64_MAX: any */
+	int		check_err;	/* the error code must be err */
+	uint64_t	err;
 };
 
 static const struct fixed cases[] = {
-	{ "exec_jump_to_kernel_text", CODE,
-	  { MOVABS_RAX, IMM64(UINT64_C(0xffffffff80100000)), 0xff, 0xe0 }, 12,
-	  0, 0, 0, FC_NO_MAPPING, UINT64_C(0xffffffff80100000), 0x15 },
+	{ .name = "exec_jump_to_kernel_text", .addr = CODE,
+	  .code = { MOVABS_RAX, IMM64(UINT64_C(0xffffffff80100000)),
+	    0xff, 0xe0 }, .len = 12,
+	  .fc = FC_NO_MAPPING, .rip = UINT64_C(0xffffffff80100000),
+	  .check_err = 1, .err = 0x15 },
 	/* QEMU's error code is 0x80 * 16 + 2, hardware's 0x80 * 8 + 2 */
-	{ "exec_int_0x80_privileged", CODE, { 0xcd, 0x80 }, 2, 0,
-	  0, 0, FC_GP, CODE, UINT64_MAX },
-	{ "exec_sysret_from_ring3", CODE, { 0x48, 0x0f, 0x07 }, 3, 0,
-	  0, 0, FC_GP, CODE, 0 },
-	{ "exec_iretq_to_noncanonical", CODE,
-	  { PUSH_IMM32(0x1b), PUSH_IMM32(0x1000), PUSH_IMM32(0x202),
+	{ .name = "exec_int_0x80_privileged", .addr = CODE,
+	  .code = { 0xcd, 0x80 }, .len = 2, .fc = FC_GP, .rip = CODE },
+	{ .name = "exec_sysret_from_ring3", .addr = CODE,
+	  .code = { 0x48, 0x0f, 0x07 }, .len = 3, .fc = FC_GP, .rip = CODE,
+	  .check_err = 1, .err = 0 },
+	{ .name = "exec_iretq_to_noncanonical", .addr = CODE,
+	  .code = { PUSH_IMM32(0x1b), PUSH_IMM32(0x1000), PUSH_IMM32(0x202),
 	    PUSH_IMM32(0x23), MOVABS_RAX, IMM64(USER_VA_END), PUSH_RAX,
-	    0x48, 0xcf }, 33, 0,
-	  0, 0, FC_GP, 0, UINT64_MAX },
-	{ "exec_movss_tf_syscall", CODE,
-	  { MOVABS_RAX, IMM64(UINT64_C(0x302)), PUSH_RAX, 0x9d,
-	    0x66, 0xb8, 0x1b, 0x00, 0x8e, 0xd0, 0x0f, 0x05, 0x0f, 0x0b }, 22, 0,
-	  IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
-	  UINT64_MAX },
+	    0x48, 0xcf }, .len = 33, .fc = FC_GP },
+	{ .name = "exec_movss_tf_syscall", .addr = CODE,
+	  .code = { MOVABS_RAX, IMM64(UINT64_C(0x302)), PUSH_RAX, 0x9d,
+	    0x66, 0xb8, 0x1b, 0x00, 0x8e, 0xd0, 0x0f, 0x05, 0x0f, 0x0b },
+	  .len = 22, .rax = IC_MAKE(3, IC_CALL),
+	  .rdi = MI_MAKE(OC_SLEEP_NOW, 0, 0) },
 	/*
 	 * A data descriptor (base 0, DPL 3) at address 0, then selector 7
 	 * (LDT entry 0, RPL 3) into DS: with no LDT that is #GP(4). An LDT
@@ -66,18 +72,32 @@ static const struct fixed cases[] = {
 	 * from the process's own page 0, and a call gate there would lead
 	 * into ring 0.
 	 */
-	{ "exec_ldt_selector_refused", 0,
-	  { 0xff, 0xff, 0x00, 0x00, 0x00, 0xf2, 0xcf, 0x00,
-	    0x66, 0xb8, 0x07, 0x00, 0x8e, 0xd8, 0x0f, 0x0b }, 16, 8,
-	  0, 0, FC_GP, 12, 4 },
-	{ "exec_jump_to_noncanonical", CODE,
-	  { MOVABS_RAX, IMM64(USER_VA_END), 0xff, 0xe0 }, 12, 0,
-	  0, 0, FC_GP, 0, UINT64_MAX },
-	{ "exec_nop_at_end_of_user_half", USER_LAST, { 0x90 }, 1, 0,
-	  0, 0, FC_NONE, 0, UINT64_MAX },
-	{ "exec_syscall_at_end_of_user_half", USER_LAST - 1, { 0x0f, 0x05 },
-	  2, 0, IC_MAKE(3, IC_CALL), MI_MAKE(OC_SLEEP_NOW, 0, 0), FC_NONE, 0,
-	  UINT64_MAX },
+	{ .name = "exec_ldt_selector_refused", .addr = 0,
+	  .code = { 0xff, 0xff, 0x00, 0x00, 0x00, 0xf2, 0xcf, 0x00,
+	    0x66, 0xb8, 0x07, 0x00, 0x8e, 0xd8, 0x0f, 0x0b }, .len = 16,
+	  .entry = 8, .fc = FC_GP, .rip = 12, .check_err = 1, .err = 4 },
+	{ .name = "exec_jump_to_noncanonical", .addr = CODE,
+	  .code = { MOVABS_RAX, IMM64(USER_VA_END), 0xff, 0xe0 }, .len = 12,
+	  .fc = FC_GP },
+	{ .name = "exec_nop_at_end_of_user_half", .addr = USER_LAST,
+	  .code = { 0x90 }, .len = 1 },
+	{ .name = "exec_syscall_at_end_of_user_half", .addr = USER_LAST - 1,
+	  .code = { 0x0f, 0x05 }, .len = 2, .rax = IC_MAKE(3, IC_CALL),
+	  .rdi = MI_MAKE(OC_SLEEP_NOW, 0, 0) },
+	/*
+	 * A 32-bit iret (no REX.W) whose EFLAGS image has VM set, from a
+	 * frame at 0x800 (below 64 KiB: the same bytes whether ESP or SP
+	 * addresses it): EIP 0, CS 0x40, EFLAGS VM|IF, ESP 0x1000. Hardware
+	 * in long mode ignores VM at CPL 3 (#GP for CS 0x40, past the GDT);
+	 * QEMU's TCG enters virtual-8086 mode, and the next exception's
+	 * frame holds CS 0x40, whose RPL is not 3.
+	 */
+	{ .name = "exec_iretd_into_vm86", .addr = 0x100,
+	  .code = { 0xc7, 0x04, 0x24, 0, 0, 0, 0,
+	    0xc7, 0x44, 0x24, 0x04, 0x40, 0, 0, 0,
+	    0xc7, 0x44, 0x24, 0x08, 0x02, 0x02, 0x02, 0x00,
+	    0xc7, 0x44, 0x24, 0x0c, 0x00, 0x10, 0, 0, 0xcf }, .len = 32,
+	  .rsp = 0x800 },
 };
 
 const unsigned xfixed_count = sizeof(cases) / sizeof(cases[0]);
@@ -94,7 +114,7 @@ make(struct xprog *p, const struct fixed *c, unsigned i)
 	p->page[1].va = STACK;
 	p->regs[0] = c->rax;
 	p->regs[5] = c->rdi;
-	p->regs[XREG_RSP] = STACK + 4096;
+	p->regs[XREG_RSP] = c->rsp != 0 ? c->rsp : STACK + 4096;
 	p->regs[XREG_RIP] = c->addr + c->entry;
 	p->regs[XREG_RFLAGS] = RFLAGS_USER_DEFAULT;
 }
@@ -127,7 +147,7 @@ one(const struct fixed *c, unsigned i)
 		}
 		if ((c->fc != FC_NONE && o->w[0] != c->fc) ||
 		    (c->rip != 0 && o->w[3] != c->rip) ||
-		    (c->err != UINT64_MAX && o->w[2] != c->err) ||
+		    (c->check_err && o->w[2] != c->err) ||
 		    o->payload != PAY_XFAULT) {
 			test_fail("run %u: fault %lu at rip %#lx error %#lx "
 			    "payload %#lx; want fault %u rip %#lx error %#lx",

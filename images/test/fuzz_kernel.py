@@ -10,9 +10,10 @@ result passed and the kernel never panicked.
 Reproduce a run with the seed it printed: make fuzz-kernel FUZZ_SEED=0x...
 Programs of the exec victim depend on (seed, program number) alone:
 FUZZ_REPLAY=FIRST:COUNT runs only those programs, printing each (bytes,
-address, pages, registers) and what became of it. After a panic in a
-long run, the programs since the last progress line are replayed that
-way at once, so the log names the program the kernel died on.
+address, pages, registers) and what became of it. After a panic or a
+hang in a long run, the programs since the last progress line are
+replayed that way at once, so the log names the program the kernel died
+on.
 """
 
 import argparse
@@ -86,9 +87,10 @@ def replay(args, seed, first, count, seconds):
         if re.match(r"fuzz: program \d+ at ", line):
             last = i
     bad = panic_lines(lines)
-    if bad and last is not None:
+    if (bad or run.timed_out) and last is not None:
         prog = [line for line in lines[last:] if line.startswith("fuzz:")]
-        print("fuzz-kernel: the kernel panicked on this program:")
+        print("fuzz-kernel: the kernel %s on this program:"
+              % ("panicked" if bad else "stopped answering"))
         for line in prog + [x for x in bad if not x.startswith("fuzz:")]:
             print(line)
         print("fuzz-kernel: reproduce with make fuzz-kernel FUZZ_SEED=%#x "
@@ -145,13 +147,12 @@ def main():
         print("fuzz-kernel: no TEST DONE within %d s" % (args.seconds + MARGIN))
     print("fuzz-kernel: %s (seed %#x)" % ("passed" if ok else "FAILED", seed))
     bad = panic_lines(lines)
-    if bad:
-        for line in bad:
-            print(line)
-    if bad and "TEST PLAN fuzz" in run.log:
-        print("fuzz-kernel: the panic came in the deterministic case after "
+    for line in bad:
+        print(line)
+    if (bad or run.timed_out) and "TEST PLAN fuzz" in run.log:
+        print("fuzz-kernel: it stopped in the deterministic case after "
               "the last TEST line (images/test/fuzz_fixed.c)")
-    elif bad:
+    elif bad or run.timed_out:
         print("fuzz-kernel: replaying programs %d..%d alone"
               % (progress, progress + PROGRESS + 63))
         replay(args, seed, progress, PROGRESS + 64, 600)
