@@ -75,7 +75,7 @@ _Static_assert(__builtin_offsetof(struct proc_regs, fs_base) == 144, "");
 /*
  * MXCSR bits no CPU defines: a stored image must keep them zero (FXRSTOR
  * faults on them). Bit 6 (DAZ) is not among them: most CPUs have it, and
- * the kernel clears it on load where the CPU lacks it.
+ * proc_start() clears it where the CPU lacks it (usermode_fxsave_sanitize).
  */
 #define MXCSR_RESERVED		0xffff0000u
 
