@@ -1,8 +1,8 @@
 /*
  * cmd_verify.c - "mkimage verify IMAGE": checks the boot path, every
  * checksum and invariant of every kept generation, and that no block is
- * used twice or leaked. Exits 1 listing the first problems, each naming its block
- * or object.
+ * used twice or leaked. Exits 1 listing the first problems, each naming
+ * its block or object.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -60,8 +60,8 @@ verify_boot(const struct img *im, struct problems *pr)
 		prob_add(pr, "boot header: stage 2 of %u sectors, must be "
 		    "1..%d", h.stage2_sectors, STAGE2_MAX_SECTORS);
 	else if (!inside(h.stage2_offset, h.stage2_sectors, n))
-		prob_add(pr, "boot header: stage 2 (sectors %u+%u) lies outside "
-		    "the boot partition of %u sectors", h.stage2_offset,
+		prob_add(pr, "boot header: stage 2 (sectors %u+%u) lies "
+		    "outside the boot partition of %u sectors", h.stage2_offset,
 		    h.stage2_sectors, n);
 	if (h.kernel_sectors == 0 || h.kernel_bytes == 0 ||
 	    h.kernel_bytes > (uint64_t)h.kernel_sectors * SECTOR_SIZE)

@@ -68,8 +68,8 @@ test_rflags(void)
 	CHECK(proc_reg_problem(f, 0x2) != NULL);		/* IF clear */
 	CHECK(proc_reg_problem(f, RFLAGS_IF) != NULL);	/* bit 1 clear */
 	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | RFLAGS_IOPL) != NULL);
-	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | 0x4000) != NULL); /* NT */
-	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | 0x20000) != NULL); /* VM */
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | 0x4000) != NULL);
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | 0x20000) != NULL);
 	for (unsigned b = 0; b < 64; b++) {
 		uint64_t bit = UINT64_C(1) << b;
 		int ok = ((RFLAGS_USER_MASK | RFLAGS_USER_DEFAULT) & bit) != 0;
@@ -145,7 +145,8 @@ test_mxcsr(void)
 	good_process(&p);
 	memset(p.fxsave, 0, sizeof(p.fxsave));	/* fresh: reset on load */
 	CHECK(proc_state_problem(&p) == NULL);
-	p.fxsave[FXSAVE_MXCSR_OFFSET] = 0xff;	/* every defined bit, DAZ too */
+	/* Every defined bit, DAZ too. */
+	p.fxsave[FXSAVE_MXCSR_OFFSET] = 0xff;
 	p.fxsave[FXSAVE_MXCSR_OFFSET + 1] = 0xff;
 	CHECK(proc_state_problem(&p) == NULL);
 	for (unsigned b = 16; b < 32; b++) {

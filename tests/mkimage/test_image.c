@@ -321,17 +321,21 @@ struct damage {
 };
 
 static void p_rip(struct obj_process *p) { p->regs.rip = USER_VA_END; }
-static void p_fs(struct obj_process *p) { p->regs.fs_base = 0xdead0000ull << 32; }
+static void p_fs(struct obj_process *p) { p->regs.fs_base = 0xdeadull << 48; }
 static void p_rsp(struct obj_process *p) { p->regs.rsp = 0xffff800000001000; }
 static void p_rflags(struct obj_process *p) { p->regs.rflags |= RFLAGS_IOPL; }
-static void p_mxcsr(struct obj_process *p) { p->fxsave[FXSAVE_MXCSR_OFFSET + 2] = 1; }
+static void p_mxcsr(struct obj_process *p) { p->fxsave[26] = 1; } /* bit 16 */
 static void p_wait(struct obj_process *p) { p->wait_oid = p->hdr.oid; }
 static void p_send(struct obj_process *p)
 {
 	p->run_state = PS_SENDING;
 	p->wait_oid = 0;
 }
-static void r_dup(struct store_list *l) { l->item[l->hdr.count++] = l->item[0]; }
+static void
+r_dup(struct store_list *l)
+{
+	l->item[l->hdr.count++] = l->item[0];
+}
 static void r_missing(struct store_list *l)
 {
 	l->item[l->hdr.count++] = OID_MAKE(OT_PROCESS, 40);
