@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <fault.h>
+#include <lib/proccheck.h>
 #include <lib/string.h>
 #include <panic.h>
 #include <sched.h>
@@ -299,7 +300,7 @@ usermode_return(struct process *p)
 	}
 	fpu_switch(p);
 	r->rflags = usermode_rflags(r->rflags);
-	if (p->k.sysret_ok && usermode_addr_ok(r->rip))
+	if (p->k.sysret_ok && proc_user_addr(r->rip))
 		usermode_sysret(r);
 	usermode_iret(r);
 }

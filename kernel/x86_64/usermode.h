@@ -19,9 +19,6 @@
    needs its state after a lazy switch (#NM). */
 #define USERMODE_FPU_CREDIT	16
 
-/* User-changeable RFLAGS bits: CF PF AF ZF SF TF DF OF AC ID. */
-#define RFLAGS_USER_MASK	0x250fd5ul
-
 /*
  * Program STAR/LSTAR/SFMASK and EFER.SCE, enable FXSAVE/SSE for user
  * code (CR4.OSFXSR, OSXMMEXCPT; CR0.MP, NE; no EM, TS). Once, after
@@ -35,13 +32,6 @@ void	usermode_init(void);
  * below its own frames, so they survive, and back after.
  */
 void	usermode_set_kstack(uint64_t top);
-
-/* True if va is a canonical address in the user half. */
-static inline int
-usermode_addr_ok(uint64_t va)
-{
-	return va < USER_VA_END;
-}
 
 /*
  * Force rflags into a value safe for ring 3: IF and bit 1 set, IOPL 0,

@@ -6,6 +6,8 @@
   through the kernel log; the system keeps running after TEST DONE.
 - boot: the default image reaches the kernel and reports the memory it
   was given; each damaged image (bootfail.py) prints its boot error.
+- storefail: damaged stores and boot sectors (storefail.py) that mkimage
+  verify must name and the kernel must boot past with its exact lines.
 """
 
 import os
@@ -16,6 +18,7 @@ import subprocess
 import bootfail
 import debugsuite
 import qemu
+import storefail
 from hostsuites import results_with_problems
 from protocol import SuiteResult
 
@@ -177,6 +180,7 @@ def collect(build):
     users = [UserImageSuite(name, os.path.join(build, image), timeout)
              for name, image, timeout in USER_IMAGES]
     return users + [BootSuite(os.path.join(build, "default.img")),
+            storefail.StoreFailSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
                                SELFTEST_TIMEOUT),
