@@ -1,8 +1,10 @@
 /*
- * selftest.h - in-kernel unit tests, run when the command line holds
- * "selftest", reported on the console in the protocol of
- * docs/testing.md under the suite name "kernel" (or, for suites
- * registered with ST_SUITE_AS, a suite of their own, after "kernel").
+ * selftest.h - in-kernel unit tests. They are linked only into the test
+ * kernel (build/kernel/kernel-test.elf, kernel/rules.mk), whose
+ * kernel_main runs them all after kernel_init() and reports on the
+ * console in the protocol of docs/testing.md under the suite name
+ * "kernel" (or, for suites registered with ST_SUITE_AS, a suite of their
+ * own, after "kernel").
  *
  * A test is a void function; it fails by calling st_fail() (ST_CHECK and
  * ST_CHECK_EQ do, then return). An exception a test did not expect is
@@ -48,9 +50,6 @@ struct st_suite {
 	    __attribute__((used, section("st_suites"), aligned(8))) =	\
 	    { #name, name##_cases,					\
 	      sizeof(name##_cases) / sizeof(name##_cases[0]), report }
-
-/* Run every test, print the results, exit QEMU (0 all passed, else 1). */
-void	selftest_run(void) __attribute__((noreturn));
 
 /* Mark the running test failed; the first reason is the one reported. */
 void	st_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
