@@ -11,6 +11,11 @@
 #                    kernel_main (selftest.c) runs them. Only
 #                    build/selftest.img holds it.
 #
+# The production kernel has no self-test code and no test hooks: what the
+# tests must intercept in the core they intercept at link time, with ld
+# --wrap on the functions in KERNEL_TEST_WRAPS (each caller and callee in
+# different files, as --wrap needs; the wrappers are in kernel/selftest/).
+#
 # kernel.elf and kernel-test.elf keep full debug info (for gdb);
 # kernel-boot.elf and kernel-test-boot.elf are the same images without
 # it, for disk images.
@@ -36,6 +41,10 @@ KERNEL_TEST_OBJS := $(KERNEL_CORE_OBJS) $(call kernel_objs,$(KERNEL_TEST_SRCS))
 
 KERNEL_LDFLAGS	:= -nostdlib -T kernel/kernel.ld -z max-page-size=0x1000 \
 		   --build-id=none
+# Core functions the test kernel interposes on (__wrap_NAME in
+# kernel/selftest/; __real_NAME is the core's): the idle step of the
+# scheduler (st_user.c).
+KERNEL_TEST_WRAPS := timer_idle
 
 $(KERNEL_OBJDIR)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -49,7 +58,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld | $(DEPS_STAMP)
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(KERNEL_TEST_ELF): $(KERNEL_TEST_OBJS) kernel/kernel.ld | $(DEPS_STAMP)
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_TEST_OBJS)
+	$(LD) $(KERNEL_LDFLAGS) $(KERNEL_TEST_WRAPS:%=--wrap=%) -o $@ \
+		$(KERNEL_TEST_OBJS)
 
 $(BUILD)/kernel/%-boot.elf: $(BUILD)/kernel/%.elf | $(DEPS_STAMP)
 	strip --strip-debug -o $@ $<

@@ -18,7 +18,6 @@
 #include <x86_64/usermode.h>
 
 struct process		*sched_current;
-void			(*sched_idle_hook)(void);
 static struct process	*run_head;
 static struct process	*sleep_head;
 static struct process	*next_proc;	/* sched_switch_to's choice */
@@ -243,10 +242,7 @@ sched_return(void)
 			proc_release(old);	/* it stopped itself */
 		if (p != NULL)
 			usermode_return(p);
-		if (sched_idle_hook != NULL)
-			sched_idle_hook();
-		cpu_sti_hlt();
-		cpu_cli();
+		timer_idle();
 		wake_sleepers();
 	}
 }

@@ -23,3 +23,12 @@ uint64_t	timer_tsc_hz(void);
 
 /* Busy-wait at least us microseconds (TSC); works with interrupts off. */
 void		timer_delay_us(uint64_t us);
+
+/*
+ * The scheduler's idle step, when nothing is runnable: sti; hlt until an
+ * interrupt (the tick at the latest), then cli. Called with interrupts
+ * off, from sched_return() only: the test kernel takes a call as "the
+ * scheduler idles" (ld --wrap, kernel/rules.mk), so it must stay out of
+ * line, in this file.
+ */
+void		timer_idle(void);
