@@ -43,8 +43,9 @@ KERNEL_LDFLAGS	:= -nostdlib -T kernel/kernel.ld -z max-page-size=0x1000 \
 		   --build-id=none
 # Core functions the test kernel interposes on (__wrap_NAME in
 # kernel/selftest/; __real_NAME is the core's): the idle step of the
-# scheduler (st_user.c).
-KERNEL_TEST_WRAPS := timer_idle
+# scheduler (st_user.c), and the virtio doorbell and the TSC frequency,
+# for a hung disk (st_blk.c).
+KERNEL_TEST_WRAPS := timer_idle virtio_pci_notify timer_tsc_hz
 
 $(KERNEL_OBJDIR)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -18,7 +18,10 @@ void		timer_init(void);
 /* Timer interrupts since timer_init(). */
 uint64_t	timer_ticks(void);
 
-/* TSC frequency in Hz. */
+/*
+ * TSC frequency in Hz. Out of line, in this file: the test kernel
+ * changes it for the blk driver's hang test (ld --wrap, kernel/rules.mk).
+ */
 uint64_t	timer_tsc_hz(void);
 
 /* Busy-wait at least us microseconds (TSC); works with interrupts off. */
