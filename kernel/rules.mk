@@ -43,9 +43,10 @@ KERNEL_LDFLAGS	:= -nostdlib -T kernel/kernel.ld -z max-page-size=0x1000 \
 		   --build-id=none
 # Core functions the test kernel interposes on (__wrap_NAME in
 # kernel/selftest/; __real_NAME is the core's): the idle step of the
-# scheduler (st_user.c), and the virtio doorbell and the TSC frequency,
-# for a hung disk (st_blk.c).
-KERNEL_TEST_WRAPS := timer_idle virtio_pci_notify timer_tsc_hz
+# scheduler (st_user.c), the virtio doorbell and the TSC frequency, for
+# a hung disk (st_blk.c), and exception dispatch, for trap catches
+# (st_catch.c).
+KERNEL_TEST_WRAPS := timer_idle virtio_pci_notify timer_tsc_hz trap_dispatch
 
 $(KERNEL_OBJDIR)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <selftest/st_catch.h>
 #include <x86_64/trap.h>
 
 struct st_case {
@@ -85,7 +86,7 @@ bool	st_expect_trap(void (*fn)(uint64_t), uint64_t arg,
 bool	st_expect_fault(void (*fn)(uint64_t), uint64_t arg, uint64_t vector,
 	    uint64_t error, uint64_t rip, uint64_t cr2);
 
-/* The fault probes of x86_64/probe.S. */
+/* The fault probes of x86_64/st_probe.S. */
 void		probe_read(uint64_t addr);
 void		probe_write(uint64_t addr);
 void		probe_exec(uint64_t addr);

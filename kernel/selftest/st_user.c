@@ -17,7 +17,7 @@
 #include <selftest/st_space.h>
 #include <selftest/st_user.h>
 #include <x86_64/gdt.h>
-#include <x86_64/kjmp.h>
+#include <x86_64/st_kjmp.h>
 #include <x86_64/stack.h>
 #include <x86_64/timer.h>
 #include <x86_64/usermode.h>
