@@ -15,6 +15,8 @@
 # tests must intercept in the core they intercept at link time, with ld
 # --wrap on the functions in KERNEL_TEST_WRAPS (each caller and callee in
 # different files, as --wrap needs; the wrappers are in kernel/selftest/).
+# tests/kernel/test_kernel_split.sh checks the production kernel for
+# self-test symbols.
 #
 # kernel.elf and kernel-test.elf keep full debug info (for gdb);
 # kernel-boot.elf and kernel-test-boot.elf are the same images without
