@@ -1,15 +1,6 @@
 /*
- * main.c - kernel_main: bring the machine up, in this order (each step
- * needs the ones before it):
- *   console      serial + VGA, so everything after can report
- *   gdt, idt     our own segments, TSS with IST stacks, exception gates:
- *                from here a fault is reported, never a silent reset
- *   bootinfo     validate and copy the loader's data before it is reused
- *   pmm          frames from the E820 map ("memory: N MiB usable")
- *   vm           our page tables: direct map, W^X image, no identity map
- *   pic, timer   8259 remapped and masked, TSC calibrated, 100 Hz tick
- *   usermode     syscall MSRs, SSE for ring 3
- * then interrupts on, and either the self-tests (cmdline "selftest") or:
+ * main.c - the production kernel's kernel_main (init.h): kernel_init()
+ * brings the machine up (init.c), then
  *   blk          the virtio-blk disk
  *   objcache     the object cache over the store on that disk
  *   space        address-space bookkeeping
@@ -18,6 +9,8 @@
  *                run or wait; parked, stopped and refused ones do not
  *                count)
  *   scheduler    runs them (or idles) and never returns.
+ * The test kernel links selftest/selftest.c's kernel_main instead of this
+ * file (kernel/rules.mk).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,29 +18,14 @@
 #include <abi/err.h>
 #include <lib/proccheck.h>
 
-#include <boot.h>
-#include <console.h>
 #include <dev/blk.h>
-#include <panic.h>
-#include <pmm.h>
+#include <init.h>
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
 #include <store.h>
 #include <printf.h>
 #include <objcache.h>
-#include <selftest/selftest.h>
-#include <x86_64/cpu.h>
-#include <x86_64/gdt.h>
-#include <x86_64/pic.h>
-#include <x86_64/timer.h>
-#include <x86_64/trap.h>
-#include <x86_64/usermode.h>
-#include <x86_64/vm.h>
-
-extern char	kernel_image_start[], kernel_image_end[];
-
-void	kernel_main(uint64_t bootinfo_phys) __attribute__((noreturn));
 
 /*
  * Bring up the disk, the object cache and the space code, then start
@@ -100,35 +78,7 @@ start_processes(void)
 void
 kernel_main(uint64_t bootinfo_phys)
 {
-	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
-	uint64_t entry_tsc = cpu_rdtsc();
-
-	console_init();
-	kprintf("kernel: starting\n");
-	gdt_init();
-	idt_init();
-	if ((uint64_t)kernel_image_start != KERNEL_VMA + 0x100000)
-		panic("kernel: linked at %#lx, but vm.h expects KERNEL_VMA %#lx "
-		    "+ 1 MiB", (uint64_t)kernel_image_start, KERNEL_VMA);
-
-	boot_info_init(bootinfo_phys);
-	kprintf("kernel: cmdline \"%s\"; image [%#lx, %#lx) physical, loader "
-	    "reports [%#lx, %#lx)\n", boot_info.cmdline,
-	    (uint64_t)kernel_image_start - KERNEL_VMA,
-	    (uint64_t)kernel_image_end - KERNEL_VMA,
-	    boot_info.kernel_phys_start, boot_info.kernel_phys_end);
-	kprintf("kernel: TSC %lu at stage 2, %lu at kernel_main\n",
-	    boot_info.stage2_tsc, entry_tsc);
-
-	pmm_init(&boot_info);
-	vm_init(pmm_ram_end());
-	pic_init();
-	timer_init();
-	usermode_init();
-	cpu_sti();
-
-	if (boot_selftest())
-		selftest_run();
+	kernel_init(bootinfo_phys);
 	start_processes();
 	sched_return();
 }

@@ -117,13 +117,6 @@ usermode_init(void)
 	cpu_wrmsr(MSR_SFMASK, SFMASK_BITS);
 }
 
-void
-usermode_set_kstack(uint64_t top)
-{
-	usermode_kstack = top;
-	gdt_set_kernel_stack(top);
-}
-
 static uint32_t
 get32(const uint8_t *p)
 {

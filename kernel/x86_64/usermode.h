@@ -27,11 +27,12 @@
 void	usermode_init(void);
 
 /*
- * Where entries from ring 3 (syscall and interrupts) start the kernel
- * stack: kstack_top normally; a self-test that runs user code sets it
- * below its own frames, so they survive, and back after.
+ * Where a system call starts the kernel stack (syscall.S), as TSS.RSP0
+ * (gdt_set_kernel_stack) is for interrupts from ring 3: kstack_top. The
+ * test kernel's st_user_run() moves both below its own frames while it
+ * runs user code, so those frames survive, and back after.
  */
-void	usermode_set_kstack(uint64_t top);
+extern uint64_t	usermode_kstack;
 
 /*
  * Force rflags into a value safe for ring 3: IF and bit 1 set, IOPL 0,
