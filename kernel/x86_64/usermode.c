@@ -261,6 +261,12 @@ usermode_fpu_owned(const struct process *p)
 	return p == fpu_owner;
 }
 
+static inline bool
+canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
 void
 usermode_return(struct process *p)
 {
@@ -277,9 +283,14 @@ usermode_return(struct process *p)
 	 * message a fetch there gives: FC_GP, address 0, error code 0. A
 	 * RIP in the kernel half is canonical and left to the fetch, which
 	 * faults in ring 3. RSP may be anything: neither instruction checks
-	 * it, and the first use in ring 3 faults.
+	 * it, and the first use in ring 3 faults. FS/GS bases are written
+	 * to MSRs, where a value that is not canonical would #GP in ring 0:
+	 * SET_REGS and proc_start refuse one, but a stored process that is
+	 * resumed through a cap was never started, so they are checked
+	 * here too, whenever they are loaded.
 	 */
-	if ((uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip) {
+	if (!canonical(r->rip) || (p != last_run &&
+	    (!canonical(r->fs_base) || !canonical(r->gs_base)))) {
 		p->k.sysret_ok = 0;
 		fault_raise(p, FC_GP, 0, 0, 0, 0);
 		return;
