@@ -17,7 +17,6 @@
 #include <x86_64/vm.h>
 
 struct bootinfo	boot_info;
-static bool	selftest_mode;
 
 int
 boot_info_check(const struct bootinfo *bi, char *why, size_t size)
@@ -54,7 +53,6 @@ boot_info_init(uint64_t phys)
 		panic("bootinfo at %#lx: %s", phys, why);
 	memcpy(&boot_info, bi, sizeof(boot_info));
 	boot_info.cmdline[BOOTINFO_CMDLINE_MAX - 1] = '\0';
-	selftest_mode = boot_cmdline_has("selftest");
 }
 
 bool
@@ -81,10 +79,4 @@ bool
 boot_cmdline_has(const char *word)
 {
 	return boot_cmdline_word(boot_info.cmdline, word);
-}
-
-bool
-boot_selftest(void)
-{
-	return selftest_mode;
 }

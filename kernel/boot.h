@@ -1,6 +1,6 @@
 /*
  * boot.h - the kernel's own, validated copy of the boot loader's struct
- * bootinfo (include/boot/bootinfo.h), and the boot flags derived from it.
+ * bootinfo (include/boot/bootinfo.h), and the words of its command line.
  */
 #pragma once
 
@@ -39,6 +39,3 @@ bool	boot_cmdline_word(const char *cmdline, const char *word);
 
 /* boot_cmdline_word() on boot_info's command line. */
 bool	boot_cmdline_has(const char *word);
-
-/* True if booted with "selftest": run the self-tests, exit QEMU after. */
-bool	boot_selftest(void);

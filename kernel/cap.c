@@ -8,21 +8,32 @@
 #include <cap.h>
 #include <proc.h>
 
-int
-cap_check(const struct cap *c, struct obj **out)
+/* cap_check() for a cap of the right form that names an object. */
+static __attribute__((noinline)) int
+check_object(const struct cap *c, struct obj **out)
 {
 	struct obj *o;
 	int rc;
 
-	if ((rc = cap_check_cached(c, out)) != CAP_ABSENT)
-		return rc;
-	if ((rc = obj_get(c->oid, &o)) != 0)
+	if ((o = cap_lookup(c->oid)) == NULL &&
+	    (rc = obj_get(c->oid, &o)) != 0)
 		return rc == ERR_BAD_ARG || rc == ERR_NOT_FOUND ?
 		    ERR_BAD_CAP : rc;
 	if (!cap_valid_for(c, o))
 		return ERR_BAD_CAP;
 	*out = o;
 	return 0;
+}
+
+int
+cap_check(const struct cap *c, struct obj **out)
+{
+	*out = NULL;
+	if (!cap_form_ok(c))
+		return ERR_BAD_CAP;
+	if (cap_type_objtype(c->type) == OT_NONE)
+		return 0;		/* kernel caps: no frame, no call */
+	return check_object(c, out);
 }
 
 void

@@ -47,20 +47,21 @@ cap_lookup(oid_t oid)
 /*
  * True if c, whose form is right (cap_form_ok) and whose OID names o, is
  * valid for o: its count is current and, for a REPLY cap, o waits for
- * that reply; for an ENTRY cap, the payload matches if it must.
+ * that reply; for an ENTRY cap, the payload matches if it must. ct is
+ * c->type (the _as forms: a constant the caller compared it with).
  */
-static inline bool
-cap_valid_for(const struct cap *c, const struct obj *o)
+static inline __attribute__((always_inline)) bool
+cap_valid_for_as(const struct cap *c, unsigned ct, const struct obj *o)
 {
-	if (c->type == CT_REPLY) {
+	if (ct == CT_REPLY) {
 		const struct process *p = (const struct process *)o;
 
-		return cap_count_current(c, p->d.reply_seq) &&
+		return cap_count_current_as(c, ct, p->d.reply_seq) &&
 		    proc_awaits_reply(p);
 	}
-	if (!cap_count_current(c, o->alloc_count))
+	if (!cap_count_current_as(c, ct, o->alloc_count))
 		return false;
-	if (c->type == CT_ENTRY) {
+	if (ct == CT_ENTRY) {
 		const struct endpoint *ep = (const struct endpoint *)o;
 
 		return !(ep->d.flags & EP_F_PAYLOAD_MATCH) ||
@@ -69,7 +70,14 @@ cap_valid_for(const struct cap *c, const struct obj *o)
 	return true;
 }
 
-/* cap_check_cached(): the object is not in memory (cap_check loads). */
+static inline __attribute__((always_inline)) bool
+cap_valid_for(const struct cap *c, const struct obj *o)
+{
+	return cap_valid_for_as(c, c->type, o);
+}
+
+/* cap_check_cached(): the object is not in memory (cap_check loads).
+   The _as form is for a cap whose type the caller has compared with ct. */
 #define CAP_ABSENT	(-1)
 
 /*
@@ -77,22 +85,28 @@ cap_valid_for(const struct cap *c, const struct obj *o)
  * types that name none), ERR_BAD_CAP, or CAP_ABSENT when c's form is
  * right but its object is not in memory. Never does I/O or evicts.
  */
-static inline int
-cap_check_cached(const struct cap *c, struct obj **out)
+static inline __attribute__((always_inline)) int
+cap_check_cached_as(const struct cap *c, unsigned ct, struct obj **out)
 {
 	struct obj *o;
 
 	*out = NULL;
-	if (!cap_form_ok(c))
+	if (!cap_form_ok_as(c, ct))
 		return ERR_BAD_CAP;
-	if (cap_type_objtype(c->type) == OT_NONE)
+	if (cap_type_objtype(ct) == OT_NONE)
 		return 0;
 	if ((o = cap_lookup(c->oid)) == NULL)
 		return CAP_ABSENT;
-	if (!cap_valid_for(c, o))
+	if (!cap_valid_for_as(c, ct, o))
 		return ERR_BAD_CAP;
 	*out = o;
 	return 0;
+}
+
+static inline __attribute__((always_inline)) int
+cap_check_cached(const struct cap *c, struct obj **out)
+{
+	return cap_check_cached_as(c, c->type, out);
 }
 
 /*

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-/* Set up COM1 and clear the screen. First thing kernel_main() does. */
+/* Set up COM1 and clear the screen. First thing kernel_init() does. */
 void	console_init(void);
 
 /* Write n bytes to both outputs. Callable with interrupts on or off. */

@@ -131,14 +131,16 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 
 	if (ecap.type != CT_ENTRY)
 		return ERR_BAD_CAP;
-	if ((rc = cap_check(&ecap, &o)) != 0)
+	if ((rc = cap_check_cached_as(&ecap, CT_ENTRY, &o)) != 0 &&
+	    (rc != CAP_ABSENT || (rc = cap_check(&ecap, &o)) != 0))
 		return rc;
 	ep = obj_endpoint(o);
 	rcap = ep->d.recipient;
 	ep_oid = o->oid;
 	if (rcap.type != CT_PROCESS)
 		return ERR_NOT_FOUND;
-	if ((rc = cap_check(&rcap, &o)) != 0)
+	if ((rc = cap_check_cached_as(&rcap, CT_PROCESS, &o)) != 0 &&
+	    (rc != CAP_ABSENT || (rc = cap_check(&rcap, &o)) != 0))
 		return rc;
 	r = obj_process(o);
 	if (r == p)

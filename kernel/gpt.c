@@ -40,25 +40,25 @@ walk_pin(struct gpt_walk *w, struct obj *o)
 }
 
 /*
- * The object behind valid memory cap c (GPT or PAGE), or the fault the
- * cap causes: an invalid cap (cap.h's rule) acts as a null cap. The fast
+ * The object behind valid memory cap c (of type ct: GPT or PAGE), or
+ * the fault the cap causes: an invalid cap (cap.h's rule) acts as a null cap. The fast
  * pass only looks in memory and pins nothing (WALK_MISS if the object
  * is not there; it does not touch the LRU list either); the full pass
  * loads and pins.
  */
 static inline __attribute__((always_inline)) uint32_t
-walk_object(struct gpt_walk *w, const struct cap *c, struct obj **out,
-    const bool fast)
+walk_object(struct gpt_walk *w, const struct cap *c, const unsigned ct,
+    struct obj **out, const bool fast)
 {
 	struct obj *o;
 	int err;
 
 	if (fast) {
-		if (!cap_form_ok(c))
+		if (!cap_form_ok_as(c, ct))
 			return FC_NO_MAPPING;
 		if ((o = obj_lookup(c->oid)) == NULL)
 			return WALK_MISS;
-		if (!cap_valid_for(c, o))
+		if (!cap_valid_for_as(c, ct, o))
 			return FC_NO_MAPPING;
 		*out = o;
 		return FC_NONE;
@@ -123,8 +123,10 @@ walk_pass(const struct cap *c, uint64_t va, unsigned access,
 		unsigned l2g, l2v, slot, flags;
 		struct gpt *g;
 
-		if (c->type == CT_GPT || c->type == CT_PAGE)
-			fc = walk_object(w, c, &o, fast);
+		if (c->type == CT_GPT)
+			fc = walk_object(w, c, CT_GPT, &o, fast);
+		else if (c->type == CT_PAGE)
+			fc = walk_object(w, c, CT_PAGE, &o, fast);
 		else
 			fc = c->type == CT_NULL ? FC_NO_MAPPING : FC_BAD_SPACE;
 		if (fc != FC_NONE)

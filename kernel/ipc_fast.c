@@ -79,13 +79,13 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	   invalid caps (ERR_BAD_CAP): the general path's answers. */
 	if ((c->restr & CAP_R_NOCALL) || !cap_may_reply(p))
 		return miss(IPF_CAP);
-	if ((err = cap_check_cached(c, &o)) != 0)
+	if ((err = cap_check_cached_as(c, CT_ENTRY, &o)) != 0)
 		return miss(err == CAP_ABSENT ? IPF_ABSENT : IPF_CAP);
 	ep = (const struct endpoint *)o;
 	rc = &ep->d.recipient;
 	if (rc->type != CT_PROCESS)
 		return miss(IPF_RECIPIENT);
-	if ((err = cap_check_cached(rc, &o)) != 0)
+	if ((err = cap_check_cached_as(rc, CT_PROCESS, &o)) != 0)
 		return miss(err == CAP_ABSENT ? IPF_ABSENT : IPF_RECIPIENT);
 	t = (struct process *)o;
 	if (!ipc_open(t) || t->k.on_queue != Q_NONE)
@@ -120,7 +120,7 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 	bool fault;
 	int err;
 
-	if ((err = cap_check_cached(c, &o)) != 0)
+	if ((err = cap_check_cached_as(c, CT_REPLY, &o)) != 0)
 		return miss(err == CAP_ABSENT ? IPF_ABSENT : IPF_CAP);
 	t = (struct process *)o;
 	/* cap_valid_for: t awaits this reply, or the answer to a fault. */

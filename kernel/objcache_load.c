@@ -5,17 +5,20 @@
  *
  * Only what the kernel itself never writes is rejected: malformed
  * capabilities (unknown type or restrictions, a null cap that is not
- * zero, an OID of the wrong type, stray fields), unknown flags, run
- * states and fault codes, and non-zero reserved fields. Semantic states
- * a running system can reach (an unset GPT l2v, a keeper slot holding
- * something else) load as they are; their users check them. Register
- * values are sanitised by proc.c when a process runs.
+ * zero, an OID of the wrong type, stray fields), unknown flags, a
+ * process state breaking lib/proccheck.c's state rules (run state, fault
+ * code and wait_oid out of step, MXCSR reserved bits, which would make
+ * FXRSTOR fault in the kernel), and non-zero reserved fields. Semantic
+ * states a running system can reach (an unset GPT l2v, a keeper slot
+ * holding something else) load as they are; their users check them.
+ * Registers are checked by proc.c when the run list starts a process.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/err.h>
 #include <lib/capfmt.h>
+#include <lib/proccheck.h>
 #include <lib/string.h>
 #include <obj.h>
 #include <objcache_priv.h>
@@ -62,20 +65,6 @@ gpt_problem(const struct obj_gpt *g)
 }
 
 static const char *
-process_problem(const struct obj_process *p)
-{
-	if (p->run_state >= PS_MAX)
-		return "unknown run state";
-	if (p->fault_code >= FC_MAX)
-		return "unknown fault code";
-	if (p->run_state == PS_FAULTED && p->fault_code == FC_NONE)
-		return "faulted without a fault code";
-	if (!all_zero(p->reserved0, sizeof(p->reserved0)))
-		return "reserved process fields are not zero";
-	return NULL;
-}
-
-static const char *
 endpoint_problem(const struct obj_endpoint *e)
 {
 	if (e->flags & ~EP_F_ALL)
@@ -107,7 +96,7 @@ check_object(struct obj *o)
 	case OT_PROCESS: {
 		struct obj_process *p = &obj_process(o)->d;
 
-		why = process_problem(p);
+		why = proc_state_problem(p);
 		ok = why != NULL || (caps_ok(o, &p->space, 1, "space cap") &&
 		    caps_ok(o, &p->handler, 1, "handler cap") &&
 		    caps_ok(o, p->cap_reg, PROC_CAP_REGS, "cap register"));

@@ -7,12 +7,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include <boot.h>
 #include <console.h>
 #include <panic.h>
 #include <printf.h>
 #include <x86_64/cpu.h>
-#include <x86_64/qemu.h>
 #include <x86_64/stack.h>
 
 #define BACKTRACE_MAX	32
@@ -23,10 +21,6 @@ void
 panic_stop(void)
 {
 	cpu_cli();
-	if (boot_selftest()) {
-		kprintf("panic: self-test mode, exiting QEMU with failure\n");
-		qemu_exit(QEMU_EXIT_FAIL);
-	}
 	kprintf("panic: halted\n");
 	cpu_halt_forever();
 }

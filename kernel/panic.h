@@ -2,9 +2,10 @@
  * panic.h - stopping the kernel on an impossible state, and assert().
  *
  * panic() prints "panic: <reason>", the control registers and a
- * backtrace of return addresses, then halts; in self-test mode it exits
- * QEMU with failure instead. Use it for kernel bugs only, never for a
- * user's mistake, and put the offending values in the message.
+ * backtrace of return addresses, then "panic: halted", and halts (the
+ * test harness stops a guest at that line). Use it for kernel bugs only,
+ * never for a user's mistake, and put the offending values in the
+ * message.
  */
 #pragma once
 
@@ -31,7 +32,7 @@ void	assert_fail(const char *expr, const char *file, int line,
 void	panic_backtrace(uint64_t rbp);
 
 /*
- * The end of every fatal path: exit QEMU with failure (isa-debug-exit,
- * value 1) in self-test mode, else halt forever with interrupts off.
+ * The end of every fatal path: print "panic: halted" and halt forever
+ * with interrupts off.
  */
 void	panic_stop(void) __attribute__((noreturn));

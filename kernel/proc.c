@@ -7,48 +7,32 @@
  * of a process that can run are always valid for ring 3
  * (proc_regs_check), so the return to user mode never faults.
  */
-#include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/err.h>
 #include <fault.h>
+#include <lib/proccheck.h>
 #include <panic.h>
 #include <printf.h>
 #include <proc.h>
 #include <sched.h>
 #include <x86_64/usermode.h>
 
-#define REG_INDEX(f)	(__builtin_offsetof(struct proc_regs, f) / 8)
-
 int
 proc_reg_check(unsigned index, uint64_t v)
 {
-	switch (index) {
-	case REG_INDEX(rip):
-	case REG_INDEX(rsp):
-	case REG_INDEX(fs_base):
-	case REG_INDEX(gs_base):
-		return usermode_addr_ok(v) ? 0 : ERR_BAD_ARG;
-	case REG_INDEX(rflags):
-		if ((v & RFLAGS_USER_DEFAULT) != RFLAGS_USER_DEFAULT ||
-		    (v & ~(RFLAGS_USER_MASK | RFLAGS_USER_DEFAULT)) != 0)
-			return ERR_BAD_ARG;
-		return 0;
-	default:
-		return index < PROC_NREGS ? 0 : ERR_BAD_SLOT;
-	}
+	if (index >= PROC_NREGS)
+		return ERR_BAD_SLOT;
+	return proc_reg_problem(index, v) == NULL ? 0 : ERR_BAD_ARG;
 }
 
 int
 proc_regs_check(const struct proc_regs *r)
 {
-	const uint64_t *v = (const uint64_t *)r;
-	unsigned i;
+	unsigned bad;
 
-	for (i = 0; i < PROC_NREGS; i++)
-		if (proc_reg_check(i, v[i]) != 0)
-			return ERR_BAD_ARG;
-	return 0;
+	return proc_regs_problem(r, &bad) == NULL ? 0 : ERR_BAD_ARG;
 }
 
 void
@@ -148,38 +132,44 @@ proc_resume(struct process *p)
 }
 
 int
-proc_start(oid_t oid)
+proc_start(oid_t oid, bool *runs)
 {
+	const uint64_t *regs;
+	const char *why;
 	struct obj *o;
 	struct process *p;
+	unsigned bad;
 	int rc;
 
+	*runs = false;
 	if (OID_TYPE(oid) != OT_PROCESS)
 		return ERR_BAD_ARG;
 	if ((rc = obj_get(oid, &o)) != 0)
 		return rc;
+	if (o->flags & OBJ_F_NEW)
+		return ERR_NOT_FOUND;		/* a fresh zero process */
 	p = obj_process(o);
-	if (p->k.held)
-		return 0;			/* listed twice */
 	proc_hold(p);
 	usermode_fxsave_sanitize(p->d.fxsave);
 	p->k.sysret_ok = 0;
-	if (proc_regs_check(&p->d.regs) != 0) {
-		kprintf("proc: process %#lx: bad registers (rip %#lx rsp %#lx "
-		    "rflags %#lx fs %#lx gs %#lx), parked\n", oid,
-		    p->d.regs.rip, p->d.regs.rsp, p->d.regs.rflags,
-		    p->d.regs.fs_base, p->d.regs.gs_base);
+	if ((why = proc_regs_problem(&p->d.regs, &bad)) != NULL) {
+		regs = (const uint64_t *)&p->d.regs;
+		kprintf("proc: process %#lx: %s %#lx %s, parked\n", oid,
+		    proc_reg_name(bad), regs[bad], why);
 		p->d.run_state = PS_FAULTED;
 		p->d.fault_code = FC_GP;
 		p->d.fault_addr = p->d.regs.rip;
+		p->d.wait_oid = 0;
 		p->k.wait = W_NONE;
 		proc_dirty(p);
 		return 0;
 	}
+	/* objcache_load() saw proc_state_problem() pass: states are valid. */
 	switch (p->d.run_state) {
 	case PS_RUNNING:
 	case PS_SENDING:		/* its RIP re-executes the send */
 		proc_ready(p);
+		*runs = true;
 		break;
 	case PS_RECEIVING:
 		if (p->d.wait_oid == 0)
@@ -189,22 +179,16 @@ proc_start(oid_t oid)
 			p->d.regs.rax = ERR_RESTART;
 			proc_ready(p);
 		}
+		*runs = true;
 		break;
 	case PS_FAULTED:
-		if (p->d.fault_code == FC_NONE || p->d.fault_code >= FC_MAX)
-			p->d.fault_code = FC_GP;
 		p->k.wait = W_NONE;
-		kprintf("proc: process %#lx: starts faulted (%s at %#lx)\n",
-		    oid, fault_name(p->d.fault_code), p->d.fault_addr);
+		kprintf("proc: process %#lx: starts faulted (%s at %#lx), "
+		    "parked\n", oid, fault_name(p->d.fault_code),
+		    p->d.fault_addr);
 		break;
-	case PS_STOPPED:
-		proc_release(p);
-		break;
-	default:
-		kprintf("proc: process %#lx: bad run state %u, stopped\n", oid,
-		    p->d.run_state);
-		p->d.run_state = PS_STOPPED;
-		proc_dirty(p);
+	default:			/* PS_STOPPED */
+		kprintf("proc: process %#lx: stopped, left stopped\n", oid);
 		proc_release(p);
 		break;
 	}

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <lib/proccheck.h>
 #include <obj.h>
 
 /* k.wait: what a blocked process waits for. */
@@ -33,27 +34,33 @@
 #define W_FAULT		5	/* fault delivered: reply or restart */
 #define W_FAULT_STALL	6	/* fault waits for the keeper to receive */
 
-/* Number of registers in struct proc_regs (OC_PROC_GET_REGS indexes). */
-#define PROC_NREGS	(sizeof(struct proc_regs) / sizeof(uint64_t))
-
 /*
- * Check registers for ring 3: rip and rsp canonical user addresses,
- * fs_base and gs_base in the user half, rflags with IF and bit 1 set,
- * IOPL 0 and nothing outside RFLAGS_USER_MASK. Returns 0 or ERR_BAD_ARG.
+ * Check registers for ring 3 by lib/proccheck.c's rules
+ * (proc_regs_problem: rip, rsp, fs_base and gs_base canonical user-half
+ * addresses, rflags with IF and bit 1 set, IOPL 0 and nothing outside
+ * RFLAGS_USER_MASK). Returns 0 or ERR_BAD_ARG.
  */
 int	proc_regs_check(const struct proc_regs *r);
 
-/* The same check for one register (index in struct proc_regs) and value. */
+/*
+ * The same check for one register (index in struct proc_regs) and value:
+ * 0, ERR_BAD_ARG, or ERR_BAD_SLOT for an index >= PROC_NREGS.
+ */
 int	proc_reg_check(unsigned index, uint64_t value);
 
 /*
- * Load the process oid from the store and start it as the run list asks:
- * pin it, sanitize its FXSAVE image, check its registers (a process
- * whose registers fail is parked PS_FAULTED/FC_GP with a log line) and
- * restore its run state. Returns 0 (also when parked), or ERR_* when the
- * object cannot be loaded or is not a process.
+ * Load the stored process oid and start it as the run list asks: pin
+ * it, sanitize its FXSAVE image for this CPU, check its registers (a
+ * process whose registers fail is parked PS_FAULTED/FC_GP with a proc:
+ * line naming the register) and restore its run state. Once per process
+ * (the run list rules refuse duplicates). *runs is set true if the
+ * process runs or waits in IPC, false if it is stopped or parked.
+ * Returns 0 (also when parked or stopped); ERR_NOT_FOUND if the store
+ * holds no such process (nothing is started); ERR_BAD_ARG if oid is not
+ * a process's; or obj_get()'s error (ERR_CORRUPT: it failed the checks
+ * of its stored state, proc_state_problem).
  */
-int	proc_start(oid_t oid);
+int	proc_start(oid_t oid, bool *runs);
 
 /* Pin p once for the scheduler (idempotent) / drop that pin. */
 void	proc_hold(struct process *p);

@@ -18,7 +18,6 @@
 #include <x86_64/usermode.h>
 
 struct process		*sched_current;
-void			(*sched_idle_hook)(void);
 static struct process	*run_head;
 static struct process	*sleep_head;
 static struct process	*next_proc;	/* sched_switch_to's choice */
@@ -246,10 +245,7 @@ sched_return(void)
 			usermode_return(p);
 			continue;	/* p faulted instead of running */
 		}
-		if (sched_idle_hook != NULL)
-			sched_idle_hook();
-		cpu_sti_hlt();
-		cpu_cli();
+		timer_idle();
 		wake_sleepers();
 	}
 }

@@ -25,10 +25,6 @@
 /* The process whose system call or trap the kernel is handling. */
 extern struct process	*sched_current;
 
-/* Called (interrupts off) when nothing is runnable, before idling; for
-   self-tests that run user code and must get back. NULL normally. */
-extern void		(*sched_idle_hook)(void);
-
 /* Put p (held, PS_RUNNING, not current) at the tail of the run queue. */
 void	sched_enqueue(struct process *p);
 

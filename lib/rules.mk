@@ -5,11 +5,12 @@
 # KERNEL_CFLAGS; the host tests compile the same files with HOST_CFLAGS
 # and the sanitizers.
 
-LIB_KERNEL_SRCS	:= lib/crc32c.c lib/fmt.c lib/storefmt.c lib/string.c
+LIB_KERNEL_SRCS	:= lib/crc32c.c lib/fmt.c lib/proccheck.c lib/storefmt.c \
+		   lib/string.c
 
-# The store format's checksum and pure helpers, one copy for the kernel
-# and the host tools (mkimage/rules.mk, tests/fuzz/rules.mk).
-LIB_STORE_SRCS	:= lib/crc32c.c lib/storefmt.c
+# The store format's checksum, pure helpers and process rules, one copy
+# for the kernel and the host tools (mkimage/rules.mk, tests/fuzz/rules.mk).
+LIB_STORE_SRCS	:= lib/crc32c.c lib/proccheck.c lib/storefmt.c
 
 # string.c must not have its loops turned back into memset/memcpy calls.
 $(BUILD)/kernel/obj/lib/string.o: KERNEL_EXTRA_CFLAGS := \
@@ -23,7 +24,7 @@ $(LIB_HOST_OBJ)/%.o: lib/%.c | $(DEPS_STAMP)
 	$(CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -c $< -o $@
 
 # Each tests/host/test_NAME.c of lib/ links with the lib/ files it tests.
-LIB_HOST_TESTS	:= test_fmt test_fmt_api
+LIB_HOST_TESTS	:= test_fmt test_fmt_api test_proccheck
 
 $(LIB_HOST_TESTS:%=$(HOST_TEST_OBJ)/%.o): $(HOST_TEST_OBJ)/%.o: \
 		tests/host/%.c | $(DEPS_STAMP)
@@ -31,8 +32,12 @@ $(LIB_HOST_TESTS:%=$(HOST_TEST_OBJ)/%.o): $(HOST_TEST_OBJ)/%.o: \
 	$(CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -c $< -o $@
 
 $(LIB_HOST_TESTS:%=$(BUILD)/tests/host/%): $(BUILD)/tests/host/%: \
-		$(HOST_TEST_OBJ)/%.o $(LIB_HOST_OBJ)/fmt.o | $(DEPS_STAMP)
+		$(HOST_TEST_OBJ)/%.o | $(DEPS_STAMP)
 	$(CC) $(HOST_SANITIZE) -o $@ $(filter %.o,$^)
+
+$(BUILD)/tests/host/test_fmt $(BUILD)/tests/host/test_fmt_api: \
+		$(LIB_HOST_OBJ)/fmt.o
+$(BUILD)/tests/host/test_proccheck: $(LIB_HOST_OBJ)/proccheck.o
 
 TEST_DEPS	+= $(addprefix $(BUILD)/tests/host/,$(LIB_HOST_TESTS))
 

@@ -28,6 +28,8 @@ static const char build_usage[] =
 "  -o, --output FILE     the disk image to write (required)\n"
 "  --boot-dir DIR        where boot/stage1.bin, boot/stage2.bin and\n"
 "                        kernel/kernel-boot.elf are (default: OUT's directory)\n"
+"  --kernel FILE         the kernel ELF to boot instead of DIR's\n"
+"                        kernel/kernel-boot.elf (the test kernel, for one)\n"
 "  --store-size SIZE     store partition size, e.g. 256M (overrides .mki)\n"
 "  --root DIR            directory relative program and file paths start\n"
 "                        from (default: the current directory)\n"
@@ -79,12 +81,14 @@ cmd_build(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "boot-dir", required_argument, NULL, 'b' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "store-size", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *boot_dir = NULL, *root = ".", *mki;
+	const char *out = NULL, *boot_dir = NULL, *kernel = NULL, *root = ".";
+	const char *mki;
 	uint64_t store_size = 0;
 	struct mki_desc *d;
 	struct build b;
@@ -100,6 +104,7 @@ cmd_build(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'b': boot_dir = optarg; break;
+		case 'k': kernel = optarg; break;
 		case 'r': root = optarg; break;
 		case 's':
 			if (mki_parse_size(optarg, &store_size) != 0) {
@@ -135,6 +140,7 @@ cmd_build(int argc, char **argv)
 		boot_dir = dir = mki_dirname(out);
 	dp.out = out;
 	dp.boot_dir = boot_dir;
+	dp.kernel = kernel;
 	dp.cmdline = d->cmdline;
 	dp.store_bytes = store_size != 0 ? store_size : d->store_size;
 	identity(&dp.time_ns, &dp.store_id, out);

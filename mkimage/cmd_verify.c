@@ -1,8 +1,8 @@
 /*
- * cmd_verify.c - "mkimage verify IMAGE": checks every checksum and
- * invariant of every kept generation, and that no block is used twice
- * or leaked. Exits 1 listing the first problems, each naming its block
- * or object.
+ * cmd_verify.c - "mkimage verify IMAGE": checks the boot path, every
+ * checksum and invariant of every kept generation, and that no block is
+ * used twice or leaked. Exits 1 listing the first problems, each naming
+ * its block or object.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,10 +17,12 @@
 static const char verify_usage[] =
 "usage: mkimage verify IMAGE [options]\n"
 "\n"
-"Check every checksum and invariant of a disk image: superblocks, OID map\n"
-"and free map trees, data blocks, capabilities (they must name existing\n"
-"objects with matching allocation counts), GPT trees, and block accounting\n"
-"(no block used twice, none leaked). Checks every kept generation.\n"
+"Check every checksum and invariant of a disk image: the boot partition\n"
+"and header, superblocks, OID map and free map trees, data blocks,\n"
+"capabilities (they must name existing objects with matching allocation\n"
+"counts), GPT trees, processes and the run list (by the kernel's rules),\n"
+"and block accounting (no block used twice, none leaked). Checks every\n"
+"kept generation.\n"
 "Exits 0 if the image is sound, 1 listing the first problems, 2 on usage\n"
 "errors.\n"
 "\n"
@@ -70,6 +72,7 @@ verify_image(const struct img *im, uint64_t gen, struct problems *pr)
 	struct decoded dcs[STORE_SB_RING];
 	int ndc = 0, newest = img_newest(im);
 
+	verify_boot(im, pr);
 	for (int s = 0; s < STORE_SB_RING; s++)
 		if (!im->gen[s].valid && im->gen[s].why[0] != 0)
 			prob_add(pr, "block %d (superblock slot %d): %s", s, s,

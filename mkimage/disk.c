@@ -88,12 +88,14 @@ struct boot_files {
 };
 
 static int
-read_boot_files(const char *dir, struct boot_files *bf, char *err,
-    size_t errlen)
+read_boot_files(const struct disk_params *dp, struct boot_files *bf,
+    char *err, size_t errlen)
 {
+	const char *dir = dp->boot_dir;
 	char *p1 = mki_printf("%s/boot/stage1.bin", dir);
 	char *p2 = mki_printf("%s/boot/stage2.bin", dir);
-	char *pk = mki_printf("%s/kernel/kernel-boot.elf", dir);
+	char *pk = dp->kernel != NULL ? mki_strdup(dp->kernel) :
+	    mki_printf("%s/kernel/kernel-boot.elf", dir);
 	int rc = -1;
 
 	if (mki_read_file(p1, &bf->stage1, &bf->n1, err, errlen) != 0 ||
@@ -210,7 +212,7 @@ disk_write(const struct disk_params *dp, struct objset *os,
 	char *tmp = mki_printf("%s.tmp%ld", dp->out, (long)getpid());
 	int rc = -1;
 
-	if (read_boot_files(dp->boot_dir, &bf, err, errlen) != 0 ||
+	if (read_boot_files(dp, &bf, err, errlen) != 0 ||
 	    plan(dp, &bf, lay, &hdr, err, errlen) != 0)
 		goto out;
 	o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);

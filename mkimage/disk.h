@@ -17,6 +17,7 @@
 struct disk_params {
 	const char	*out;		/* image path */
 	const char	*boot_dir;	/* holds boot/ and kernel/ */
+	const char	*kernel;	/* NULL: boot_dir/kernel/kernel-boot.elf */
 	const char	*cmdline;	/* NULL: empty */
 	uint64_t	store_bytes;	/* multiple of 4 KiB, >= 1 MiB */
 	uint64_t	time_ns;	/* generation 1 commit time */

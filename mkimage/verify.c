@@ -3,13 +3,15 @@
  * structural checks of blocks (checksums, trees, accounting) happen in
  * decode.c; these are the ones the kernel relies on when it loads
  * objects: well-typed capabilities with live allocation counts, fields
- * in range, translatable address spaces.
+ * in range, translatable address spaces; processes and the run list by
+ * the kernel's own rules (lib/proccheck.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <lib/capfmt.h>
+#include <lib/proccheck.h>
 #include <lib/storefmt.h>
 
 #include "util.h"
@@ -166,20 +168,20 @@ static void
 check_process(struct objset *os, struct obj_process *p, struct problems *pr)
 {
 	unsigned long long oid = (unsigned long long)p->hdr.oid;
+	const char *why;
+	unsigned bad;
+	uint64_t v;
 	char w[96];
 
-	if (p->run_state >= PS_MAX)
-		prob_add(pr, "process %#llx: run state %u out of range", oid,
-		    p->run_state);
-	if (p->fault_code >= FC_MAX ||
-	    (p->run_state == PS_FAULTED && p->fault_code == FC_NONE))
-		prob_add(pr, "process %#llx: fault code %u does not fit run "
-		    "state %u", oid, p->fault_code, p->run_state);
-	if (!zero(p->reserved0, sizeof(p->reserved0)))
-		prob_add(pr, "process %#llx: reserved bytes are not zero", oid);
-	if (!(p->regs.rflags & RFLAGS_IF) || (p->regs.rflags & RFLAGS_IOPL))
-		prob_add(pr, "process %#llx: rflags %#llx (interrupts off or "
-		    "IOPL raised)", oid, (unsigned long long)p->regs.rflags);
+	/* The kernel refuses to load it (objcache_load). */
+	if ((why = proc_state_problem(p)) != NULL)
+		prob_add(pr, "process %#llx: %s", oid, why);
+	/* The kernel parks it when the run list starts it (proc_start). */
+	if ((why = proc_regs_problem(&p->regs, &bad)) != NULL) {
+		memcpy(&v, (const uint8_t *)&p->regs + 8 * bad, 8);
+		prob_add(pr, "process %#llx: %s %#llx %s", oid,
+		    proc_reg_name(bad), (unsigned long long)v, why);
+	}
 	snprintf(w, sizeof(w), "process %#llx space", oid);
 	if (verify_cap(os, &p->space, w, pr) == 0 &&
 	    p->space.type != CT_NULL && p->space.type != CT_GPT &&
@@ -216,34 +218,21 @@ check_endpoint(struct objset *os, struct obj_endpoint *e, struct problems *pr)
 		    store_ct_name(e->recipient.type));
 }
 
-static int
-cmp_oid(const void *a, const void *b)
-{
-	oid_t x = *(const oid_t *)a, y = *(const oid_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
+/* The kernel's run list rules: it refuses each entry they refuse. */
 static void
 check_runlist(struct objset *os, struct problems *pr)
 {
-	oid_t *sorted;
+	for (size_t i = 0; i < os->nrun; i++) {
+		oid_t oid = os->runlist[i];
+		const char *why = proc_runlist_problem(os->runlist, i,
+		    os_proc(os, oid) != NULL);
 
-	for (size_t i = 0; i < os->nrun; i++)
-		if (os_proc(os, os->runlist[i]) == NULL)
-			prob_add(pr, "run list entry %zu names %#llx, not a "
-			    "process", i, (unsigned long long)os->runlist[i]);
-	if (os->nrun == 0)
-		return;
-	sorted = mki_alloc(os->nrun * sizeof(oid_t));
-	memcpy(sorted, os->runlist, os->nrun * sizeof(oid_t));
-	qsort(sorted, os->nrun, sizeof(oid_t), cmp_oid);
-	for (size_t i = 1; i < os->nrun; i++)
-		if (sorted[i] == sorted[i - 1] &&
-		    (i < 2 || sorted[i - 2] != sorted[i]))
-			prob_add(pr, "run list names process %#llx more than "
-			    "once", (unsigned long long)sorted[i]);
-	free(sorted);
+		if (why != NULL)
+			prob_add(pr, "run list entry %zu (%#llx): %s", i,
+			    (unsigned long long)oid, why);
+		if (i >= PROC_RUNLIST_MAX)
+			break;		/* one line for all the rest */
+	}
 }
 
 void

@@ -2,7 +2,8 @@
  * verify.h - object-level invariants of a decoded generation: every
  * capability names an existing object with a matching allocation count,
  * every object's fields are in range, every address space tree is well
- * formed (guards fit, bounded depth, no cycles).
+ * formed (guards fit, bounded depth, no cycles); and the boot path's
+ * view of the disk (verify_boot.c).
  */
 #pragma once
 
@@ -10,6 +11,13 @@
 
 /* Add a problem line for every broken invariant of dc's objects. */
 void	verify_objects(struct decoded *dc, struct problems *pr);
+
+/*
+ * Add a problem line for everything the boot code would stop on: no
+ * active partition, one extending past the end of the image, a bad boot
+ * header, stage 2 or the kernel outside the partition.
+ */
+void	verify_boot(const struct img *im, struct problems *pr);
 
 /*
  * Check the cap c found at where (for messages) against os. Returns 0

@@ -339,9 +339,6 @@ bad_values(void)
 	    ERR_BAD_ARG, "rflags without IF");
 	EXPECT(kcall(CR_TARGET, OC_PROC_SET_REGS, 2, 17, 0x3202, 0, 0, 0),
 	    ERR_BAD_ARG, "rflags with IOPL 3");
-	EXPECT(kcall(CR_TARGET, OC_PROC_SET_REGS, 2, 7,
-	    UINT64_C(0xffff800000000000), 0, 0, 0), ERR_BAD_ARG,
-	    "rsp in the kernel");
 	EXPECT(kcall(CR_TARGET, OC_PROC_SET_REGS, 2, 18,
 	    UINT64_C(0x0000800000000000), 0, 0, 0), ERR_BAD_ARG,
 	    "fs_base not canonical");

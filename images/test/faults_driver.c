@@ -463,7 +463,6 @@ set_regs_tests(void)
 		uint64_t	value;
 	} refused[] = {
 		{ REG_RIP, NONCANON }, { REG_RIP, KTEXT }, { REG_RIP, TOP << 1 },
-		{ REG_RSP, NONCANON }, { REG_RSP, KDIRECT },
 		{ REG_FS_BASE, NONCANON }, { REG_FS_BASE, KDIRECT },
 		{ REG_GS_BASE, NONCANON }, { REG_GS_BASE, KTEXT },
 		{ REG_RFLAGS, RFLAGS_USER_DEFAULT | 0x3000 },
@@ -483,6 +482,16 @@ set_regs_tests(void)
 	    after), 0, "get regs");
 	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
 		TEST_EQ(after[i], before[i], "rip..gs_base unchanged");
+	/* RSP is anything ring 3 could load itself. */
+	TEST_EQ(kcall(CR_VICTIM, OC_PROC_GET_REGS, 1, REG_RSP, 0, 0, 0,
+	    before), 0, "get rsp");
+	TEST_EQ(kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RSP, NONCANON, 0,
+	    0, 0), 0, "rsp not canonical accepted");
+	TEST_EQ(kcall(CR_VICTIM, OC_PROC_GET_REGS, 1, REG_RSP, 0, 0, 0,
+	    after), 0, "get rsp");
+	TEST_EQ(after[0], NONCANON, "rsp as set");
+	TEST_EQ(kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_RSP, before[0], 0,
+	    0, 0), 0, "rsp back");
 	test_end();
 }
 

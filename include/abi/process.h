@@ -5,9 +5,14 @@
  * A checkpoint stores every process exactly as it was at the snapshot
  * instant, so restart resumes it from these fields alone.
  *
- * Invariant: run_state is one of PS_*; with PS_FAULTED, fault_code is not
- * FC_NONE; rflags keeps IF set and IOPL 0 (the kernel enforces this on
- * every load, it does not trust the store).
+ * Invariants (lib/proccheck.c checks them, for the kernel on every load
+ * and for mkimage verify): run_state is one of PS_*; with PS_FAULTED,
+ * fault_code is not FC_NONE; wait_oid is 0 unless the process waits: its
+ * own OID or 0 when PS_RECEIVING, an endpoint when PS_SENDING, an
+ * endpoint or 0 when PS_FAULTED; reserved fields and MXCSR_RESERVED bits
+ * are zero; rip, rsp, fs_base and gs_base are canonical user-half
+ * addresses; rflags keeps IF and bit 1 set, IOPL 0, nothing outside
+ * RFLAGS_USER_MASK.
  */
 #pragma once
 
@@ -58,6 +63,8 @@ _Static_assert(__builtin_offsetof(struct proc_regs, fs_base) == 144, "");
 #define RFLAGS_IF	0x200
 #define RFLAGS_IOPL	0x3000	/* must stay 0 in user processes */
 #define RFLAGS_USER_DEFAULT	(RFLAGS_IF | 0x2)	/* bit 1 is always set */
+/* The flags a process may change: CF PF AF ZF SF TF DF OF AC ID. */
+#define RFLAGS_USER_MASK	0x250fd5ul
 
 /* FXSAVE area defaults: x87 control word and MXCSR after reset. */
 #define FXSAVE_SIZE		512
@@ -65,6 +72,12 @@ _Static_assert(__builtin_offsetof(struct proc_regs, fs_base) == 144, "");
 #define FXSAVE_MXCSR_OFFSET	24
 #define FCW_DEFAULT		0x037f
 #define MXCSR_DEFAULT		0x1f80
+/*
+ * MXCSR bits no CPU defines: a stored image must keep them zero (FXRSTOR
+ * faults on them). Bit 6 (DAZ) is not among them: most CPUs have it, and
+ * proc_start() clears it where the CPU lacks it (usermode_fxsave_sanitize).
+ */
+#define MXCSR_RESERVED		0xffff0000u
 
 struct obj_process {
 	struct obj_hdr	hdr;

@@ -24,7 +24,7 @@
 #include <abi/obj.h>
 
 /* The OT_* object a capability type names (OT_NONE if none or unknown). */
-static inline unsigned
+static inline __attribute__((always_inline)) unsigned
 cap_type_objtype(unsigned ct)
 {
 	switch (ct) {
@@ -51,24 +51,34 @@ cap_type_full(unsigned ot)
 }
 
 /* Memory caps: PAGE, CAPPAGE, GPT. */
-static inline bool
+static inline __attribute__((always_inline)) bool
 cap_is_memory(unsigned ct)
 {
 	return ct == CT_PAGE || ct == CT_CAPPAGE || ct == CT_GPT;
 }
 
-/* Part (1) of validity, for a cap that is not null. */
-static inline bool
+/*
+ * Part (1) of validity for c, whose type is ct (c->type, or a constant
+ * the caller has already compared it with: the type's rules then fold
+ * away). False for a null cap.
+ */
+static inline __attribute__((always_inline)) bool
+cap_form_ok_as(const struct cap *c, unsigned ct)
+{
+	return ct != CT_NULL && ct < CT_MAX &&
+	    (c->restr & ~CAP_R_ALL) == 0 &&
+	    (cap_type_objtype(ct) == OT_NONE ||
+	    OID_TYPE(c->oid) == cap_type_objtype(ct));
+}
+
+static inline __attribute__((always_inline)) bool
 cap_form_ok(const struct cap *c)
 {
-	return c->type != CT_NULL && c->type < CT_MAX &&
-	    (c->restr & ~CAP_R_ALL) == 0 &&
-	    (cap_type_objtype(c->type) == OT_NONE ||
-	    OID_TYPE(c->oid) == cap_type_objtype(c->type));
+	return cap_form_ok_as(c, c->type);
 }
 
 /* A REPLY cap's sequence: alloc_count, and aux as bits 32..47. */
-static inline uint64_t
+static inline __attribute__((always_inline)) uint64_t
 cap_reply_seq(const struct cap *c)
 {
 	return (uint64_t)c->alloc_count | (uint64_t)c->aux << 32;
@@ -78,12 +88,18 @@ cap_reply_seq(const struct cap *c)
  * Part (2) of validity: count is the object's allocation count, or for a
  * REPLY cap its process's reply_seq.
  */
-static inline bool
-cap_count_current(const struct cap *c, uint64_t count)
+static inline __attribute__((always_inline)) bool
+cap_count_current_as(const struct cap *c, unsigned ct, uint64_t count)
 {
-	if (c->type == CT_REPLY)
+	if (ct == CT_REPLY)
 		return cap_reply_seq(c) == count;
 	return c->alloc_count == count && count != ALLOC_COUNT_RETIRED;
+}
+
+static inline __attribute__((always_inline)) bool
+cap_count_current(const struct cap *c, uint64_t count)
+{
+	return cap_count_current_as(c, c->type, count);
 }
 
 /*

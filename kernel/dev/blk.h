@@ -113,12 +113,3 @@ int		blk_wait(struct blk_req *r);
 
 /* Interrupts the driver has handled (for tests and statistics). */
 uint64_t	blk_irq_count(void);
-
-/*
- * Self-test support. blk_test_hold_notify(true) keeps new requests from
- * being announced to the device, simulating a hung device; false
- * resumes. blk_test_timeout_ms sets the hang timeout (0 restores
- * BLK_TIMEOUT_MS) and returns the previous one.
- */
-void		blk_test_hold_notify(bool hold);
-uint32_t	blk_test_timeout_ms(uint32_t ms);

@@ -84,8 +84,6 @@ static uint64_t			hdrs_pa, statuses_pa;
 static struct blk_req		*wait_head, *wait_tail;
 static uint64_t			progress_tsc;	/* last progress */
 static uint64_t			irqs;
-static uint32_t			timeout_ms = BLK_TIMEOUT_MS;
-static bool			hold_notify;
 
 static void
 finish(struct blk_req *r, int status)
@@ -170,7 +168,7 @@ kick(void)
 		r->state = BLK_REQ_INFLIGHT;
 		added = true;
 	}
-	if (added && !hold_notify)
+	if (added)
 		virtio_pci_notify(&q);
 }
 
@@ -451,10 +449,10 @@ blk_wait(struct blk_req *r)
 		return ERR_BAD_ARG;
 	flags = cpu_irq_save();
 	while (r->state != BLK_REQ_DONE) {
-		limit = timer_tsc_hz() / 1000 * timeout_ms;
+		limit = timer_tsc_hz() / 1000 * BLK_TIMEOUT_MS;
 		if (up && q.ninflight > 0 &&
 		    cpu_rdtsc() - progress_tsc > limit) {
-			kprintf("blk: no completion in %u ms\n", timeout_ms);
+			kprintf("blk: no completion in %d ms\n", BLK_TIMEOUT_MS);
 			fail_device("the device hangs");
 			continue;
 		}
@@ -474,24 +472,4 @@ uint64_t
 blk_irq_count(void)
 {
 	return irqs;
-}
-
-void
-blk_test_hold_notify(bool hold)
-{
-	uint64_t flags = cpu_irq_save();
-
-	hold_notify = hold;
-	if (!hold && up && q.ninflight > 0)
-		virtio_pci_notify(&q);
-	cpu_irq_restore(flags);
-}
-
-uint32_t
-blk_test_timeout_ms(uint32_t ms)
-{
-	uint32_t old = timeout_ms;
-
-	timeout_ms = ms != 0 ? ms : BLK_TIMEOUT_MS;
-	return old;
 }

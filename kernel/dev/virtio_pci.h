@@ -77,7 +77,11 @@ int	virtio_pci_negotiate(struct virtio_pci *v, uint64_t wanted,
 int	virtio_pci_setup_queue(struct virtio_pci *v, uint16_t index,
 	    struct virtq *q);
 
-/* Tell the device that q has new available buffers. */
+/*
+ * Tell the device that q has new available buffers. Called from the
+ * drivers' own files only: the test kernel withholds notifications to
+ * simulate a hung device (ld --wrap, kernel/rules.mk).
+ */
 void	virtio_pci_notify(struct virtq *q);
 
 /* Read and clear the ISR status (VIRTIO_ISR_*). */

@@ -1,5 +1,6 @@
 /*
- * selftest.c - the self-test runner and the helpers tests share.
+ * selftest.c - the test kernel's kernel_main (init.h), the self-test
+ * runner, and the helpers tests share.
  *
  * Each test runs under a catch of the runner's own, so an exception the
  * test did not expect fails that test and the next one still runs. A
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <init.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <printf.h>
@@ -127,7 +129,8 @@ run_report(const char *report, unsigned *total, unsigned *npass)
 	*total += n;
 }
 
-void
+/* Run every test, print the results, exit QEMU (0 all passed, else 1). */
+static void __attribute__((noreturn))
 selftest_run(void)
 {
 	const struct st_suite *s, *t;
@@ -145,4 +148,11 @@ selftest_run(void)
 	qemu_exit(npass == total ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
 	kprintf("selftest: no isa-debug-exit device; halting\n");
 	cpu_halt_forever();
+}
+
+void
+kernel_main(uint64_t bootinfo_phys)
+{
+	kernel_init(bootinfo_phys);
+	selftest_run();
 }

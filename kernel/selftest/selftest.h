@@ -1,8 +1,10 @@
 /*
- * selftest.h - in-kernel unit tests, run when the command line holds
- * "selftest", reported on the console in the protocol of
- * docs/testing.md under the suite name "kernel" (or, for suites
- * registered with ST_SUITE_AS, a suite of their own, after "kernel").
+ * selftest.h - in-kernel unit tests. They are linked only into the test
+ * kernel (build/kernel/kernel-test.elf, kernel/rules.mk), whose
+ * kernel_main runs them all after kernel_init() and reports on the
+ * console in the protocol of docs/testing.md under the suite name
+ * "kernel" (or, for suites registered with ST_SUITE_AS, a suite of their
+ * own, after "kernel").
  *
  * A test is a void function; it fails by calling st_fail() (ST_CHECK and
  * ST_CHECK_EQ do, then return). An exception a test did not expect is
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <selftest/st_catch.h>
 #include <x86_64/trap.h>
 
 struct st_case {
@@ -49,9 +52,6 @@ struct st_suite {
 	    { #name, name##_cases,					\
 	      sizeof(name##_cases) / sizeof(name##_cases[0]), report }
 
-/* Run every test, print the results, exit QEMU (0 all passed, else 1). */
-void	selftest_run(void) __attribute__((noreturn));
-
 /* Mark the running test failed; the first reason is the one reported. */
 void	st_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -86,7 +86,7 @@ bool	st_expect_trap(void (*fn)(uint64_t), uint64_t arg,
 bool	st_expect_fault(void (*fn)(uint64_t), uint64_t arg, uint64_t vector,
 	    uint64_t error, uint64_t rip, uint64_t cr2);
 
-/* The fault probes of x86_64/probe.S. */
+/* The fault probes of x86_64/st_probe.S. */
 void		probe_read(uint64_t addr);
 void		probe_write(uint64_t addr);
 void		probe_exec(uint64_t addr);

@@ -64,6 +64,13 @@ static void d_state(void) { proc(MB_PLEAF0, 1)->run_state = PS_MAX; }
 static void d_fault(void) { proc(MB_PLEAF0, 2)->run_state = PS_FAULTED; }
 static void d_fcode(void) { proc(MB_PLEAF0, 2)->fault_code = FC_MAX; }
 static void d_resv(void) { proc(MB_PLEAF0, 1)->reserved0[1] = 1; }
+static void
+d_mxcsr(void)
+{
+	proc(MB_PLEAF0, 1)->fxsave[FXSAVE_MXCSR_OFFSET + 2] = 1;  /* bit 16 */
+}
+static void d_wait(void) { proc(MB_PLEAF0, 1)->wait_oid = E(0); }
+static void d_send(void) { proc(MB_PLEAF0, 2)->run_state = PS_SENDING; }
 static void d_ctype(void) { proc(MB_PLEAF0, 0)->cap_reg[3].type = CT_MAX; }
 static void d_crestr(void) { proc(MB_PLEAF0, 0)->cap_reg[1].restr = 0x20; }
 static void d_cnull(void) { proc(MB_PLEAF0, 0)->cap_reg[4].oid = 5; }
@@ -108,6 +115,9 @@ static const struct bad consistent[] = {
 	{ "faulted without a code", d_fault, P(2), ERR_CORRUPT, P(0) },
 	{ "unknown fault code", d_fcode, P(2), ERR_CORRUPT, P(1) },
 	{ "reserved process field", d_resv, P(1), ERR_CORRUPT, P(2) },
+	{ "MXCSR reserved bit", d_mxcsr, P(1), ERR_CORRUPT, P(2) },
+	{ "stopped, waiting", d_wait, P(1), ERR_CORRUPT, P(2) },
+	{ "sending to no endpoint", d_send, P(2), ERR_CORRUPT, P(1) },
 	{ "unknown cap type", d_ctype, P(0), ERR_CORRUPT, P(1) },
 	{ "unknown restriction", d_crestr, P(0), ERR_CORRUPT, P(1) },
 	{ "null cap not zero", d_cnull, P(0), ERR_CORRUPT, P(1) },

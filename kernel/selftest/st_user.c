@@ -1,9 +1,12 @@
 /*
  * st_user.c - helpers to run ring-3 programs from self-tests (see
  * st_user.h). The kernel entries from ring 3 run on a stack region below
- * the test's own frames (usermode_set_kstack); the scheduler's idle hook
- * jumps back to the test when nothing is runnable.
+ * the test's own frames (usermode_kstack and TSS.RSP0 moved there); when
+ * the scheduler idles, which the test kernel sees as a call of
+ * timer_idle() (wrapped at link time, kernel/rules.mk), it jumps back to
+ * the test.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,11 +16,17 @@
 #include <selftest/selftest.h>
 #include <selftest/st_space.h>
 #include <selftest/st_user.h>
-#include <x86_64/kjmp.h>
+#include <x86_64/gdt.h>
+#include <x86_64/st_kjmp.h>
 #include <x86_64/stack.h>
+#include <x86_64/timer.h>
 #include <x86_64/usermode.h>
 
+void	__real_timer_idle(void);
+void	__wrap_timer_idle(void);
+
 static struct kjmp	back;
+static bool		running;	/* st_user_run() has user code going */
 
 struct process *
 st_user_process(const char *start, const char *end, uint64_t count)
@@ -43,10 +52,21 @@ st_user_process(const char *start, const char *end, uint64_t count)
 	return p;
 }
 
+/* Where ring-3 entries start the kernel stack (usermode.h). */
 static void
-jump_back(void)
+set_kstack(uint64_t top)
 {
-	kjmp_jump(&back, 1);
+	usermode_kstack = top;
+	gdt_set_kernel_stack(top);
+}
+
+/* The scheduler has nothing to run: back to st_user_run(), if running. */
+void
+__wrap_timer_idle(void)
+{
+	if (running)
+		kjmp_jump(&back, 1);
+	__real_timer_idle();
 }
 
 void
@@ -57,12 +77,12 @@ st_user_run(void)
 		uint64_t top = ((uint64_t)__builtin_frame_address(0) - 1024) &
 		    ~(uint64_t)15;
 
-		usermode_set_kstack(top);
-		sched_idle_hook = jump_back;
+		set_kstack(top);
+		running = true;
 		sched_return();
 	}
-	sched_idle_hook = NULL;
-	usermode_set_kstack((uint64_t)kstack_top);
+	running = false;
+	set_kstack((uint64_t)kstack_top);
 }
 
 void

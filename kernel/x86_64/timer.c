@@ -119,3 +119,10 @@ timer_delay_us(uint64_t us)
 	while (cpu_rdtsc() - start < cycles)
 		cpu_pause();
 }
+
+void
+timer_idle(void)
+{
+	cpu_sti_hlt();
+	cpu_cli();
+}

@@ -18,8 +18,20 @@ void		timer_init(void);
 /* Timer interrupts since timer_init(). */
 uint64_t	timer_ticks(void);
 
-/* TSC frequency in Hz. */
+/*
+ * TSC frequency in Hz. Out of line, in this file: the test kernel
+ * changes it for the blk driver's hang test (ld --wrap, kernel/rules.mk).
+ */
 uint64_t	timer_tsc_hz(void);
 
 /* Busy-wait at least us microseconds (TSC); works with interrupts off. */
 void		timer_delay_us(uint64_t us);
+
+/*
+ * The scheduler's idle step, when nothing is runnable: sti; hlt until an
+ * interrupt (the tick at the latest), then cli. Called with interrupts
+ * off, from sched_return() only: the test kernel takes a call as "the
+ * scheduler idles" (ld --wrap, kernel/rules.mk), so it must stay out of
+ * line, in this file.
+ */
+void		timer_idle(void);

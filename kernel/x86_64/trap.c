@@ -3,8 +3,7 @@
  *
  * Invariants: CR2 is read before anything else can fault; an exception
  * raised while reporting one is not reported again (one fixed line, then
- * stop), so a broken console cannot loop; a catch is consumed by exactly
- * one exception.
+ * stop), so a broken console cannot loop.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -18,7 +17,6 @@
 #include <x86_64/trap.h>
 #include <x86_64/usermode.h>
 
-static struct trap_catch	*catch_top;	/* innermost armed catch */
 static int			report_depth;	/* exceptions being reported */
 static uint64_t			unexpected;	/* stray vectors seen */
 
@@ -41,29 +39,6 @@ trap_describe(char *buf, size_t size, uint64_t vector, uint64_t error,
 {
 	fmt_snprintf(buf, size, "exception %s (%lu) err=0x%lx rip=0x%lx "
 	    "cr2=0x%lx", trap_name(vector), vector, error, rip, cr2);
-}
-
-void
-trap_catch_arm(struct trap_catch *c)
-{
-	uint64_t flags = cpu_irq_save();
-
-	c->prev = catch_top;
-	c->vector = c->error = c->rip = c->cr2 = c->rsp = 0;
-	catch_top = c;
-	cpu_irq_restore(flags);
-}
-
-void
-trap_catch_disarm(struct trap_catch *c)
-{
-	uint64_t flags = cpu_irq_save();
-
-	if (catch_top != c)
-		panic("trap_catch_disarm: %p is not the innermost catch (%p)",
-		    (void *)c, (void *)catch_top);
-	catch_top = c->prev;
-	cpu_irq_restore(flags);
 }
 
 static void
@@ -94,17 +69,6 @@ exception(struct trapframe *tf)
 		    tf->rip, cr2);
 		kprintf("%s: non-maskable interrupt, resuming\n", line);
 		return;
-	}
-	if (catch_top != NULL && report_depth == 0) {
-		struct trap_catch *c = catch_top;
-
-		catch_top = c->prev;
-		c->vector = tf->vector;
-		c->error = tf->error;
-		c->rip = tf->rip;
-		c->cr2 = cr2;
-		c->rsp = tf->rsp;
-		kjmp_jump(&c->jmp, 1);
 	}
 	if (report_depth++ > 0) {
 		console_write(nested, sizeof(nested) - 1);

@@ -4,9 +4,8 @@
  * Every CPU exception is reported as
  *   exception #PF (14) err=0x2 rip=0x... cr2=0x...
  * with the general registers and a backtrace, then the kernel stops
- * (panic_stop) -- unless a trap_catch is armed, as self-tests do: then
- * the exception is recorded in the catch and execution resumes at its
- * kjmp_set() point, which returns 1. NMIs are reported and resumed.
+ * (panic_stop). NMIs are reported and resumed. (The test kernel catches
+ * the exceptions its tests expect before they get here: st_catch.h.)
  * Device interrupts (vectors 32..47) go to the 8259 handlers (pic.h);
  * anything else is logged as unexpected.
  */
@@ -14,8 +13,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <x86_64/kjmp.h>
 
 #define TRAP_EXCEPTIONS	32	/* vectors 0..31 */
 #define TRAP_IRQ_BASE	32	/* the 8259s are remapped to 32..47 */
@@ -46,27 +43,8 @@ struct trapframe {
 };
 _Static_assert(sizeof(struct trapframe) == 22 * 8, "isr.S layout");
 
-/* An armed expectation of an exception, and what was recorded. */
-struct trap_catch {
-	struct kjmp		jmp;	/* where to resume: kjmp_set() == 1 */
-	struct trap_catch	*prev;	/* catch armed before this one */
-	uint64_t		vector, error, rip, cr2, rsp;
-};
-
 /* Install the IDT: all 256 vectors, #DF/NMI/#MC on IST stacks. */
 void	idt_init(void);
-
-/*
- * Arm c (after kjmp_set(&c->jmp) returned 0): the next CPU exception
- * other than NMI is recorded in c and resumes at c->jmp with interrupts
- * as they were at kjmp_set. Catches nest; the innermost armed one wins
- * and is disarmed by the exception. Not for exceptions inside interrupt
- * handlers.
- */
-void	trap_catch_arm(struct trap_catch *c);
-
-/* Disarm c, which must be the innermost armed catch. */
-void	trap_catch_disarm(struct trap_catch *c);
 
 /* "#PF" etc. for vectors 0..31, "#??" otherwise. */
 const char	*trap_name(uint64_t vector);
@@ -78,5 +56,8 @@ void	trap_describe(char *buf, size_t size, uint64_t vector, uint64_t error,
 /* Interrupts on vectors nobody owns (48..255) so far; each is logged. */
 uint64_t	trap_unexpected(void);
 
-/* Called by isr.S with interrupts off. */
+/*
+ * Called by isr.S with interrupts off, and from nowhere else: the test
+ * kernel interposes on it (ld --wrap, kernel/rules.mk).
+ */
 void	trap_dispatch(struct trapframe *tf);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <fault.h>
+#include <lib/proccheck.h>
 #include <lib/string.h>
 #include <panic.h>
 #include <sched.h>
@@ -114,13 +115,6 @@ usermode_init(void)
 	    (uint64_t)SEL_KCODE << 32);
 	cpu_wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	cpu_wrmsr(MSR_SFMASK, SFMASK_BITS);
-}
-
-void
-usermode_set_kstack(uint64_t top)
-{
-	usermode_kstack = top;
-	gdt_set_kernel_stack(top);
 }
 
 static uint32_t
@@ -267,6 +261,12 @@ usermode_fpu_owned(const struct process *p)
 	return p == fpu_owner;
 }
 
+static inline bool
+canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
 void
 usermode_return(struct process *p)
 {
@@ -283,9 +283,14 @@ usermode_return(struct process *p)
 	 * message a fetch there gives: FC_GP, address 0, error code 0. A
 	 * RIP in the kernel half is canonical and left to the fetch, which
 	 * faults in ring 3. RSP may be anything: neither instruction checks
-	 * it, and the first use in ring 3 faults.
+	 * it, and the first use in ring 3 faults. FS/GS bases are written
+	 * to MSRs, where a value that is not canonical would #GP in ring 0:
+	 * SET_REGS and proc_start refuse one, but a stored process that is
+	 * resumed through a cap was never started, so they are checked
+	 * here too, whenever they are loaded.
 	 */
-	if ((uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip) {
+	if (!canonical(r->rip) || (p != last_run &&
+	    (!canonical(r->fs_base) || !canonical(r->gs_base)))) {
 		p->k.sysret_ok = 0;
 		fault_raise(p, FC_GP, 0, 0, 0, 0);
 		return;
@@ -299,7 +304,7 @@ usermode_return(struct process *p)
 	}
 	fpu_switch(p);
 	r->rflags = usermode_rflags(r->rflags);
-	if (p->k.sysret_ok && usermode_addr_ok(r->rip))
+	if (p->k.sysret_ok && proc_user_addr(r->rip))
 		usermode_sysret(r);
 	usermode_iret(r);
 }

@@ -19,9 +19,6 @@
    needs its state after a lazy switch (#NM). */
 #define USERMODE_FPU_CREDIT	16
 
-/* User-changeable RFLAGS bits: CF PF AF ZF SF TF DF OF AC ID. */
-#define RFLAGS_USER_MASK	0x250fd5ul
-
 /*
  * Program STAR/LSTAR/SFMASK and EFER.SCE, enable FXSAVE/SSE for user
  * code (CR4.OSFXSR, OSXMMEXCPT; CR0.MP, NE; no EM, TS). Once, after
@@ -30,18 +27,12 @@
 void	usermode_init(void);
 
 /*
- * Where entries from ring 3 (syscall and interrupts) start the kernel
- * stack: kstack_top normally; a self-test that runs user code sets it
- * below its own frames, so they survive, and back after.
+ * Where a system call starts the kernel stack (syscall.S), as TSS.RSP0
+ * (gdt_set_kernel_stack) is for interrupts from ring 3: kstack_top. The
+ * test kernel's st_user_run() moves both below its own frames while it
+ * runs user code, so those frames survive, and back after.
  */
-void	usermode_set_kstack(uint64_t top);
-
-/* True if va is a canonical address in the user half. */
-static inline int
-usermode_addr_ok(uint64_t va)
-{
-	return va < USER_VA_END;
-}
+extern uint64_t	usermode_kstack;
 
 /*
  * Force rflags into a value safe for ring 3: IF and bit 1 set, IOPL 0,

@@ -1,11 +1,15 @@
 """guest.py - suites that boot disk images in QEMU.
 
-- kernel-selftest: the in-kernel unit tests (build/selftest.img) report
-  through the protocol on the serial port and exit via isa-debug-exit.
+- kernel-selftest: the in-kernel unit tests (build/selftest.img, which
+  boots the test kernel) report through the protocol on the serial port
+  and exit via isa-debug-exit; a panic halts the guest, and the run
+  stops at its last line.
 - USER_IMAGES: user-level test programs (build/images/test/*.img) report
   through the kernel log; the system keeps running after TEST DONE.
 - boot: the default image reaches the kernel and reports the memory it
   was given; each damaged image (bootfail.py) prints its boot error.
+- storefail: damaged stores and boot sectors (storefail.py) that mkimage
+  verify must name and the kernel must boot past with its exact lines.
 """
 
 import os
@@ -16,6 +20,7 @@ import subprocess
 import bootfail
 import debugsuite
 import qemu
+import storefail
 from hostsuites import results_with_problems
 from protocol import SuiteResult
 
@@ -23,6 +28,7 @@ SELFTEST_TIMEOUT = 300
 BOOT_TIMEOUT = 120
 READY = "kernel: ready"
 PANIC = "panic:"
+HALTED = "panic: halted"          # the last line of every fatal path
 MEMORY_LINE = re.compile(r"memory: (\d+) MiB usable")
 
 
@@ -50,13 +56,26 @@ class ImageSuite:
 
 
 class ProtocolImageSuite(ImageSuite):
-    """The guest exits through isa-debug-exit when its tests are done."""
+    """The guest exits through isa-debug-exit when its tests are done. A
+    kernel panic halts it: the run stops at `panic: halted` and fails.
+    Each protocol suite in expect must plan at least one test (the test
+    kernel finds its tests at link time; none found must not pass)."""
+
+    def __init__(self, name, image, timeout, expect=()):
+        super().__init__(name, image, timeout)
+        self.expect = expect
 
     def boot(self, log):
-        return qemu.boot(self.image, log, self.timeout)
+        return qemu.boot(self.image, log, self.timeout, wait_for=HALTED)
 
     def judge(self, run, res):
-        if run.timed_out:
+        for suite in self.expect:
+            if res.plans.get(suite, 0) == 0:
+                res.problems.append("suite %s planned no tests" % suite)
+        panic = re.search(r"^.*%s.*$" % re.escape(PANIC), run.log, re.M)
+        if panic:
+            res.problems.append("kernel %s" % panic.group(0).strip())
+        elif run.timed_out:
             res.problems.append("guest did not exit within %d s (hang)"
                                 % self.timeout)
         elif run.status not in (qemu.DEBUG_EXIT_PASS, qemu.DEBUG_EXIT_FAIL):
@@ -177,7 +196,8 @@ def collect(build):
     users = [UserImageSuite(name, os.path.join(build, image), timeout)
              for name, image, timeout in USER_IMAGES]
     return users + [BootSuite(os.path.join(build, "default.img")),
+            storefail.StoreFailSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
-                               SELFTEST_TIMEOUT),
+                               SELFTEST_TIMEOUT, expect=("kernel", "blk")),
             debugsuite.DebugSuite(build)]

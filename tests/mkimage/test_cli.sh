@@ -2,8 +2,9 @@
 # test_cli - mkimage as a user runs it (the sanitizer build): --help on
 # every command, usage errors, build + inspect (text, --json parsed by
 # python3, --dot, --sql) + verify, verify failing on a flipped byte
-# naming its block, and a program with 64 MiB of initialized data (image
-# size must stay close to the data). Generated from tests/mkimage/test_cli.sh.
+# naming its block, a program with 64 MiB of initialized data (image
+# size must stay close to the data), and --kernel choosing the kernel.
+# Generated from tests/mkimage/test_cli.sh.
 
 MKIMAGE=@MKIMAGE@
 ELF_DIR=@ELF_DIR@
@@ -13,7 +14,7 @@ T=$(mktemp -d /tmp/mkimage-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 FAILED=0
 
-echo "TEST PLAN $SUITE 9"
+echo "TEST PLAN $SUITE 10"
 pass() { echo "TEST PASS $SUITE.$1"; }
 fail() { echo "TEST FAIL $SUITE.$1: $2"; FAILED=1; }
 
@@ -140,6 +141,22 @@ EOF2
 	fi
 else
 	fail big_data "could not assemble: $(cat "$T/err")"
+fi
+
+# 10. --kernel FILE goes into the boot partition instead of DIR's kernel;
+# a missing one is an error naming it
+head -c 5000 /dev/zero | tr '\0' 'Q' > "$T/other.elf"
+$MKIMAGE build "$T/t.mki" -o "$T/k.img" --boot-dir "$T" --root "$ELF_DIR" \
+    --kernel "$T/other.elf" > "$T/out" 2>&1; a=$?
+$MKIMAGE build "$T/t.mki" -o "$T/k2.img" --boot-dir "$T" --root "$ELF_DIR" \
+    --kernel "$T/none.elf" > "$T/out2" 2>&1; b=$?
+if [ $a = 0 ] && [ $b = 1 ] && grep -q "none.elf" "$T/out2" && [ ! -e "$T/k2.img" ] &&
+    python3 -c "
+import sys; d = open('$T/k.img', 'rb').read()
+sys.exit(0 if b'Q' * 5000 in d and b'K' * 9000 not in d else 1)"; then
+	pass kernel_option
+else
+	fail kernel_option "exit $a $b: $(cat "$T/out" "$T/out2")"
 fi
 
 echo "TEST DONE $SUITE"

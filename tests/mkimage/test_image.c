@@ -1,9 +1,11 @@
 /*
  * test_image.c - whole images: build one (with stand-in boot files),
  * check its layout, verify it, then flip bytes in every block the store
- * uses and require verify to fail naming that block. Also generation
- * selection in the superblock ring, the catalog inspect fills, and
- * truncated or garbage images.
+ * uses and require verify to fail naming that block; damage with every
+ * checksum kept right that the kernel refuses (processes, run list, boot
+ * sectors) and verify must name. Also generation selection in the
+ * superblock ring, the catalog inspect fills, and truncated or garbage
+ * images.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,11 +307,174 @@ test_truncated_and_garbage(void)
 	free(junk);
 }
 
+/*
+ * Damage that keeps every checksum right (a hostile or buggy writer), in
+ * a copy of the image: one edit of the first process's map entry, of the
+ * run list or of the boot sectors. verify must report it with want; the
+ * kernel side of each rule is tests/harness/storefail.py.
+ */
+struct damage {
+	const char	*want;
+	void		(*proc)(struct obj_process *p);
+	void		(*run)(struct store_list *l);
+	void		(*raw)(uint8_t *img);
+};
+
+static void p_rip(struct obj_process *p) { p->regs.rip = USER_VA_END; }
+static void p_fs(struct obj_process *p) { p->regs.fs_base = 0xdeadull << 48; }
+static void p_rflags(struct obj_process *p) { p->regs.rflags |= RFLAGS_IOPL; }
+static void p_mxcsr(struct obj_process *p) { p->fxsave[26] = 1; } /* bit 16 */
+static void p_wait(struct obj_process *p) { p->wait_oid = p->hdr.oid; }
+static void p_send(struct obj_process *p)
+{
+	p->run_state = PS_SENDING;
+	p->wait_oid = 0;
+}
+static void
+r_dup(struct store_list *l)
+{
+	l->item[l->hdr.count++] = l->item[0];
+}
+static void r_missing(struct store_list *l)
+{
+	l->item[l->hdr.count++] = OID_MAKE(OT_PROCESS, 40);
+}
+static void r_late_dup(struct store_list *l)
+{
+	l->item[l->hdr.count++] = OID_MAKE(OT_PROCESS, 41);
+	l->item[l->hdr.count++] = OID_MAKE(OT_PROCESS, 41);
+}
+
+static void
+b_count(uint8_t *img)
+{
+	uint32_t n = 0x7fffffff;
+
+	memcpy(img + 446 + 12, &n, 4);
+}
+
+static void
+b_lba(uint8_t *img)
+{
+	uint32_t lba = 0x7fffff00;
+
+	memcpy(img + 446 + 8, &lba, 4);
+}
+
+static void
+b_kernel(uint8_t *img)
+{
+	uint32_t off = 0x7ffffff0;
+
+	memcpy(img + 2048 * 512 + 20, &off, 4);
+}
+
+static void b_stage2(uint8_t *img) { memset(img + 2048 * 512 + 16, 0, 4); }
+static void b_active(uint8_t *img) { img[446] = 0; }
+
+static const struct damage damages[] = {
+	{ "rip 0x800000000000 is not a canonical user-half address",
+	    .proc = p_rip },
+	{ "fs_base 0xdead000000000000 is not a canonical user-half address",
+	    .proc = p_fs },
+	{ "rflags 0x3202 sets IOPL or a flag ring 3 may not hold",
+	    .proc = p_rflags },
+	{ "MXCSR sets reserved bits", .proc = p_mxcsr },
+	{ "waits on an object, but is not blocked", .proc = p_wait },
+	{ "sending, but waits on no endpoint", .proc = p_send },
+	{ "run list entry 2 (0x400000000000000): listed twice",
+	    .run = r_dup },
+	{ "run list entry 2 (0x400000000000028): not stored",
+	    .run = r_missing },
+	{ "run list entry 3 (0x400000000000029): listed twice",
+	    .run = r_late_dup },
+	{ "boot partition (sectors 2048..2147485695) extends past the end",
+	    .raw = b_count },
+	{ "boot partition (sectors 2147483392..", .raw = b_lba },
+	{ "the kernel (sectors 2147483632+14) lies outside the boot "
+	    "partition", .raw = b_kernel },
+	{ "stage 2 of 0 sectors, must be 1..200", .raw = b_stage2 },
+	{ "MBR: no active partition", .raw = b_active },
+};
+
+/* Recompute the CRC of the metadata block at blk; returns it. */
+static uint32_t
+reseal(uint8_t *blk)
+{
+	uint32_t crc = store_block_crc(blk);
+
+	memcpy(blk + offsetof(struct store_blkhdr, crc), &crc, 4);
+	return crc;
+}
+
+/* Apply d to copy (a copy of image), keeping every checksum right. */
+static void
+apply(const struct damage *d, uint8_t *copy, const struct img *im)
+{
+	int slot = img_newest(im);
+	uint8_t *store = copy + im->store_lba * 512, *blk;
+	struct store_super sb = im->gen[slot].sb;
+	struct obj_process p;
+	struct store_list l;
+
+	if (d->raw != NULL) {
+		d->raw(copy);
+		return;
+	}
+	if (d->proc != NULL) {
+		blk = store + sb.map_root[OT_PROCESS].block * 4096;
+		memcpy(&p, blk + sizeof(struct store_blkhdr), sizeof(p));
+		d->proc(&p);
+		memcpy(blk + sizeof(struct store_blkhdr), &p, sizeof(p));
+		sb.map_root[OT_PROCESS].crc = reseal(blk);
+	} else {
+		blk = store + sb.runlist.block * 4096;
+		memcpy(&l, blk, sizeof(l));
+		d->run(&l);
+		memcpy(blk, &l, sizeof(l));
+		sb.runlist.crc = reseal(blk);
+	}
+	memcpy(store + slot * 4096, &sb, sizeof(sb));
+	reseal(store + slot * 4096);
+}
+
+static void
+test_verify_kernel_rules(void)
+{
+	uint8_t *copy = malloc(image_len);
+	struct img im, bad;
+	char err[200];
+
+	CHECK(image != NULL);
+	CHECK(img_open(&im, image, image_len, err, sizeof(err)) == 0);
+	CHECK(im.gen[img_newest(&im)].sb.map_root[OT_PROCESS].level == 0);
+	for (size_t i = 0; i < CHECK_COUNT(damages); i++) {
+		const struct damage *d = &damages[i];
+		struct problems pr = { 0 };
+		int named = 0;
+
+		memcpy(copy, image, image_len);
+		apply(d, copy, &im);
+		CHECK(img_open(&bad, copy, image_len, err, sizeof(err)) == 0);
+		verify_image(&bad, 0, &pr);
+		for (size_t k = 0; k < pr.n; k++)
+			named |= strstr(pr.msg[k], d->want) != NULL;
+		if (!named)
+			check_fail("want '%s', got %zu problems: %s", d->want,
+			    pr.n, pr.n ? pr.msg[0] : "none");
+		prob_free(&pr);
+		if (!named)
+			break;
+	}
+	free(copy);
+}
+
 static const struct check_case cases[] = {
 	CHECK_CASE(test_layout),
 	CHECK_CASE(test_verify_good),
 	CHECK_CASE(test_flip_every_used_block),
 	CHECK_CASE(test_generations),
+	CHECK_CASE(test_verify_kernel_rules),
 	CHECK_CASE(test_catalog),
 	CHECK_CASE(test_truncated_and_garbage),
 };

@@ -1,5 +1,6 @@
 /*
- * kjmp.S - kjmp_set / kjmp_jump (kjmp.h). Offsets follow struct kjmp.
+ * st_kjmp.S - kjmp_set / kjmp_jump (st_kjmp.h), for the test kernel only.
+ * Offsets follow struct kjmp.
  */
 	.text
 	.globl	kjmp_set

@@ -1,5 +1,5 @@
 /*
- * probe.S - instructions that fault on purpose, for the self-tests. Each
+ * st_probe.S - instructions that fault on purpose, for the self-tests. Each
  * faulting instruction has a global label so a test can check the RIP
  * the exception handler recorded.
  */

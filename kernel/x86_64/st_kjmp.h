@@ -1,7 +1,8 @@
 /*
- * kjmp.h - setjmp/longjmp for the kernel (kjmp.S): resume at a saved
- * point from anywhere on any stack, including an exception handler on an
- * IST stack. Used by trap catches for self-tests.
+ * st_kjmp.h - setjmp/longjmp for the kernel (st_kjmp.S): resume at a
+ * saved point from anywhere on any stack, including an exception handler
+ * on an IST stack. Linked into the test kernel only, for its trap
+ * catches (selftest/st_catch.h) and its way back from user code.
  */
 #pragma once
 

@@ -1,0 +1,372 @@
+"""storefail.py - damaged stores (and boot sectors) the kernel must boot
+past, and `mkimage verify` must name.
+
+Each case edits one thing in a copy of the default image, keeping every
+checksum right as a buggy or hostile writer would (the store's blocks,
+block pointers and superblock are resealed): a process's registers,
+MXCSR or wait state, the run list, the boot partition entry. Then:
+- `mkimage verify` must fail naming it (or pass, for states a running
+  system reaches: a parked or stopped process on the run list);
+- the kernel must boot and print each expected line exactly, count in
+  `kernel: ready, N processes` only the processes that run, and never
+  panic (or, for boot sector damage, the boot code must stop with its
+  message before the kernel starts).
+
+The store is located through the same layout the kernel reads
+(include/abi/store.h, docs/store-format.md), so a case fails loudly if
+that layout changes under it.
+"""
+
+import os
+import struct
+import subprocess
+
+import bootfail
+import qemu
+
+BOOT_TIMEOUT = 120
+READY = "kernel: ready"
+PANIC = "panic:"
+HELLO = "hello: a user process"         # the default image's process runs
+
+SECTOR = 512
+BLOCK = 4096
+STORE_PART_TYPE = 0x7E
+STORE_MAGIC = 0x31524F5453504143        # "CAPSTOR1"
+STORE_SB_RING = 4
+BK_SUPER, BK_MAPNODE, BK_MAPLEAF, BK_LIST = 1, 2, 3, 6
+FANOUT = 168
+OT_PROCESS, OT_ENDPOINT = 4, 5
+PROCS_PER_LEAF = 3
+
+# struct store_blkhdr, store_super, store_list, obj_process offsets
+HDR_CRC, HDR_LEVEL, HDR_COUNT, HDR_KEY, HDR_SIZE = 20, 40, 44, 48, 64
+SB_MAP_ROOT, SB_OID_LIMIT, SB_RUNLIST = 96, 288, 512
+BPTR_SIZE, BPTR_CRC = 24, 16
+LIST_ITEMS = HDR_SIZE + BPTR_SIZE
+PROC_SIZE = 1264
+P_RUN_STATE, P_FAULT_CODE, P_FAULT_ADDR, P_WAIT_OID = 16, 20, 24, 32
+P_RIP, P_FS_BASE = 40 + 128, 40 + 144
+P_MXCSR = 752 + 24
+PS_STOPPED, PS_FAULTED = 0, 4
+FC_UD = 7
+ERR_CORRUPT = 10
+USER_VA_END = 1 << 47
+
+
+def _crc32c_table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_TABLE = _crc32c_table()
+
+
+def crc32c(data):
+    c = 0xFFFFFFFF
+    for b in data:
+        c = _TABLE[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def oid(ot, index):
+    return ot << 56 | index
+
+
+class Store:
+    """The current generation of the store in an image file opened r+b:
+    read blocks, edit them, and reseal each block on the path back to
+    the superblock, so every checksum stays right."""
+
+    def __init__(self, f):
+        self.f = f
+        f.seek(0)
+        mbr = f.read(SECTOR)
+        self.lba = None
+        for i in range(4):
+            e = 446 + 16 * i
+            if mbr[e + 4] == STORE_PART_TYPE:
+                self.lba = struct.unpack_from("<I", mbr, e + 8)[0]
+                break
+        if self.lba is None:
+            raise ValueError("image has no store partition")
+        best = None
+        for slot in range(STORE_SB_RING):
+            b = self.block(slot)
+            magic, = struct.unpack_from("<Q", b, 0)
+            kind, = struct.unpack_from("<I", b, 16)
+            gen, = struct.unpack_from("<Q", b, 32)
+            if magic == STORE_MAGIC and kind == BK_SUPER and \
+                    (best is None or gen > best[1]):
+                best = (slot, gen)
+        if best is None:
+            raise ValueError("image has no superblock")
+        self.slot = best[0]
+        self.sb = self.block(self.slot)
+
+    def block(self, n):
+        self.f.seek(self.lba * SECTOR + n * BLOCK)
+        return bytearray(self.f.read(BLOCK))
+
+    def _put(self, n, data):
+        struct.pack_into("<I", data, HDR_CRC, 0)
+        crc = crc32c(data)
+        struct.pack_into("<I", data, HDR_CRC, crc)
+        self.f.seek(self.lba * SECTOR + n * BLOCK)
+        self.f.write(data)
+        return crc
+
+    def _commit(self, path, data):
+        """Write data as the last block of path, a list of (block number,
+        block, offset of the pointer to the next block), root first, then
+        reseal every block above it and the superblock."""
+        crc = self._put(path[-1][0], data)
+        for n, blk, ptr in reversed(path[:-1]):
+            struct.pack_into("<I", blk, ptr + BPTR_CRC, crc)
+            crc = self._put(n, blk)
+        return crc
+
+    def root(self, ot):
+        return self._bptr(self.sb, SB_MAP_ROOT + BPTR_SIZE * ot)
+
+    @staticmethod
+    def _bptr(blk, off):
+        block, = struct.unpack_from("<Q", blk, off)
+        level = blk[off + 21]
+        return block, level
+
+    def edit_process(self, index, edit):
+        """edit(entry, at) changes process index's map entry, a bytearray
+        view of its leaf at offset at."""
+        n, level = self.root(OT_PROCESS)
+        path, ptr = [], SB_MAP_ROOT + BPTR_SIZE * OT_PROCESS
+        parent = (self.slot, self.sb)
+        while True:
+            path.append((parent[0], parent[1], ptr))
+            blk = self.block(n)
+            key, = struct.unpack_from("<Q", blk, HDR_KEY)
+            if level == 0:
+                break
+            span = PROCS_PER_LEAF * FANOUT ** (level - 1)
+            ptr = HDR_SIZE + BPTR_SIZE * ((index - key) // span)
+            parent = (n, blk)
+            n, level = self._bptr(blk, ptr)
+        edit(blk, HDR_SIZE + (index - key) * PROC_SIZE)
+        path.append((n, blk, None))
+        crc = self._commit(path[1:], blk)
+        struct.pack_into("<I", self.sb, SB_MAP_ROOT + BPTR_SIZE * OT_PROCESS
+                         + BPTR_CRC, crc)
+        self._put(self.slot, self.sb)
+
+    def runlist(self):
+        n, _ = self._bptr(self.sb, SB_RUNLIST)
+        blk = self.block(n)
+        count, = struct.unpack_from("<I", blk, HDR_COUNT)
+        return [struct.unpack_from("<Q", blk, LIST_ITEMS + 8 * i)[0]
+                for i in range(count)]
+
+    def set_runlist(self, items):
+        """Rewrite the first run list block (the whole list must fit)."""
+        n, _ = self._bptr(self.sb, SB_RUNLIST)
+        blk = self.block(n)
+        struct.pack_into("<I", blk, HDR_COUNT, len(items))
+        for i, item in enumerate(items):
+            struct.pack_into("<Q", blk, LIST_ITEMS + 8 * i, item)
+        crc = self._put(n, blk)
+        struct.pack_into("<I", self.sb, SB_RUNLIST + BPTR_CRC, crc)
+        self._put(self.slot, self.sb)
+
+    def set_oid_limit(self, ot, limit):
+        struct.pack_into("<Q", self.sb, SB_OID_LIMIT + 8 * ot, limit)
+        self._put(self.slot, self.sb)
+
+
+def _set_reg(at, value):
+    return lambda st, p: st.edit_process(
+        p, lambda blk, e: struct.pack_into("<Q", blk, e + at, value))
+
+
+def _mxcsr(st, p):
+    def edit(blk, e):
+        m, = struct.unpack_from("<I", blk, e + P_MXCSR)
+        struct.pack_into("<I", blk, e + P_MXCSR, m | 1 << 16)
+    st.edit_process(p, edit)
+
+
+def _wait_self(st, p):
+    st.edit_process(p, lambda blk, e: struct.pack_into(
+        "<Q", blk, e + P_WAIT_OID, oid(OT_PROCESS, p)))
+
+
+def _faulted(st, p):
+    def edit(blk, e):
+        blk[e + P_RUN_STATE] = PS_FAULTED
+        struct.pack_into("<I", blk, e + P_FAULT_CODE, FC_UD)
+        struct.pack_into("<Q", blk, e + P_FAULT_ADDR, 0x1234)
+    st.edit_process(p, edit)
+
+
+def _stopped(st, p):
+    def edit(blk, e):
+        blk[e + P_RUN_STATE] = PS_STOPPED
+    st.edit_process(p, edit)
+
+
+def _run_dup(st, p):
+    st.set_runlist(st.runlist() + [oid(OT_PROCESS, p)])
+
+
+def _run_beyond_limit(st, p):
+    st.set_runlist(st.runlist() + [oid(OT_PROCESS, p + 7)])
+
+
+def _run_unused_entry(st, p):
+    st.set_oid_limit(OT_PROCESS, p + 3)         # still one leaf
+    st.set_runlist(st.runlist() + [oid(OT_PROCESS, p + 2)])
+
+
+def _part_count_past_disk(disk):
+    struct.pack_into("<I", disk, 446 + 12, 0x7FFFFFFF)
+
+
+def _part_lba_past_disk(disk):
+    struct.pack_into("<I", disk, 446 + 8, 0x7FFFFF00)
+
+
+def _store_cases(p):
+    """(name, damage(store, index), verify wants, kernel lines, runs) for
+    the default image's first process, of index p."""
+    o = "%#x" % oid(OT_PROCESS, p)
+
+    def refuse(why):
+        return ["store: object %s: %s" % (o, why),
+                "kernel: run list entry 0 (%s): error %d, not started"
+                % (o, ERR_CORRUPT),
+                "kernel: ready, 0 processes"]
+    rip = "rip %#x is not a canonical user-half address" % USER_VA_END
+    fs = "fs_base 0xdead000000000000 is not a canonical user-half address"
+    return [
+        ("rip_noncanonical", _set_reg(P_RIP, USER_VA_END),
+         "process %s: %s" % (o, rip),
+         ["proc: process %s: %s, parked" % (o, rip),
+          "kernel: ready, 0 processes"], False),
+        ("fs_base_noncanonical", _set_reg(P_FS_BASE, 0xDEAD << 48),
+         "process %s: %s" % (o, fs),
+         ["proc: process %s: %s, parked" % (o, fs),
+          "kernel: ready, 0 processes"], False),
+        ("mxcsr_reserved_bit", _mxcsr,
+         "process %s: MXCSR sets reserved bits" % o,
+         refuse("MXCSR sets reserved bits"), False),
+        ("running_with_wait_oid", _wait_self,
+         "process %s: waits on an object, but is not blocked" % o,
+         refuse("waits on an object, but is not blocked"), False),
+        ("runlist_duplicate", _run_dup,
+         "run list entry 1 (%s): listed twice" % o,
+         ["kernel: run list entry 1 (%s): listed twice, not started" % o,
+          "kernel: ready, 1 processes"], True),
+        ("runlist_beyond_oid_limit", _run_beyond_limit,
+         "run list entry 1 (%#x): not stored" % oid(OT_PROCESS, p + 7),
+         ["kernel: run list entry 1 (%#x): not stored, not started"
+          % oid(OT_PROCESS, p + 7), "kernel: ready, 1 processes"], True),
+        ("runlist_unused_map_entry", _run_unused_entry,
+         "run list entry 1 (%#x): not stored" % oid(OT_PROCESS, p + 2),
+         ["kernel: run list entry 1 (%#x): not stored, not started"
+          % oid(OT_PROCESS, p + 2), "kernel: ready, 1 processes"], True),
+        ("runlist_parked_faulted", _faulted, None,
+         ["proc: process %s: starts faulted (FC_UD at 0x1234), parked" % o,
+          "kernel: ready, 0 processes"], False),
+        ("runlist_stopped", _stopped, None,
+         ["proc: process %s: stopped, left stopped" % o,
+          "kernel: ready, 0 processes"], False),
+    ]
+
+
+# (name, damage(disk bytes), verify wants, boot lines, kernel starts)
+BOOT_CASES = [
+    ("bootpart_count_past_disk", _part_count_past_disk,
+     "boot partition (sectors 2048..2147485695) extends past the end",
+     ["kernel: ready, 1 processes"], True),
+    ("bootpart_lba_past_disk", _part_lba_past_disk,
+     "boot partition (sectors 2147483392..", ["boot: disk read error"],
+     False),
+]
+
+
+def _lines(text):
+    return set(line.rstrip("\r") for line in text.splitlines())
+
+
+class StoreFailSuite:
+    """Every case: verify's verdict, then a boot of the damaged copy."""
+
+    name = "storefail"
+
+    def __init__(self, build):
+        self.image = os.path.join(build, "default.img")
+        self.mkimage = os.path.join(build, "mkimage")
+
+    def log_path(self, logdir):
+        return os.path.join(logdir, self.name)
+
+    def run(self, logdir):
+        for path in (self.image, self.mkimage):
+            if not os.path.exists(path):
+                return [(self.name + ".image", False,
+                         "%s missing: run `make`" % path)]
+        os.makedirs(self.log_path(logdir), exist_ok=True)
+        with open(self.image, "rb") as f:
+            first = Store(f).runlist()[0]
+        cases = [(n, d, v, lines, runs, False) for n, d, v, lines, runs
+                 in _store_cases(first & ((1 << 56) - 1))]
+        cases += [(n, d, v, lines, runs, True) for n, d, v, lines, runs
+                  in BOOT_CASES]
+        return [self._case(logdir, *c) for c in cases]
+
+    def _damage(self, img, damage, boot):
+        if boot:
+            bootfail.write_damaged_copy(self.image, img,
+                                        lambda disk, lay: damage(disk))
+            return
+        subprocess.run(["cp", "--sparse=always", self.image, img],
+                       check=True)
+        with open(img, "r+b") as f:
+            st = Store(f)
+            damage(st, st.runlist()[0] & ((1 << 56) - 1))
+
+    def _case(self, logdir, case, damage, want, lines, runs, boot):
+        name = "%s.%s" % (self.name, case)
+        img = os.path.join(self.log_path(logdir), case + ".img")
+        log = os.path.join(self.log_path(logdir), case + ".log")
+        try:
+            self._damage(img, damage, boot)
+        except (ValueError, OSError, subprocess.CalledProcessError) as e:
+            return (name, False, "cannot damage image: %s" % e)
+        ver = subprocess.run([self.mkimage, "verify", img],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = ver.stdout.decode(errors="replace")
+        wait = (HELLO if runs else lines[-1], PANIC)
+        run = qemu.boot(img, log, BOOT_TIMEOUT, wait_for=wait)
+        os.unlink(img)
+        if want is None and ver.returncode != 0:
+            return (name, False, "verify failed: %s" % out.strip())
+        if want is not None and (ver.returncode != 1 or want not in out):
+            return (name, False, "verify did not report '%s': %s"
+                    % (want, out.strip()))
+        if PANIC in run.log:
+            return (name, False, "kernel panicked (log %s)" % log)
+        missing = [line for line in lines if line not in _lines(run.log)]
+        if missing:
+            return (name, False, "no line '%s' (log %s)" % (missing[0], log))
+        if runs and HELLO not in run.log:
+            return (name, False, "the undamaged process did not run "
+                    "(log %s)" % log)
+        if not boot and not runs and HELLO in run.log:
+            return (name, False, "the damaged process ran (log %s)" % log)
+        if boot and not runs and READY in run.log:
+            return (name, False, "kernel started despite the damage")
+        return (name, True, "")

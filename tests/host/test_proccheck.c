@@ -1,0 +1,239 @@
+/*
+ * test_proccheck.c - host tests of lib/proccheck.c, the process and run
+ * list rules the kernel and mkimage verify share: each rule accepts the
+ * values at its edge and refuses the first value past it, and a stored
+ * process mkimage would write passes everything.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <lib/proccheck.h>
+
+#include "check.h"
+
+#define IDX(f)	(offsetof(struct proc_regs, f) / 8)
+#define P(i)	OID_MAKE(OT_PROCESS, i)
+#define EP(i)	OID_MAKE(OT_ENDPOINT, i)
+
+/* A process as mkimage writes it: running, defaults everywhere. */
+static void
+good_process(struct obj_process *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->hdr.oid = P(3);
+	p->run_state = PS_RUNNING;
+	p->regs.rip = 0x401000;
+	p->regs.rsp = 0x7ffffffff000;
+	p->regs.rflags = RFLAGS_USER_DEFAULT;
+	p->fxsave[FXSAVE_FCW_OFFSET] = FCW_DEFAULT & 0xff;
+	p->fxsave[FXSAVE_FCW_OFFSET + 1] = FCW_DEFAULT >> 8;
+	p->fxsave[FXSAVE_MXCSR_OFFSET] = MXCSR_DEFAULT & 0xff;
+	p->fxsave[FXSAVE_MXCSR_OFFSET + 1] = MXCSR_DEFAULT >> 8;
+}
+
+static void
+test_addresses(void)
+{
+	static const unsigned regs[] = { IDX(rip), IDX(fs_base),
+	    IDX(gs_base) };
+
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		unsigned r = regs[i];
+
+		CHECK_MSG(proc_reg_problem(r, 0) == NULL, "%s 0",
+		    proc_reg_name(r));
+		CHECK(proc_reg_problem(r, USER_VA_END - 1) == NULL);
+		CHECK(proc_reg_problem(r, USER_VA_END) != NULL);
+		CHECK(proc_reg_problem(r, 0x0000900000000000) != NULL);
+		CHECK(proc_reg_problem(r, 0xffff800000000000) != NULL);
+		CHECK(proc_reg_problem(r, UINT64_MAX) != NULL);
+	}
+	CHECK(strcmp(proc_reg_problem(IDX(rip), USER_VA_END),
+	    "is not a canonical user-half address") == 0);
+	/* Every other register takes any value. */
+	CHECK(proc_reg_problem(IDX(rax), UINT64_MAX) == NULL);
+	CHECK(proc_reg_problem(IDX(r15), USER_VA_END) == NULL);
+	CHECK(proc_reg_problem(IDX(rsp), UINT64_MAX) == NULL);
+	CHECK(proc_user_addr(USER_VA_END - 1) && !proc_user_addr(USER_VA_END));
+}
+
+static void
+test_rflags(void)
+{
+	unsigned f = IDX(rflags);
+
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT) == NULL);
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | RFLAGS_USER_MASK) ==
+	    NULL);
+	CHECK(proc_reg_problem(f, 0x2) != NULL);		/* IF clear */
+	CHECK(proc_reg_problem(f, RFLAGS_IF) != NULL);	/* bit 1 clear */
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | RFLAGS_IOPL) != NULL);
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | 0x4000) != NULL);
+	CHECK(proc_reg_problem(f, RFLAGS_USER_DEFAULT | 0x20000) != NULL);
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t bit = UINT64_C(1) << b;
+		int ok = ((RFLAGS_USER_MASK | RFLAGS_USER_DEFAULT) & bit) != 0;
+
+		CHECK_MSG((proc_reg_problem(f, RFLAGS_USER_DEFAULT | bit) ==
+		    NULL) == ok, "rflags bit %u", b);
+	}
+}
+
+static void
+test_names_and_indexes(void)
+{
+	CHECK(PROC_NREGS == 20);
+	CHECK(strcmp(proc_reg_name(0), "rax") == 0);
+	CHECK(strcmp(proc_reg_name(IDX(rip)), "rip") == 0);
+	CHECK(strcmp(proc_reg_name(IDX(gs_base)), "gs_base") == 0);
+	CHECK(strcmp(proc_reg_name(PROC_NREGS), "?") == 0);
+	CHECK(proc_reg_problem(PROC_NREGS, 0) != NULL);
+	CHECK(proc_reg_problem(UINT32_MAX, 0) != NULL);
+}
+
+static void
+test_regs_first_bad(void)
+{
+	struct obj_process p;
+	unsigned bad = 99;
+
+	good_process(&p);
+	CHECK(proc_regs_problem(&p.regs, &bad) == NULL && bad == 99);
+	p.regs.gs_base = USER_VA_END;
+	p.regs.fs_base = 0x8000000000000000;
+	CHECK(proc_regs_problem(&p.regs, &bad) != NULL &&
+	    bad == IDX(fs_base));
+	p.regs.rip = 0x0000800000000000;
+	CHECK(proc_regs_problem(&p.regs, &bad) != NULL && bad == IDX(rip));
+}
+
+static void
+test_state(void)
+{
+	struct obj_process p;
+
+	good_process(&p);
+	CHECK(proc_state_problem(&p) == NULL);
+	p.run_state = PS_MAX;
+	CHECK(proc_state_problem(&p) != NULL);
+	good_process(&p);
+	p.fault_code = FC_MAX;
+	CHECK(proc_state_problem(&p) != NULL);
+	p.fault_code = FC_MAX - 1;		/* a stale code is allowed */
+	CHECK(proc_state_problem(&p) == NULL);
+	good_process(&p);
+	p.run_state = PS_FAULTED;
+	CHECK(strcmp(proc_state_problem(&p), "faulted without a fault code")
+	    == 0);
+	p.fault_code = FC_GP;
+	CHECK(proc_state_problem(&p) == NULL);
+	good_process(&p);
+	p.reserved0[2] = 1;
+	CHECK(proc_state_problem(&p) != NULL);
+	good_process(&p);
+	p.reserved1 = 1;
+	CHECK(proc_state_problem(&p) != NULL);
+}
+
+static void
+test_mxcsr(void)
+{
+	struct obj_process p;
+
+	good_process(&p);
+	memset(p.fxsave, 0, sizeof(p.fxsave));	/* fresh: reset on load */
+	CHECK(proc_state_problem(&p) == NULL);
+	/* Every defined bit, DAZ too. */
+	p.fxsave[FXSAVE_MXCSR_OFFSET] = 0xff;
+	p.fxsave[FXSAVE_MXCSR_OFFSET + 1] = 0xff;
+	CHECK(proc_state_problem(&p) == NULL);
+	for (unsigned b = 16; b < 32; b++) {
+		uint32_t m = MXCSR_DEFAULT | UINT32_C(1) << b;
+
+		memcpy(p.fxsave + FXSAVE_MXCSR_OFFSET, &m, 4);
+		CHECK_MSG(proc_state_problem(&p) != NULL, "MXCSR bit %u", b);
+	}
+	CHECK(strcmp(proc_state_problem(&p), "MXCSR sets reserved bits") == 0);
+	/* The MXCSR_MASK field beside it is the CPU's, not checked. */
+	good_process(&p);
+	memset(p.fxsave + 28, 0xff, 4);
+	CHECK(proc_state_problem(&p) == NULL);
+}
+
+static void
+test_wait_oid(void)
+{
+	static const struct {
+		uint8_t	state;
+		oid_t	wait;
+		int	ok;
+	} cases[] = {
+		{ PS_RUNNING, 0, 1 },
+		{ PS_RUNNING, EP(1), 0 },
+		{ PS_STOPPED, 0, 1 },
+		{ PS_STOPPED, P(3), 0 },
+		{ PS_RECEIVING, 0, 1 },		/* open wait */
+		{ PS_RECEIVING, P(3), 1 },	/* reply or sleep: itself */
+		{ PS_RECEIVING, P(4), 0 },
+		{ PS_RECEIVING, EP(1), 0 },
+		{ PS_SENDING, EP(1), 1 },
+		{ PS_SENDING, 0, 0 },
+		{ PS_SENDING, P(3), 0 },
+		{ PS_FAULTED, 0, 1 },		/* delivered or parked */
+		{ PS_FAULTED, EP(7), 1 },	/* stalled on the keeper */
+		{ PS_FAULTED, P(3), 0 },
+	};
+	struct obj_process p;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		good_process(&p);
+		p.run_state = cases[i].state;
+		p.fault_code = cases[i].state == PS_FAULTED ? FC_GP : FC_NONE;
+		p.wait_oid = cases[i].wait;
+		CHECK_MSG((proc_state_problem(&p) == NULL) == cases[i].ok,
+		    "state %u wait_oid %#llx: %s", cases[i].state,
+		    (unsigned long long)cases[i].wait,
+		    proc_state_problem(&p) ? proc_state_problem(&p) : "ok");
+	}
+}
+
+static void
+test_runlist(void)
+{
+	static oid_t list[PROC_RUNLIST_MAX + 1];
+	oid_t l[] = { P(0), P(5), P(0), EP(1), P(9) };
+
+	CHECK(proc_runlist_problem(l, 0, 1) == NULL);
+	CHECK(proc_runlist_problem(l, 1, 1) == NULL);
+	CHECK(strcmp(proc_runlist_problem(l, 2, 1), "listed twice") == 0);
+	CHECK(strcmp(proc_runlist_problem(l, 3, 1), "not a process OID") ==
+	    0);
+	CHECK(strcmp(proc_runlist_problem(l, 4, 0), "not stored") == 0);
+	/* A duplicate is refused whether stored or not; the first stays. */
+	CHECK(strcmp(proc_runlist_problem(l, 2, 0), "listed twice") == 0);
+	CHECK(strcmp(proc_runlist_problem(l, 0, 0), "not stored") == 0);
+	for (size_t i = 0; i <= PROC_RUNLIST_MAX; i++)
+		list[i] = P(i);
+	CHECK(proc_runlist_problem(list, PROC_RUNLIST_MAX - 1, 1) == NULL);
+	CHECK(proc_runlist_problem(list, PROC_RUNLIST_MAX, 1) != NULL);
+	list[PROC_RUNLIST_MAX - 1] = P(0);
+	CHECK(proc_runlist_problem(list, PROC_RUNLIST_MAX - 1, 1) != NULL);
+}
+
+static const struct check_case cases[] = {
+	CHECK_CASE(test_addresses),
+	CHECK_CASE(test_rflags),
+	CHECK_CASE(test_names_and_indexes),
+	CHECK_CASE(test_regs_first_bad),
+	CHECK_CASE(test_state),
+	CHECK_CASE(test_mxcsr),
+	CHECK_CASE(test_wait_oid),
+	CHECK_CASE(test_runlist),
+};
+
+int
+main(void)
+{
+	return check_run("proccheck", cases, CHECK_COUNT(cases));
+}
