@@ -206,11 +206,9 @@ registers(struct gen *g, uint64_t stack)
 		p->regs[XREG_RSP] = stack + gen_below(g, PAGE);
 		break;
 	default:
-		p->regs[XREG_RSP] = gen_value(g) & (USER_VA_END - 1);
+		p->regs[XREG_RSP] = gen_value(g);	/* anything at all */
 		break;
 	}
-	if (p->regs[XREG_RSP] >= USER_VA_END)	/* the top of the top page */
-		p->regs[XREG_RSP] = USER_VA_END - 8;
 	p->regs[XREG_RIP] = p->addr;
 	p->regs[XREG_RFLAGS] = RFLAGS_USER_DEFAULT;
 	if (gen_below(g, 2)) {
