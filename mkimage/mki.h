@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h"
+
 /* What a "cap N ..." line names. */
 enum mki_capkind {
 	MKI_CK_NULL,
@@ -112,6 +114,7 @@ struct mki_process {
 	size_t		nregs, capregs;
 	struct mki_map	*maps;
 	size_t		nmaps, capmaps;
+	struct names	map_names;	/* segments mapped, to find twice */
 };
 
 struct mki_cappage {
@@ -146,6 +149,9 @@ struct mki_desc {
 	size_t		nprocesses, capprocesses;
 	struct mki_cappage *cappages;
 	size_t		ncappages, capcappages;
+	/* one index per namespace, for mki_find_*() */
+	struct names	bank_names, program_names, segment_names;
+	struct names	endpoint_names, process_names, cappage_names;
 };
 
 /*
@@ -158,7 +164,7 @@ struct mki_desc *mki_parse(const char *file, const char *text, size_t len);
 /* Release a description. d may be NULL. */
 void	mki_desc_free(struct mki_desc *d);
 
-/* Lookups by name; NULL if absent. */
+/* Lookups by name, in constant time; NULL if absent. */
 struct mki_bank *mki_find_bank(const struct mki_desc *d, const char *name);
 struct mki_program *mki_find_program(const struct mki_desc *d,
 	    const char *name);

@@ -182,8 +182,8 @@ stmt_bank(struct parser *p, struct lex_line *l)
 
 	if (name == NULL)
 		return;
-	if (dup_decl(p, mki_find_bank(d, name), "bank", name,
-	    mki_find_bank(d, name) ? mki_find_bank(d, name)->line : 0)) {
+	b = mki_find_bank(d, name);
+	if (dup_decl(p, b, "bank", name, b ? b->line : 0)) {
 		free(name);
 		return;
 	}
@@ -191,6 +191,7 @@ stmt_bank(struct parser *p, struct lex_line *l)
 	b = &d->banks[d->nbanks++];
 	b->line = p->line;
 	b->name = name;
+	names_add(&d->bank_names, name, d->nbanks - 1);
 	b->id = (uint32_t)d->nbanks;
 	for (int i = 2; i < l->nwords; i++) {
 		if (strcmp(l->word[i], "parent") == 0)
@@ -225,6 +226,7 @@ stmt_program(struct parser *p, struct lex_line *l)
 	pr = &d->programs[d->nprograms++];
 	pr->line = p->line;
 	pr->name = name;
+	names_add(&d->program_names, name, d->nprograms - 1);
 	pr->path = mki_strdup(l->word[2]);
 }
 
@@ -248,6 +250,7 @@ stmt_segment(struct parser *p, struct lex_line *l)
 	s = &d->segments[d->nsegments++];
 	s->line = p->line;
 	s->name = name;
+	names_add(&d->segment_names, name, d->nsegments - 1);
 	for (int i = 2; i < l->nwords; i++) {
 		const char *k = l->word[i];
 
@@ -302,6 +305,7 @@ stmt_endpoint(struct parser *p, struct lex_line *l)
 	e = &d->endpoints[d->nendpoints++];
 	e->line = p->line;
 	e->name = name;
+	names_add(&d->endpoint_names, name, d->nendpoints - 1);
 	for (int i = 2; i < l->nwords; i++) {
 		const char *k = l->word[i];
 
@@ -347,6 +351,7 @@ stmt_process(struct parser *p, struct lex_line *l, int constructor)
 	pr = &d->processes[d->nprocesses++];
 	pr->line = p->line;
 	pr->name = name;
+	names_add(&d->process_names, name, d->nprocesses - 1);
 	pr->stack_size = MKI_DEFAULT_STACK;
 	p->proc = pr;
 	for (int i = 2; i < l->nwords; i++) {
@@ -406,6 +411,7 @@ stmt_cappage(struct parser *p, struct lex_line *l)
 	c = &d->cappages[d->ncappages++];
 	c->line = p->line;
 	c->name = name;
+	names_add(&d->cappage_names, name, d->ncappages - 1);
 	p->cpage = c;
 	for (int i = 2; i < l->nwords; i++) {
 		if (strcmp(l->word[i], "bank") == 0)

@@ -10,48 +10,47 @@
 
 #include "parse.h"
 
-#define FIND(arr, n, name)						\
+/* The element of arr that index x maps name to, or NULL. */
+#define FIND(arr, x, name)						\
 	do {								\
-		for (size_t i_ = 0; i_ < (n); i_++)			\
-			if (strcmp((arr)[i_].name, (name)) == 0)	\
-				return &(arr)[i_];			\
-		return NULL;						\
+		size_t pos_ = names_find(&(x), (name));			\
+		return pos_ == NAMES_NONE ? NULL : &(arr)[pos_];	\
 	} while (0)
 
 struct mki_bank *
 mki_find_bank(const struct mki_desc *d, const char *name)
 {
-	FIND(d->banks, d->nbanks, name);
+	FIND(d->banks, d->bank_names, name);
 }
 
 struct mki_program *
 mki_find_program(const struct mki_desc *d, const char *name)
 {
-	FIND(d->programs, d->nprograms, name);
+	FIND(d->programs, d->program_names, name);
 }
 
 struct mki_segment *
 mki_find_segment(const struct mki_desc *d, const char *name)
 {
-	FIND(d->segments, d->nsegments, name);
+	FIND(d->segments, d->segment_names, name);
 }
 
 struct mki_endpoint *
 mki_find_endpoint(const struct mki_desc *d, const char *name)
 {
-	FIND(d->endpoints, d->nendpoints, name);
+	FIND(d->endpoints, d->endpoint_names, name);
 }
 
 struct mki_process *
 mki_find_process(const struct mki_desc *d, const char *name)
 {
-	FIND(d->processes, d->nprocesses, name);
+	FIND(d->processes, d->process_names, name);
 }
 
 struct mki_cappage *
 mki_find_cappage(const struct mki_desc *d, const char *name)
 {
-	FIND(d->cappages, d->ncappages, name);
+	FIND(d->cappages, d->cappage_names, name);
 }
 
 static void
@@ -255,12 +254,19 @@ mki_desc_free(struct mki_desc *d)
 		for (size_t m = 0; m < pr->nmaps; m++)
 			free(pr->maps[m].segment);
 		free(pr->maps);
+		names_free(&pr->map_names);
 	}
 	for (size_t i = 0; i < d->ncappages; i++) {
 		free(d->cappages[i].name);
 		free(d->cappages[i].bank);
 		free_caps(d->cappages[i].caps, d->cappages[i].ncaps);
 	}
+	names_free(&d->bank_names);
+	names_free(&d->program_names);
+	names_free(&d->segment_names);
+	names_free(&d->endpoint_names);
+	names_free(&d->process_names);
+	names_free(&d->cappage_names);
 	free(d->banks);
 	free(d->programs);
 	free(d->segments);
