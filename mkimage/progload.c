@@ -95,6 +95,53 @@ place(struct build *b, struct bprog *p, unsigned *slot)
 	return 0;
 }
 
+static int
+cmp_lo(const void *a, const void *b)
+{
+	const struct bprog *x = *(const struct bprog *const *)a;
+	const struct bprog *y = *(const struct bprog *const *)b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->decl < y->decl ? -1 : x->decl > y->decl;
+}
+
+/*
+ * Programs overlapping in the global address map, found by sorting on
+ * address: a program overlaps an earlier one exactly when it starts
+ * below the highest end seen so far. Reported at the later-declared
+ * program's line.
+ */
+static int
+check_overlaps(struct build *b)
+{
+	size_t n = b->d->nprograms, top = 0;
+	const struct bprog **s = mki_alloc((n + 1) * sizeof(*s));
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s[i] = &b->progs[i];
+	qsort(s, n, sizeof(*s), cmp_lo);
+	for (size_t k = 1; k < n; k++) {
+		if (s[k]->lo < s[top]->hi) {
+			const struct bprog *p = s[k], *q = s[top];
+
+			if (p->decl < q->decl) {
+				p = s[top];
+				q = s[k];
+			}
+			build_error(b, p->decl->line, "program '%s' overlaps "
+			    "program '%s' (line %d) in the global address map",
+			    p->decl->name, q->decl->name, q->decl->line);
+			rc = -1;
+		}
+		if (s[k]->hi > s[top]->hi)
+			top = k;
+	}
+	free(s);
+	return rc;
+}
+
 int
 build_load_programs(struct build *b)
 {
@@ -138,17 +185,5 @@ build_load_programs(struct build *b)
 	}
 	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < d->nprograms; i++)
-		for (size_t j = 0; j < i; j++) {
-			const struct bprog *p = &b->progs[i], *q = &b->progs[j];
-
-			if (p->lo < q->hi && q->lo < p->hi) {
-				build_error(b, p->decl->line, "program '%s' "
-				    "overlaps program '%s' (line %d) in the "
-				    "global address map", p->decl->name,
-				    q->decl->name, q->decl->line);
-				rc = -1;
-			}
-		}
-	return rc;
+	return check_overlaps(b);
 }

@@ -9,6 +9,7 @@
 #include <abi/types.h>
 
 #include "parse.h"
+#include "util.h"
 
 /* The element of arr that index x maps name to, or NULL. */
 #define FIND(arr, x, name)						\
@@ -126,10 +127,62 @@ resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
 	}
 }
 
+struct seg_span {
+	uint64_t	addr, end;
+	size_t		i;		/* declaration order */
+};
+
+static int
+cmp_span(const void *a, const void *b)
+{
+	const struct seg_span *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Overlapping segments, found by sorting on address: a segment overlaps
+ * an earlier one exactly when it starts below the highest end seen so
+ * far. Each overlap is reported once, at the later-declared segment's
+ * line, in line order.
+ */
+static void
+check_overlaps(struct parser *p, struct seg_span *sp, size_t n)
+{
+	const struct mki_desc *d = p->d;
+	size_t *other = mki_alloc((d->nsegments + 1) * sizeof(*other));
+	size_t top = 0;
+
+	for (size_t i = 0; i < d->nsegments; i++)
+		other[i] = NAMES_NONE;
+	qsort(sp, n, sizeof(*sp), cmp_span);
+	for (size_t k = 1; k < n; k++) {
+		if (sp[k].addr < sp[top].end) {
+			size_t late = sp[k].i > sp[top].i ? sp[k].i : sp[top].i;
+
+			if (other[late] == NAMES_NONE)
+				other[late] = sp[k].i + sp[top].i - late;
+		}
+		if (sp[k].end > sp[top].end)
+			top = k;
+	}
+	for (size_t i = 0; i < d->nsegments; i++)
+		if (other[i] != NAMES_NONE)
+			parse_error(p, d->segments[i].line, "segment '%s' "
+			    "overlaps segment '%s' (line %d)",
+			    d->segments[i].name, d->segments[other[i]].name,
+			    d->segments[other[i]].line);
+	free(other);
+}
+
 static void
 resolve_segments(struct parser *p)
 {
 	const struct mki_desc *d = p->d;
+	struct seg_span *sp = mki_alloc((d->nsegments + 1) * sizeof(*sp));
+	size_t n = 0;
 
 	for (size_t i = 0; i < d->nsegments; i++) {
 		const struct mki_segment *s = &d->segments[i];
@@ -144,16 +197,12 @@ resolve_segments(struct parser *p)
 			parse_error(p, s->line, "segment '%s' does not fit in "
 			    "user space (below 0x%llx)", s->name,
 			    (unsigned long long)USER_VA_END);
-		for (size_t j = 0; j < i; j++) {
-			const struct mki_segment *o = &d->segments[j];
-
-			if (s->addr < o->addr + o->size &&
-			    o->addr < s->addr + s->size)
-				parse_error(p, s->line, "segment '%s' overlaps "
-				    "segment '%s' (line %d)", s->name, o->name,
-				    o->line);
-		}
+		else
+			sp[n++] = (struct seg_span){ s->addr, s->addr + s->size,
+			    i };
 	}
+	check_overlaps(p, sp, n);
+	free(sp);
 }
 
 void
