@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addrmap.h"
 #include "names.h"
 
 /* What a "cap N ..." line names. */
@@ -125,6 +126,15 @@ struct mki_cappage {
 	size_t		ncaps, capcaps;
 };
 
+/*
+ * Bounds on what a description may ask for, checked before any work
+ * depends on them: every process has a stack slot in the address map;
+ * "cap N bank B" carries B's id in a 16-bit payload.
+ */
+#define MKI_MAX_PROCESSES	((AM_STACK_END - AM_STACK_BASE) / AM_STACK_SLOT)
+#define MKI_MAX_BANK_CAP	0xffffu
+#define MKI_MAX_FILE		(64ull << 20)	/* .mki text, bytes */
+
 #define MKI_DEFAULT_STORE	(64ull << 20)
 #define MKI_DEFAULT_STACK	(64ull << 10)
 #define MKI_MAX_STACK		(8ull << 20)	/* half a stack slot */
@@ -157,9 +167,17 @@ struct mki_desc {
 /*
  * Parse text[0..len) read from file (used in messages) into a new
  * description. Returns it, or NULL after printing "file:line: message"
- * lines to stderr for every error found (at most a few dozen).
+ * lines to stderr for every error found (at most a few dozen). Text
+ * longer than MKI_MAX_FILE is refused unread. Time and memory are linear
+ * in len.
  */
 struct mki_desc *mki_parse(const char *file, const char *text, size_t len);
+
+/*
+ * Why bytes cannot be a store size (a static string), or NULL if it can.
+ * The one rule for "store SIZE" and "mkimage build --store-size".
+ */
+const char *mki_store_size_error(uint64_t bytes);
 
 /* Release a description. d may be NULL. */
 void	mki_desc_free(struct mki_desc *d);

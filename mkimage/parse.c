@@ -11,8 +11,10 @@
 
 #include <abi/cap.h>
 #include <abi/process.h>
+#include <abi/store.h>
 #include <boot/bootpart.h>
 
+#include "disk.h"
 #include "lex.h"
 #include "parse.h"
 #include "util.h"
@@ -142,10 +144,15 @@ static void
 stmt_store(struct parser *p, struct lex_line *l)
 {
 	struct mki_desc *d = p->d;
+	const char *why;
 	uint64_t v;
 
 	if (l->nwords != 2 || mki_parse_size(l->word[1], &v) != 0) {
 		parse_error(p, p->line, "usage: store SIZE (e.g. 64M)");
+		return;
+	}
+	if ((why = mki_store_size_error(v)) != NULL) {
+		parse_error(p, p->line, "store size '%s' %s", l->word[1], why);
 		return;
 	}
 	if (d->store_line != 0) {
@@ -155,6 +162,18 @@ stmt_store(struct parser *p, struct lex_line *l)
 	}
 	d->store_size = v;
 	d->store_line = p->line;
+}
+
+const char *
+mki_store_size_error(uint64_t bytes)
+{
+	if (bytes % STORE_BLOCK_SIZE != 0)
+		return "must be a multiple of 4K";
+	if (bytes < DISK_MIN_STORE)
+		return "must be at least 1M";
+	if (bytes > DISK_MAX_BYTES)
+		return "must be at most 2T (what an MBR addresses)";
+	return NULL;
 }
 
 static void
@@ -461,8 +480,16 @@ struct mki_desc *
 mki_parse(const char *file, const char *text, size_t len)
 {
 	struct parser p = { 0 };
-	struct lex_line *l = mki_alloc(sizeof(*l));
+	struct lex_line *l;
 	size_t pos = 0;
+
+	if (len > MKI_MAX_FILE) {
+		fprintf(stderr, "%s: %zu bytes, more than a description may "
+		    "have (%llu)\n", file, len,
+		    (unsigned long long)MKI_MAX_FILE);
+		return NULL;
+	}
+	l = mki_alloc(sizeof(*l));
 
 	p.d = mki_alloc(sizeof(*p.d));
 	p.d->file = mki_strdup(file);

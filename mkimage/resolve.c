@@ -108,6 +108,13 @@ resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
 				    t);
 				continue;
 			}
+			if (ok && mki_find_bank(d, t)->id > MKI_MAX_BANK_CAP) {
+				parse_error(p, c->line, "bank '%s' has id %u: "
+				    "a bank cap's payload holds ids up to %u",
+				    t, mki_find_bank(d, t)->id,
+				    MKI_MAX_BANK_CAP);
+				continue;
+			}
 			break;
 		default:
 			break;
@@ -237,6 +244,11 @@ resolve_desc(struct parser *p)
 	for (size_t i = 0; i < d->nprocesses; i++) {
 		const struct mki_process *pr = &d->processes[i];
 
+		if (i == MKI_MAX_PROCESSES)
+			parse_error(p, pr->line, "%s '%s': no stack slot left "
+			    "(at most %llu processes and constructors)",
+			    pr->image ? "constructor" : "process", pr->name,
+			    (unsigned long long)MKI_MAX_PROCESSES);
 		need_bank(p, pr->line, pr->bank);
 		need_endpoint(p, pr->line, pr->keeper, "keeper");
 		need_endpoint(p, pr->line, pr->handler, "handler");
