@@ -2,6 +2,11 @@
  * build.h - turns a parsed image description into an object set and a
  * manifest: loads and relocates programs, assigns global addresses,
  * creates pages, GPT trees, processes, endpoints and cap pages.
+ *
+ * Invariant: no step allocates in proportion to a number written in the
+ * description or an ELF header before build_room() has accepted the
+ * objects it makes; a program costs memory in proportion to its file, a
+ * segment's contents in proportion to its file.
  */
 #pragma once
 
@@ -13,22 +18,43 @@
 
 struct elf_image;
 
-/* A loaded program and its pages at their final addresses. */
+/*
+ * The most store blocks the objects of one build may need (2 GiB of
+ * store), whatever the store's size. mkimage holds every object in
+ * memory: about 5 KiB per block for processes and data, up to 20 KiB for
+ * zero pages mapped into a space, so this bounds its memory.
+ */
+#define BUILD_MAX_BLOCKS	(1ull << 19)
+
+/* The largest program file mkimage reads (it holds it in memory). */
+#define BUILD_MAX_PROGRAM	(1ull << 30)
+
+/* A page of a loaded program holding file bytes, at its final address. */
 struct bprog_page {
 	uint64_t	va;
 	uint32_t	flags;		/* ELF_SEG_* */
-	int		bss;		/* entirely beyond the file bytes */
 	uint8_t		*data;		/* 4 KiB, or NULL for zero; owned */
 	oid_t		shared;		/* read-only page object, 0 = none yet */
 	oid_t		pristine;	/* writable page's image copy */
 };
 
+/* A run of pages entirely beyond a segment's file bytes (BSS). */
+struct bprog_bss {
+	uint64_t	va;		/* first page */
+	uint64_t	npages;
+	uint32_t	flags;		/* ELF_SEG_* */
+	oid_t		*shared;	/* read-only: the pages, once made */
+};
+
+/* A loaded program; pages and bss are each sorted by address. */
 struct bprog {
 	const struct mki_program *decl;
 	struct elf_image *elf;
 	uint64_t	lo, hi;		/* final span, page-rounded */
 	struct bprog_page *pages;
 	size_t		npages;
+	struct bprog_bss *bss;
+	size_t		nbss;
 	struct cap	image;		/* image space, built on demand */
 	int		image_built;
 };
@@ -47,6 +73,8 @@ struct build {
 	oid_t		**seg_pages;	/* per segment, its page OIDs */
 	struct cap	*seg_cap;	/* per segment, its own space */
 	int		errors;
+	uint64_t	data_copies;	/* pages made with data: a block each */
+	int		full;		/* build_room() refused a step */
 };
 
 /*
@@ -64,8 +92,45 @@ void	build_free(struct build *b);
 void	build_error(struct build *b, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * Check that the objects made so far plus add[] (new objects by type, of
+ * which data are page copies holding data) still fit: their OID map
+ * leaves and data blocks, a lower bound on what store_write() will use,
+ * must fit the store (d->store_size) and BUILD_MAX_BLOCKS. Call it
+ * before making them. Returns 0, or -1 after reporting "what 'name' does
+ * not fit" at line; once it has failed it fails silently, since every
+ * later step would too.
+ */
+int	build_room(struct build *b, int line, const char *what,
+	    const char *name, const uint64_t add[OT_MAX], uint64_t data);
+
 /* Load every program (progload.c). Returns 0 or -1 (errors printed). */
 int	build_load_programs(struct build *b);
+
+/* Create every shared segment's pages (build_space.c). 0 or -1. */
+int	build_segments(struct build *b);
+
+/*
+ * Build process k's address space, initial registers and, for a
+ * constructor, its program image. Returns 0 (errors in the process are
+ * counted in b->errors), or -1 if the store is full.
+ */
+int	build_space(struct build *b, size_t k);
+
+/*
+ * The space mapping only segment si (made on first use; line is the cap
+ * line asking for it). 0, or -1 if the store is full.
+ */
+int	build_segment_cap(struct build *b, size_t si, int line,
+	    struct cap *out);
+
+/*
+ * The weak, read-only image of program p (made on first use, charged to
+ * bank; line, what and name say who asked, for errors). 0, or -1 if the
+ * store is full.
+ */
+int	build_program_image(struct build *b, struct bprog *p, uint32_t bank,
+	    int line, const char *what, const char *name, struct cap *out);
 
 /* Fill b->mf from the built objects and encode it into b->os. */
 void	build_manifest(struct build *b);

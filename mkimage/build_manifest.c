@@ -117,6 +117,7 @@ build_manifest(struct build *b)
 		n->name = mki_strdup(d->cappages[i].name);
 		n->program = n->image = MF_NONE;
 	}
+	mf_index(m);
 	mf_encode(m, &b->os.manifest, &b->os.manifest_len);
 }
 

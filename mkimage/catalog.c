@@ -297,15 +297,6 @@ fill_manifest(sqlite3 *db, const struct manifest *mf)
 	return rc;
 }
 
-static const struct mf_named *
-mf_process(const struct manifest *mf, oid_t oid)
-{
-	for (size_t i = 0; i < mf->nprocesses; i++)
-		if (mf->processes[i].oid == oid)
-			return &mf->processes[i];
-	return NULL;
-}
-
 static int
 cmp_oid(const void *a, const void *b)
 {
@@ -338,7 +329,7 @@ fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 	}
 	for (size_t i = 0; i < os->nprocs; i++) {
 		const struct obj_process *pr = &os->procs[i];
-		const struct mf_named *n = mf_process(mf, pr->hdr.oid);
+		const struct mf_named *n = mf_process_of(mf, pr->hdr.oid);
 		const struct mf_symbol *sym = mf_symbol_at(mf, pr->regs.rip);
 		struct space_segs sg;
 		uint64_t pages = 0;
@@ -414,16 +405,19 @@ fill_banks(sqlite3 *db, const struct manifest *mf)
 	sqlite3_finalize(b);
 	if (rc != 0)
 		return rc;
-	/* Usage: banks the manifest does not name still get a row. */
+	/*
+	 * Usage: banks the manifest does not name still get a row. One
+	 * grouped pass over objects (a count per bank would scan them all
+	 * for every bank).
+	 */
 	return exec(db,
 	    "INSERT OR IGNORE INTO banks SELECT DISTINCT bank, NULL, NULL, 0,"
 	    "  0, 0 FROM objects;"
-	    "UPDATE banks SET"
-	    "  objects = (SELECT count(*) FROM objects o WHERE o.bank = id),"
-	    "  pages = (SELECT count(*) FROM objects o WHERE o.bank = id AND"
-	    "    o.type = 'page'),"
-	    "  stored_pages = (SELECT count(*) FROM objects o WHERE"
-	    "    o.bank = id AND o.type = 'page' AND o.block != 0);");
+	    "UPDATE banks SET objects = u.n, pages = u.p, stored_pages = u.s"
+	    "  FROM (SELECT bank, count(*) AS n, sum(type = 'page') AS p,"
+	    "    sum(type = 'page' AND block != 0) AS s FROM objects"
+	    "    GROUP BY bank) AS u"
+	    "  WHERE u.bank = banks.id;");
 }
 
 int

@@ -95,6 +95,7 @@ cmd_build(int argc, char **argv)
 	struct disk_params dp = { 0 };
 	struct disk_layout lay;
 	char err[512], *dir = NULL;
+	const char *why;
 	uint8_t *text;
 	size_t len;
 	int c, rc = 1;
@@ -112,6 +113,11 @@ cmd_build(int argc, char **argv)
 				    "'%s'\n", optarg);
 				return 2;
 			}
+			if ((why = mki_store_size_error(store_size)) != NULL) {
+				fprintf(stderr, "mkimage build: --store-size "
+				    "%s %s\n", optarg, why);
+				return 2;
+			}
 			break;
 		case 'h':
 			fputs(build_usage, stdout);
@@ -126,7 +132,8 @@ cmd_build(int argc, char **argv)
 		return 2;
 	}
 	mki = argv[optind];
-	if (mki_read_file(mki, &text, &len, err, sizeof(err)) != 0) {
+	if (mki_read_file(mki, MKI_MAX_FILE, &text, &len, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "mkimage build: %s\n", err);
 		return 1;
 	}
@@ -134,6 +141,8 @@ cmd_build(int argc, char **argv)
 	free(text);
 	if (d == NULL)
 		return 1;
+	if (store_size != 0)
+		d->store_size = store_size;	/* overrides "store" */
 	if (build_image(&b, d, root) != 0)
 		goto out;
 	if (boot_dir == NULL)
@@ -142,7 +151,7 @@ cmd_build(int argc, char **argv)
 	dp.boot_dir = boot_dir;
 	dp.kernel = kernel;
 	dp.cmdline = d->cmdline;
-	dp.store_bytes = store_size != 0 ? store_size : d->store_size;
+	dp.store_bytes = d->store_size;
 	identity(&dp.time_ns, &dp.store_id, out);
 	if (disk_write(&dp, &b.os, &lay, err, sizeof(err)) != 0) {
 		fprintf(stderr, "mkimage build: %s\n", err);

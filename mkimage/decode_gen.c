@@ -21,6 +21,7 @@ struct dstate {
 	struct decoded	*dc;
 	struct problems	*pr;
 	uint64_t	gen;
+	size_t		capmanifest;	/* bytes allocated at os.manifest */
 };
 
 static int
@@ -390,7 +391,8 @@ take_manifest(struct dstate *ds, const uint8_t *p, size_t n)
 {
 	struct objset *os = &ds->dc->os;
 
-	os->manifest = mki_realloc(os->manifest, os->manifest_len + n + 1);
+	/* Grown by doubling: a block at a time would copy quadratically. */
+	mki_grow(&os->manifest, &ds->capmanifest, os->manifest_len + n + 1, 1);
 	memcpy(os->manifest + os->manifest_len, p, n);
 	os->manifest_len += n;
 }
@@ -483,7 +485,7 @@ void
 img_decode(const struct img *im, int slot, struct decoded *dc,
     struct problems *pr)
 {
-	struct dstate ds = { im, dc, pr, 0 };
+	struct dstate ds = { im, dc, pr, 0, 0 };
 	uint64_t B = im->store_blocks;
 	int levels;
 	char err[160];

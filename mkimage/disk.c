@@ -98,23 +98,24 @@ read_boot_files(const struct disk_params *dp, struct boot_files *bf,
 	    mki_printf("%s/kernel/kernel-boot.elf", dir);
 	int rc = -1;
 
-	if (mki_read_file(p1, &bf->stage1, &bf->n1, err, errlen) != 0 ||
-	    mki_read_file(p2, &bf->stage2, &bf->n2, err, errlen) != 0 ||
-	    mki_read_file(pk, &bf->kernel, &bf->nk, err, errlen) != 0)
+	if (mki_read_file(p1, SECTOR_SIZE, &bf->stage1, &bf->n1, err,
+	    errlen) != 0 ||
+	    mki_read_file(p2, (uint64_t)STAGE2_MAX_SECTORS * SECTOR_SIZE,
+	    &bf->stage2, &bf->n2, err, errlen) != 0 ||
+	    mki_read_file(pk, UINT32_MAX, &bf->kernel, &bf->nk, err,
+	    errlen) != 0)
 		goto out;
 	if (bf->n1 != SECTOR_SIZE) {
 		snprintf(err, errlen, "%s: stage 1 must be %d bytes, is %zu",
 		    p1, SECTOR_SIZE, bf->n1);
 		goto out;
 	}
-	if (bf->n2 == 0 || bf->n2 > (size_t)STAGE2_MAX_SECTORS * SECTOR_SIZE) {
-		snprintf(err, errlen, "%s: stage 2 is %zu bytes, must be 1..%d",
-		    p2, bf->n2, STAGE2_MAX_SECTORS * SECTOR_SIZE);
+	if (bf->n2 == 0) {
+		snprintf(err, errlen, "%s: stage 2 is empty", p2);
 		goto out;
 	}
-	if (bf->nk == 0 || bf->nk > UINT32_MAX) {
-		snprintf(err, errlen, "%s: kernel size %zu out of range", pk,
-		    bf->nk);
+	if (bf->nk == 0) {
+		snprintf(err, errlen, "%s: the kernel is empty", pk);
 		goto out;
 	}
 	rc = 0;

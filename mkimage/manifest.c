@@ -291,6 +291,7 @@ mf_decode(const uint8_t *buf, size_t len, struct manifest *m, char *err,
 			    m->symbols[i].program, m->nprograms);
 			goto fail;
 		}
+	mf_index(m);
 	return 0;
 fail:
 	mf_free(m);		/* callers may still look: leave it empty */
@@ -325,40 +326,6 @@ mf_free(struct manifest *m)
 	free_named(m->endpoints, m->nendpoints);
 	free_named(m->segments, m->nsegments);
 	free_named(m->cappages, m->ncappages);
+	mf_index_free(m);
 	memset(m, 0, sizeof(*m));
-}
-
-const struct mf_symbol *
-mf_symbol_at(const struct manifest *m, uint64_t addr)
-{
-	const struct mf_symbol *best = NULL;
-
-	for (size_t i = 0; i < m->nsymbols; i++) {
-		const struct mf_symbol *s = &m->symbols[i];
-		uint64_t sz = s->size ? s->size : 1;
-
-		if (s->name[0] == 0 || addr < s->value ||
-		    addr - s->value >= sz)
-			continue;
-		if (best == NULL || s->value > best->value)
-			best = s;
-	}
-	return best;
-}
-
-const char *
-mf_name_of(const struct manifest *m, uint64_t oid)
-{
-	const struct mf_named *lists[3] = {
-		m->processes, m->endpoints, m->cappages,
-	};
-	const size_t counts[3] = {
-		m->nprocesses, m->nendpoints, m->ncappages,
-	};
-
-	for (int l = 0; l < 3; l++)
-		for (size_t i = 0; i < counts[l]; i++)
-			if (lists[l][i].oid == oid)
-				return lists[l][i].name;
-	return NULL;
 }

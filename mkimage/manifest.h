@@ -39,6 +39,8 @@ struct mf_named {
 	uint32_t	flags;		/* segments: MKI_SEG_* */
 };
 
+struct mf_index;
+
 struct manifest {
 	char		*source;	/* .mki file name */
 	char		*cmdline;
@@ -51,15 +53,16 @@ struct manifest {
 	struct mf_named	*processes, *endpoints, *segments, *cappages;
 	size_t		nprocesses, capprocesses, nendpoints, capendpoints;
 	size_t		nsegments, capsegments, ncappages, capcappages;
+	struct mf_index	*idx;		/* lookup tables: mf_index() */
 };
 
 /* Encode m into a new buffer (*out, *len). Never fails. */
 void	mf_encode(const struct manifest *m, uint8_t **out, size_t *len);
 
 /*
- * Decode buf[0..len) into *m (zeroed first). Input is untrusted.
- * Returns 0, or -1 with a reason in err and *m empty (nothing to free),
- * so a half-decoded manifest is never used.
+ * Decode buf[0..len) into *m (zeroed first) and index it. Input is
+ * untrusted. Returns 0, or -1 with a reason in err and *m empty (nothing
+ * to free), so a half-decoded manifest is never used.
  */
 int	mf_decode(const uint8_t *buf, size_t len, struct manifest *m,
 	    char *err, size_t errlen);
@@ -67,8 +70,24 @@ int	mf_decode(const uint8_t *buf, size_t len, struct manifest *m,
 /* Free everything m owns. */
 void	mf_free(struct manifest *m);
 
-/* Symbol covering addr (value <= addr < value + max(size, 1)), or NULL. */
-const struct mf_symbol *mf_symbol_at(const struct manifest *m, uint64_t addr);
+/*
+ * Build the lookup tables the functions below use (mf_index.c), in
+ * O(n log n); call it once m is complete, and again after changing it.
+ * mf_decode() does. An empty manifest needs none.
+ */
+void	mf_index(struct manifest *m);
+void	mf_index_free(struct manifest *m);
 
-/* Name of the object oid if the manifest knows it, else NULL. */
+/*
+ * Lookups in O(log n). Each answers what a scan of the records in order
+ * would: the symbol covering addr (value <= addr < value + max(size, 1))
+ * with the highest value, the first program or segment whose [lo, hi)
+ * holds va, the name of object oid (processes first, then endpoints,
+ * then cap pages), the first process record of oid. NULL if none.
+ */
+const struct mf_symbol *mf_symbol_at(const struct manifest *m, uint64_t addr);
+const struct mf_program *mf_program_at(const struct manifest *m,
+	    uint64_t va);
+const struct mf_named *mf_segment_at(const struct manifest *m, uint64_t va);
 const char *mf_name_of(const struct manifest *m, uint64_t oid);
+const struct mf_named *mf_process_of(const struct manifest *m, uint64_t oid);

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addrmap.h"
+#include "names.h"
+
 /* What a "cap N ..." line names. */
 enum mki_capkind {
 	MKI_CK_NULL,
@@ -112,6 +115,7 @@ struct mki_process {
 	size_t		nregs, capregs;
 	struct mki_map	*maps;
 	size_t		nmaps, capmaps;
+	struct names	map_names;	/* segments mapped, to find twice */
 };
 
 struct mki_cappage {
@@ -121,6 +125,15 @@ struct mki_cappage {
 	struct mki_capspec *caps;
 	size_t		ncaps, capcaps;
 };
+
+/*
+ * Bounds on what a description may ask for, checked before any work
+ * depends on them: every process has a stack slot in the address map;
+ * "cap N bank B" carries B's id in a 16-bit payload.
+ */
+#define MKI_MAX_PROCESSES	((AM_STACK_END - AM_STACK_BASE) / AM_STACK_SLOT)
+#define MKI_MAX_BANK_CAP	0xffffu
+#define MKI_MAX_FILE		(64ull << 20)	/* .mki text, bytes */
 
 #define MKI_DEFAULT_STORE	(64ull << 20)
 #define MKI_DEFAULT_STACK	(64ull << 10)
@@ -146,19 +159,30 @@ struct mki_desc {
 	size_t		nprocesses, capprocesses;
 	struct mki_cappage *cappages;
 	size_t		ncappages, capcappages;
+	/* one index per namespace, for mki_find_*() */
+	struct names	bank_names, program_names, segment_names;
+	struct names	endpoint_names, process_names, cappage_names;
 };
 
 /*
  * Parse text[0..len) read from file (used in messages) into a new
  * description. Returns it, or NULL after printing "file:line: message"
- * lines to stderr for every error found (at most a few dozen).
+ * lines to stderr for every error found (at most a few dozen). Text
+ * longer than MKI_MAX_FILE is refused unread. Time and memory are linear
+ * in len.
  */
 struct mki_desc *mki_parse(const char *file, const char *text, size_t len);
+
+/*
+ * Why bytes cannot be a store size (a static string), or NULL if it can.
+ * The one rule for "store SIZE" and "mkimage build --store-size".
+ */
+const char *mki_store_size_error(uint64_t bytes);
 
 /* Release a description. d may be NULL. */
 void	mki_desc_free(struct mki_desc *d);
 
-/* Lookups by name; NULL if absent. */
+/* Lookups by name, in constant time; NULL if absent. */
 struct mki_bank *mki_find_bank(const struct mki_desc *d, const char *name);
 struct mki_program *mki_find_program(const struct mki_desc *d,
 	    const char *name);

@@ -11,8 +11,10 @@
 
 #include <abi/cap.h>
 #include <abi/process.h>
+#include <abi/store.h>
 #include <boot/bootpart.h>
 
+#include "disk.h"
 #include "lex.h"
 #include "parse.h"
 #include "util.h"
@@ -142,10 +144,15 @@ static void
 stmt_store(struct parser *p, struct lex_line *l)
 {
 	struct mki_desc *d = p->d;
+	const char *why;
 	uint64_t v;
 
 	if (l->nwords != 2 || mki_parse_size(l->word[1], &v) != 0) {
 		parse_error(p, p->line, "usage: store SIZE (e.g. 64M)");
+		return;
+	}
+	if ((why = mki_store_size_error(v)) != NULL) {
+		parse_error(p, p->line, "store size '%s' %s", l->word[1], why);
 		return;
 	}
 	if (d->store_line != 0) {
@@ -155,6 +162,18 @@ stmt_store(struct parser *p, struct lex_line *l)
 	}
 	d->store_size = v;
 	d->store_line = p->line;
+}
+
+const char *
+mki_store_size_error(uint64_t bytes)
+{
+	if (bytes % STORE_BLOCK_SIZE != 0)
+		return "must be a multiple of 4K";
+	if (bytes < DISK_MIN_STORE)
+		return "must be at least 1M";
+	if (bytes > DISK_MAX_BYTES)
+		return "must be at most 2T (what an MBR addresses)";
+	return NULL;
 }
 
 static void
@@ -182,8 +201,8 @@ stmt_bank(struct parser *p, struct lex_line *l)
 
 	if (name == NULL)
 		return;
-	if (dup_decl(p, mki_find_bank(d, name), "bank", name,
-	    mki_find_bank(d, name) ? mki_find_bank(d, name)->line : 0)) {
+	b = mki_find_bank(d, name);
+	if (dup_decl(p, b, "bank", name, b ? b->line : 0)) {
 		free(name);
 		return;
 	}
@@ -191,6 +210,7 @@ stmt_bank(struct parser *p, struct lex_line *l)
 	b = &d->banks[d->nbanks++];
 	b->line = p->line;
 	b->name = name;
+	names_add(&d->bank_names, name, d->nbanks - 1);
 	b->id = (uint32_t)d->nbanks;
 	for (int i = 2; i < l->nwords; i++) {
 		if (strcmp(l->word[i], "parent") == 0)
@@ -225,6 +245,7 @@ stmt_program(struct parser *p, struct lex_line *l)
 	pr = &d->programs[d->nprograms++];
 	pr->line = p->line;
 	pr->name = name;
+	names_add(&d->program_names, name, d->nprograms - 1);
 	pr->path = mki_strdup(l->word[2]);
 }
 
@@ -248,6 +269,7 @@ stmt_segment(struct parser *p, struct lex_line *l)
 	s = &d->segments[d->nsegments++];
 	s->line = p->line;
 	s->name = name;
+	names_add(&d->segment_names, name, d->nsegments - 1);
 	for (int i = 2; i < l->nwords; i++) {
 		const char *k = l->word[i];
 
@@ -302,6 +324,7 @@ stmt_endpoint(struct parser *p, struct lex_line *l)
 	e = &d->endpoints[d->nendpoints++];
 	e->line = p->line;
 	e->name = name;
+	names_add(&d->endpoint_names, name, d->nendpoints - 1);
 	for (int i = 2; i < l->nwords; i++) {
 		const char *k = l->word[i];
 
@@ -347,6 +370,7 @@ stmt_process(struct parser *p, struct lex_line *l, int constructor)
 	pr = &d->processes[d->nprocesses++];
 	pr->line = p->line;
 	pr->name = name;
+	names_add(&d->process_names, name, d->nprocesses - 1);
 	pr->stack_size = MKI_DEFAULT_STACK;
 	p->proc = pr;
 	for (int i = 2; i < l->nwords; i++) {
@@ -406,6 +430,7 @@ stmt_cappage(struct parser *p, struct lex_line *l)
 	c = &d->cappages[d->ncappages++];
 	c->line = p->line;
 	c->name = name;
+	names_add(&d->cappage_names, name, d->ncappages - 1);
 	p->cpage = c;
 	for (int i = 2; i < l->nwords; i++) {
 		if (strcmp(l->word[i], "bank") == 0)
@@ -455,8 +480,16 @@ struct mki_desc *
 mki_parse(const char *file, const char *text, size_t len)
 {
 	struct parser p = { 0 };
-	struct lex_line *l = mki_alloc(sizeof(*l));
+	struct lex_line *l;
 	size_t pos = 0;
+
+	if (len > MKI_MAX_FILE) {
+		fprintf(stderr, "%s: %zu bytes, more than a description may "
+		    "have (%llu)\n", file, len,
+		    (unsigned long long)MKI_MAX_FILE);
+		return NULL;
+	}
+	l = mki_alloc(sizeof(*l));
 
 	p.d = mki_alloc(sizeof(*p.d));
 	p.d->file = mki_strdup(file);

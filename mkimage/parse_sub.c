@@ -152,6 +152,7 @@ static void
 sub_map(struct parser *p, struct lex_line *l, struct mki_process *pr)
 {
 	struct mki_map m = { .line = p->line };
+	size_t k;
 
 	if (l->nwords < 2 || !parse_valid_name(l->word[1])) {
 		parse_error(p, p->line, "usage: map SEGMENT [ro] [nx]");
@@ -166,15 +167,16 @@ sub_map(struct parser *p, struct lex_line *l, struct mki_process *pr)
 			parse_error(p, p->line, "unknown map option '%s'",
 			    l->word[i]);
 	}
-	for (size_t k = 0; k < pr->nmaps; k++)
-		if (strcmp(pr->maps[k].segment, l->word[1]) == 0) {
-			parse_error(p, p->line, "segment '%s' already mapped "
-			    "on line %d", l->word[1], pr->maps[k].line);
-			return;
-		}
+	k = names_find(&pr->map_names, l->word[1]);
+	if (k != NAMES_NONE) {
+		parse_error(p, p->line, "segment '%s' already mapped on line "
+		    "%d", l->word[1], pr->maps[k].line);
+		return;
+	}
 	m.segment = mki_strdup(l->word[1]);
 	mki_grow(&pr->maps, &pr->capmaps, pr->nmaps + 1, sizeof(m));
 	pr->maps[pr->nmaps++] = m;
+	names_add(&pr->map_names, m.segment, pr->nmaps - 1);
 }
 
 void

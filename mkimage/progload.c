@@ -22,15 +22,21 @@ resolve_path(const struct build *b, const char *path)
 	return mki_printf("%s/%s", b->root, path);
 }
 
-/* Cut segment s into pages appended to p->pages. */
+/*
+ * Cut segment s into pages: those holding file bytes are appended to
+ * p->pages, the rest (BSS) becomes one run in p->bss, so a program costs
+ * memory in proportion to its file, not to its memsz.
+ */
 static void
-cut_pages(struct bprog *p, const struct elf_segment *s, size_t *cap)
+cut_pages(struct bprog *p, const struct elf_segment *s, size_t *cap,
+    size_t *capbss)
 {
-	uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t va = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
 	uint64_t end = s->vaddr + s->memsz;
 	uint64_t fend = s->vaddr + s->filesz;
 
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+	for (; va < end && (va > s->vaddr ? va : s->vaddr) < fend;
+	    va += PAGE_SIZE) {
 		struct bprog_page *pg;
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
 		uint64_t hi = va + PAGE_SIZE < fend ? va + PAGE_SIZE : fend;
@@ -39,16 +45,22 @@ cut_pages(struct bprog *p, const struct elf_segment *s, size_t *cap)
 		pg = &p->pages[p->npages++];
 		pg->va = va;
 		pg->flags = s->flags;
-		pg->bss = lo >= fend;
-		if (lo < hi) {
-			pg->data = mki_alloc(PAGE_SIZE);
-			memcpy(pg->data + (lo - va), s->data + (lo - s->vaddr),
-			    hi - lo);
-			if (os_is_zero(pg->data)) {
-				free(pg->data);
-				pg->data = NULL;
-			}
+		pg->data = mki_alloc(PAGE_SIZE);
+		memcpy(pg->data + (lo - va), s->data + (lo - s->vaddr),
+		    hi - lo);
+		if (os_is_zero(pg->data)) {
+			free(pg->data);
+			pg->data = NULL;
 		}
+	}
+	if (va < end) {
+		struct bprog_bss *z;
+
+		mki_grow(&p->bss, capbss, p->nbss + 1, sizeof(*z));
+		z = &p->bss[p->nbss++];
+		z->va = va;
+		z->npages = (end - va + PAGE_SIZE - 1) / PAGE_SIZE;
+		z->flags = s->flags;
 	}
 }
 
@@ -95,6 +107,53 @@ place(struct build *b, struct bprog *p, unsigned *slot)
 	return 0;
 }
 
+static int
+cmp_lo(const void *a, const void *b)
+{
+	const struct bprog *x = *(const struct bprog *const *)a;
+	const struct bprog *y = *(const struct bprog *const *)b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->decl < y->decl ? -1 : x->decl > y->decl;
+}
+
+/*
+ * Programs overlapping in the global address map, found by sorting on
+ * address: a program overlaps an earlier one exactly when it starts
+ * below the highest end seen so far. Reported at the later-declared
+ * program's line.
+ */
+static int
+check_overlaps(struct build *b)
+{
+	size_t n = b->d->nprograms, top = 0;
+	const struct bprog **s = mki_alloc((n + 1) * sizeof(*s));
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s[i] = &b->progs[i];
+	qsort(s, n, sizeof(*s), cmp_lo);
+	for (size_t k = 1; k < n; k++) {
+		if (s[k]->lo < s[top]->hi) {
+			const struct bprog *p = s[k], *q = s[top];
+
+			if (p->decl < q->decl) {
+				p = s[top];
+				q = s[k];
+			}
+			build_error(b, p->decl->line, "program '%s' overlaps "
+			    "program '%s' (line %d) in the global address map",
+			    p->decl->name, q->decl->name, q->decl->line);
+			rc = -1;
+		}
+		if (s[k]->hi > s[top]->hi)
+			top = k;
+	}
+	free(s);
+	return rc;
+}
+
 int
 build_load_programs(struct build *b)
 {
@@ -108,11 +167,12 @@ build_load_programs(struct build *b)
 		char err[256];
 		char *path;
 		uint8_t *buf;
-		size_t len, cap = 0;
+		size_t len, cap = 0, capbss = 0;
 
 		p->decl = &d->programs[i];
 		path = resolve_path(b, p->decl->path);
-		if (mki_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
+		if (mki_read_file(path, BUILD_MAX_PROGRAM, &buf, &len, err,
+		    sizeof(err)) != 0) {
 			build_error(b, p->decl->line, "program '%s': %s",
 			    p->decl->name, err);
 			free(path);
@@ -134,21 +194,9 @@ build_load_programs(struct build *b)
 			continue;
 		}
 		for (size_t s = 0; s < p->elf->nsegs; s++)
-			cut_pages(p, &p->elf->segs[s], &cap);
+			cut_pages(p, &p->elf->segs[s], &cap, &capbss);
 	}
 	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < d->nprograms; i++)
-		for (size_t j = 0; j < i; j++) {
-			const struct bprog *p = &b->progs[i], *q = &b->progs[j];
-
-			if (p->lo < q->hi && q->lo < p->hi) {
-				build_error(b, p->decl->line, "program '%s' "
-				    "overlaps program '%s' (line %d) in the "
-				    "global address map", p->decl->name,
-				    q->decl->name, q->decl->line);
-				rc = -1;
-			}
-		}
-	return rc;
+	return check_overlaps(b);
 }

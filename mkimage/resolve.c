@@ -9,49 +9,49 @@
 #include <abi/types.h>
 
 #include "parse.h"
+#include "util.h"
 
-#define FIND(arr, n, name)						\
+/* The element of arr that index x maps name to, or NULL. */
+#define FIND(arr, x, name)						\
 	do {								\
-		for (size_t i_ = 0; i_ < (n); i_++)			\
-			if (strcmp((arr)[i_].name, (name)) == 0)	\
-				return &(arr)[i_];			\
-		return NULL;						\
+		size_t pos_ = names_find(&(x), (name));			\
+		return pos_ == NAMES_NONE ? NULL : &(arr)[pos_];	\
 	} while (0)
 
 struct mki_bank *
 mki_find_bank(const struct mki_desc *d, const char *name)
 {
-	FIND(d->banks, d->nbanks, name);
+	FIND(d->banks, d->bank_names, name);
 }
 
 struct mki_program *
 mki_find_program(const struct mki_desc *d, const char *name)
 {
-	FIND(d->programs, d->nprograms, name);
+	FIND(d->programs, d->program_names, name);
 }
 
 struct mki_segment *
 mki_find_segment(const struct mki_desc *d, const char *name)
 {
-	FIND(d->segments, d->nsegments, name);
+	FIND(d->segments, d->segment_names, name);
 }
 
 struct mki_endpoint *
 mki_find_endpoint(const struct mki_desc *d, const char *name)
 {
-	FIND(d->endpoints, d->nendpoints, name);
+	FIND(d->endpoints, d->endpoint_names, name);
 }
 
 struct mki_process *
 mki_find_process(const struct mki_desc *d, const char *name)
 {
-	FIND(d->processes, d->nprocesses, name);
+	FIND(d->processes, d->process_names, name);
 }
 
 struct mki_cappage *
 mki_find_cappage(const struct mki_desc *d, const char *name)
 {
-	FIND(d->cappages, d->ncappages, name);
+	FIND(d->cappages, d->cappage_names, name);
 }
 
 static void
@@ -108,6 +108,13 @@ resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
 				    t);
 				continue;
 			}
+			if (ok && mki_find_bank(d, t)->id > MKI_MAX_BANK_CAP) {
+				parse_error(p, c->line, "bank '%s' has id %u: "
+				    "a bank cap's payload holds ids up to %u",
+				    t, mki_find_bank(d, t)->id,
+				    MKI_MAX_BANK_CAP);
+				continue;
+			}
 			break;
 		default:
 			break;
@@ -127,10 +134,62 @@ resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
 	}
 }
 
+struct seg_span {
+	uint64_t	addr, end;
+	size_t		i;		/* declaration order */
+};
+
+static int
+cmp_span(const void *a, const void *b)
+{
+	const struct seg_span *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Overlapping segments, found by sorting on address: a segment overlaps
+ * an earlier one exactly when it starts below the highest end seen so
+ * far. Each overlap is reported once, at the later-declared segment's
+ * line, in line order.
+ */
+static void
+check_overlaps(struct parser *p, struct seg_span *sp, size_t n)
+{
+	const struct mki_desc *d = p->d;
+	size_t *other = mki_alloc((d->nsegments + 1) * sizeof(*other));
+	size_t top = 0;
+
+	for (size_t i = 0; i < d->nsegments; i++)
+		other[i] = NAMES_NONE;
+	qsort(sp, n, sizeof(*sp), cmp_span);
+	for (size_t k = 1; k < n; k++) {
+		if (sp[k].addr < sp[top].end) {
+			size_t late = sp[k].i > sp[top].i ? sp[k].i : sp[top].i;
+
+			if (other[late] == NAMES_NONE)
+				other[late] = sp[k].i + sp[top].i - late;
+		}
+		if (sp[k].end > sp[top].end)
+			top = k;
+	}
+	for (size_t i = 0; i < d->nsegments; i++)
+		if (other[i] != NAMES_NONE)
+			parse_error(p, d->segments[i].line, "segment '%s' "
+			    "overlaps segment '%s' (line %d)",
+			    d->segments[i].name, d->segments[other[i]].name,
+			    d->segments[other[i]].line);
+	free(other);
+}
+
 static void
 resolve_segments(struct parser *p)
 {
 	const struct mki_desc *d = p->d;
+	struct seg_span *sp = mki_alloc((d->nsegments + 1) * sizeof(*sp));
+	size_t n = 0;
 
 	for (size_t i = 0; i < d->nsegments; i++) {
 		const struct mki_segment *s = &d->segments[i];
@@ -140,21 +199,17 @@ resolve_segments(struct parser *p)
 		    s->size == 0)
 			parse_error(p, s->line, "segment '%s': address and "
 			    "size must be non-zero multiples of 4K", s->name);
-		else if (s->addr >= USER_VA_END ||
-		    s->size > USER_VA_END - s->addr)
+		else if (s->addr >= USER_MAP_END ||
+		    s->size > USER_MAP_END - s->addr)
 			parse_error(p, s->line, "segment '%s' does not fit in "
 			    "user space (below 0x%llx)", s->name,
-			    (unsigned long long)USER_VA_END);
-		for (size_t j = 0; j < i; j++) {
-			const struct mki_segment *o = &d->segments[j];
-
-			if (s->addr < o->addr + o->size &&
-			    o->addr < s->addr + s->size)
-				parse_error(p, s->line, "segment '%s' overlaps "
-				    "segment '%s' (line %d)", s->name, o->name,
-				    o->line);
-		}
+			    (unsigned long long)USER_MAP_END);
+		else
+			sp[n++] = (struct seg_span){ s->addr, s->addr + s->size,
+			    i };
 	}
+	check_overlaps(p, sp, n);
+	free(sp);
 }
 
 void
@@ -189,6 +244,11 @@ resolve_desc(struct parser *p)
 	for (size_t i = 0; i < d->nprocesses; i++) {
 		const struct mki_process *pr = &d->processes[i];
 
+		if (i == MKI_MAX_PROCESSES)
+			parse_error(p, pr->line, "%s '%s': no stack slot left "
+			    "(at most %llu processes and constructors)",
+			    pr->image ? "constructor" : "process", pr->name,
+			    (unsigned long long)MKI_MAX_PROCESSES);
 		need_bank(p, pr->line, pr->bank);
 		need_endpoint(p, pr->line, pr->keeper, "keeper");
 		need_endpoint(p, pr->line, pr->handler, "handler");
@@ -255,12 +315,19 @@ mki_desc_free(struct mki_desc *d)
 		for (size_t m = 0; m < pr->nmaps; m++)
 			free(pr->maps[m].segment);
 		free(pr->maps);
+		names_free(&pr->map_names);
 	}
 	for (size_t i = 0; i < d->ncappages; i++) {
 		free(d->cappages[i].name);
 		free(d->cappages[i].bank);
 		free_caps(d->cappages[i].caps, d->cappages[i].ncaps);
 	}
+	names_free(&d->bank_names);
+	names_free(&d->program_names);
+	names_free(&d->segment_names);
+	names_free(&d->endpoint_names);
+	names_free(&d->process_names);
+	names_free(&d->cappage_names);
 	free(d->banks);
 	free(d->programs);
 	free(d->segments);

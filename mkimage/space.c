@@ -84,23 +84,17 @@ struct segctx {
 static void
 name_of(const struct segctx *sc, uint64_t va, char *buf, size_t len)
 {
-	const struct manifest *mf = sc->mf;
+	const struct mf_program *p = mf_program_at(sc->mf, va);
+	const struct mf_named *s;
 
-	for (size_t i = 0; i < mf->nprograms; i++)
-		if (va >= mf->programs[i].lo && va < mf->programs[i].hi) {
-			snprintf(buf, len, "program %s", mf->programs[i].name);
-			return;
-		}
-	if (sc->proc != NULL && va >= sc->proc->lo && va < sc->proc->hi) {
+	if (p != NULL)
+		snprintf(buf, len, "program %s", p->name);
+	else if (sc->proc != NULL && va >= sc->proc->lo && va < sc->proc->hi)
 		snprintf(buf, len, "stack");
-		return;
-	}
-	for (size_t i = 0; i < mf->nsegments; i++)
-		if (va >= mf->segments[i].lo && va < mf->segments[i].hi) {
-			snprintf(buf, len, "segment %s", mf->segments[i].name);
-			return;
-		}
-	snprintf(buf, len, "anonymous");
+	else if ((s = mf_segment_at(sc->mf, va)) != NULL)
+		snprintf(buf, len, "segment %s", s->name);
+	else
+		snprintf(buf, len, "anonymous");
 }
 
 static void

@@ -97,6 +97,12 @@ tree_build(struct objset *os, uint32_t bank, const struct tree_map *maps,
 	return os_cap(os, CT_GPT, oid, 0, 0);
 }
 
+uint64_t
+tree_gpts_at_least(uint64_t n, int keeper)
+{
+	return n / GPT_SLOTS + (n % GPT_SLOTS != 0) + (keeper != 0);
+}
+
 struct cap
 tree_lookup(struct objset *os, const struct cap *root, uint64_t va,
     uint8_t *restr)

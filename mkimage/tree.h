@@ -31,6 +31,13 @@ struct cap tree_build(struct objset *os, uint32_t bank,
 	    const struct tree_map *maps, size_t n, const struct cap *keeper);
 
 /*
+ * The fewest GPTs tree_build() makes for n mappings (with a keeper root
+ * or not): each GPT holds at most GPT_SLOTS pages. For checking that a
+ * space fits before building it.
+ */
+uint64_t tree_gpts_at_least(uint64_t n, int keeper);
+
+/*
  * Translate va through the space cap root, the way the kernel does.
  * Returns the PAGE cap reached (restrictions accumulated in *restr), or
  * a null cap if nothing is mapped there or the tree is malformed. Used by

@@ -77,8 +77,8 @@ mki_grow(void *arr, size_t *cap, size_t need, size_t elsize)
 }
 
 int
-mki_read_file(const char *path, uint8_t **buf, size_t *len, char *err,
-    size_t errlen)
+mki_read_file(const char *path, uint64_t max, uint8_t **buf, size_t *len,
+    char *err, size_t errlen)
 {
 	FILE *f;
 	struct stat st;
@@ -94,6 +94,13 @@ mki_read_file(const char *path, uint8_t **buf, size_t *len, char *err,
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
+		fclose(f);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > max) {
+		snprintf(err, errlen, "%s: file of %llu bytes, more than %llu",
+		    path, (unsigned long long)st.st_size,
+		    (unsigned long long)max);
 		fclose(f);
 		return -1;
 	}

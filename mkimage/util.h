@@ -21,11 +21,12 @@ char	*mki_printf(const char *fmt, ...)
 void	mki_grow(void *arr, size_t *cap, size_t need, size_t elsize);
 
 /*
- * Read a whole file. Returns 0 and a malloc'd buffer (NUL-terminated one
- * past *len), or -1 with a reason in err.
+ * Read a whole regular file of at most max bytes. Returns 0 and a
+ * malloc'd buffer (NUL-terminated one past *len), or -1 with a reason in
+ * err; a larger file is refused before anything is allocated.
  */
-int	mki_read_file(const char *path, uint8_t **buf, size_t *len,
-	    char *err, size_t errlen);
+int	mki_read_file(const char *path, uint64_t max, uint8_t **buf,
+	    size_t *len, char *err, size_t errlen);
 
 /*
  * Parse an unsigned number: decimal, 0x hex, optional _ separators.

@@ -5,8 +5,8 @@
 MKIMAGE_TEST_C	:= test_crc32c test_store test_mki test_image
 MKIMAGE_TESTS	:= $(addprefix $(BUILD)/tests/mkimage/,$(MKIMAGE_TEST_C)) \
 		   $(BUILD)/tests/mkimage/test_cli
-MKIMAGE_TEST_ELF := $(BUILD)/tests/elf/pie.elf $(BUILD)/tests/elf/static.elf \
-		   $(BUILD)/tests/elf/pie_relr.elf
+MKIMAGE_TEST_ELF := $(addprefix $(BUILD)/tests/elf/,pie.elf static.elf \
+		   pie_relr.elf high.elf object.elf)
 
 $(addprefix $(BUILD)/tests/mkimage/,$(MKIMAGE_TEST_C)): \
 $(BUILD)/tests/mkimage/%: tests/mkimage/%.c tests/mkimage/mkimage_test.h \
@@ -17,10 +17,11 @@ $(BUILD)/tests/mkimage/%: tests/mkimage/%.c tests/mkimage/mkimage_test.h \
 		$(MKIMAGE_LIB_SAN_OBJS) $(MKIMAGE_LIBS)
 
 $(BUILD)/tests/mkimage/test_cli: tests/mkimage/test_cli.sh \
-		$(BUILD)/tests/mkimage/mkimage-san $(MKIMAGE_TEST_ELF) \
-		| $(DEPS_STAMP)
+		$(BUILD)/tests/mkimage/mkimage-san $(BUILD)/mkimage \
+		$(MKIMAGE_TEST_ELF) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	sed -e 's|@MKIMAGE@|$(abspath $(BUILD)/tests/mkimage/mkimage-san)|' \
+	    -e 's|@MKIMAGE_REL@|$(abspath $(BUILD)/mkimage)|' \
 	    -e 's|@ELF_DIR@|$(abspath $(BUILD)/tests/elf)|' \
 	    -e 's|@SRC@|$(CURDIR)|' $< > $@.tmp
 	chmod +x $@.tmp

@@ -3,10 +3,14 @@
 # every command, usage errors, build + inspect (text, --json parsed by
 # python3, --dot, --sql) + verify, verify failing on a flipped byte
 # naming its block, a program with 64 MiB of initialized data (image
-# size must stay close to the data), and --kernel choosing the kernel.
-# Generated from tests/mkimage/test_cli.sh.
+# size must stay close to the data), --kernel choosing the kernel, sizes
+# refused before the work (under a memory limit), and a 100,000-line
+# description. Generated from tests/mkimage/test_cli.sh.
 
 MKIMAGE=@MKIMAGE@
+# The release build, for runs under "ulimit -v" (ASan reserves terabytes
+# of address space).
+MKIMAGE_REL=@MKIMAGE_REL@
 ELF_DIR=@ELF_DIR@
 SRC=@SRC@
 SUITE=mkimage_cli
@@ -14,7 +18,7 @@ T=$(mktemp -d /tmp/mkimage-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 FAILED=0
 
-echo "TEST PLAN $SUITE 10"
+echo "TEST PLAN $SUITE 12"
 pass() { echo "TEST PASS $SUITE.$1"; }
 fail() { echo "TEST FAIL $SUITE.$1: $2"; FAILED=1; }
 
@@ -157,6 +161,71 @@ sys.exit(0 if b'Q' * 5000 in d and b'K' * 9000 not in d else 1)"; then
 	pass kernel_option
 else
 	fail kernel_option "exit $a $b: $(cat "$T/out" "$T/out2")"
+fi
+
+# 11. A size in the description is checked against the store before any
+# page is made: a 1T segment, or a program with a 512 GiB BSS, fails at
+# its line at once. Run under a 1 GiB address-space limit, so that a
+# regression fails here instead of eating the machine's memory. The same
+# program builds when a keeper supplies its BSS (no page is made for it).
+cat > "$T/huge.S" <<'EOF2'
+	.text
+	.globl _start
+_start:	jmp _start
+	.bss
+	.skip 1 << 39
+EOF2
+cat > "$T/huge.mki" <<EOF2
+store 64M
+segment big at 0x300000000000 size 1T
+EOF2
+cat > "$T/huge2.mki" <<EOF2
+store 2T
+segment big at 0x300000000000 size 1T
+EOF2
+cat > "$T/hugebss.mki" <<EOF2
+program huge "$T/huge.elf"
+process p program huge
+EOF2
+cat > "$T/keeper.mki" <<EOF2
+program huge "$T/huge.elf"
+endpoint k
+process p program huge keeper k
+EOF2
+limited() { (ulimit -v 1048576; exec $MKIMAGE_REL build "$@" --boot-dir "$T"); }
+# expect NAME.mki STATUS PATTERN: build under the limit, check status and stderr
+expect() {
+	limited "$T/$1.mki" -o "$T/h.img" > "$T/out" 2>&1; rc=$?
+	if [ $rc != $2 ] || ! grep -q "$3" "$T/out"; then
+		ok=0
+		echo "$1: rc $rc: $(cat "$T/out")"
+	fi
+}
+ok=1
+expect huge 1 "huge.mki:2: segment 'big' does not fit: .*store needs at least 1597836 blocks, it has 16384"
+expect huge2 1 "huge2.mki:2: segment 'big' does not fit: .*more than mkimage builds"
+if (cd "$T" && gcc -nostdlib -static -no-pie -o huge.elf huge.S) 2> "$T/err"; then
+	expect hugebss 1 "hugebss.mki:2: process 'p' does not fit"
+	expect keeper 0 "1 processes"
+else
+	ok=0
+	echo "could not assemble: $(cat "$T/err")"
+fi
+[ $ok = 1 ] && pass sizes_checked_first || fail sizes_checked_first "see log"
+
+# 12. A chain of 100,000 banks, each the parent of the next, builds (a
+# name lookup per line once made this take minutes) and reads back.
+python3 -c "
+print('store 8M')
+print('bank b0')
+for i in range(1, 100000):
+    print('bank b%d parent b%d' % (i, i - 1))" > "$T/chain.mki"
+q="select count(*), max(parent) from banks where parent = id - 1"
+if $MKIMAGE build "$T/chain.mki" -o "$T/chain.img" --boot-dir "$T" > "$T/out" 2>&1 &&
+    [ "$($MKIMAGE inspect "$T/chain.img" --sql "$q")" = "100000|99999" ]; then
+	pass bank_chain
+else
+	fail bank_chain "$(head -c 400 "$T/out")"
 fi
 
 echo "TEST DONE $SUITE"

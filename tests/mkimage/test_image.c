@@ -96,7 +96,8 @@ make_image(void)
 	if (rc == 0)
 		rc = build_outputs(&b, &dp, &lay, out);
 	if (rc == 0)
-		rc = mki_read_file(out, &image, &image_len, err, sizeof(err));
+		rc = mki_read_file(out, UINT64_MAX, &image, &image_len, err,
+		    sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "make_image: %s\n", err);
 	build_free(&b);

@@ -54,6 +54,15 @@ do_parse(void *arg)
 	j->d = mki_parse("t.mki", j->text, strlen(j->text));
 }
 
+/* A text one byte over the limit: refused before it is read. */
+static void
+do_parse_huge(void *arg)
+{
+	struct parse_job *j = arg;
+
+	j->d = mki_parse("t.mki", j->text, MKI_MAX_FILE + 1);
+}
+
 static void
 do_build(void *arg)
 {
@@ -143,6 +152,19 @@ static const struct {
 	{ "endpoint e match 99999\n",
 	    "t.mki:1: match payload '99999' is not a number in 0..65535" },
 	{ "cmdline \"a\x01\"\n", "t.mki:1: control character in string" },
+	{ "store 12K\n", "t.mki:1: store size '12K' must be at least 1M" },
+	{ "store 1000000\n",
+	    "t.mki:1: store size '1000000' must be a multiple of 4K" },
+	{ "store 4T\n", "t.mki:1: store size '4T' must be at most 2T" },
+	{ "segment s at 0x300000000000 size 4K\nprogram x \"x.elf\"\n"
+	    "process p program x\n  map s\n  map s ro\n",
+	    "t.mki:5: segment 's' already mapped on line 4" },
+	{ "segment a at 0x300000002000 size 4K\n"
+	    "segment b at 0x300000000000 size 64K\n",
+	    "t.mki:2: segment 'b' overlaps segment 'a' (line 1)" },
+	{ "segment s at 0x7ffffff00000 size 1M\n",
+	    "t.mki:1: segment 's' does not fit in user space (below "
+	    "0x7ffffffff000)" },
 };
 
 static void
@@ -190,12 +212,30 @@ static const struct {
 	{ "segment s at 0x100000000000 size 4K\n",
 	    "t.mki:1: segment 's' must lie in the shared region" },
 	{ "segment s at 0x300000000000 size 4K file \"pie.elf\"\n",
-	    "t.mki:1: segment 's': file of " },
+	    "t.mki:1: segment 's': " ELF_DIR "/pie.elf: file of " },
 	{ "segment s at 0x300000000000 size 4K file \"nope\"\n",
 	    "t.mki:1: segment 's': " ELF_DIR "/nope: No such file" },
 	{ "program p \"pie.elf\"\nprocess q program p\n  reg rflags 0x2\n",
-	    "t.mki:2: process 'q': rflags 0x2 must keep IF and bit 1 set and "
-	    "IOPL 0" },
+	    "t.mki:2: process 'q': rflags 0x2 lacks IF or bit 1" },
+	{ "program p \"pie.elf\"\nprocess q program p\n"
+	    "  reg rip 0x800000000000\n",
+	    "t.mki:2: process 'q': rip 0x800000000000 is not a canonical "
+	    "user-half address" },
+	/* Sizes are checked against the store before anything is made. */
+	{ "segment s at 0x300000000000 size 1T\n",
+	    "t.mki:1: segment 's' does not fit: with its 268435456 new "
+	    "objects the store needs at least 1597836 blocks, it has 16384 "
+	    "(64 MiB)" },
+	{ "store 2T\nsegment s at 0x300000000000 size 1T\n",
+	    "t.mki:2: segment 's' does not fit: with its 268435456 new "
+	    "objects the image needs at least 1597831 blocks, more than "
+	    "mkimage builds (524288)" },
+	{ "store 1M\nprogram p \"pie.elf\"\n"
+	    "segment s at 0x300000000000 size 128M\nprocess q program p\n"
+	    "  map s\n", "t.mki:4: process 'q' does not fit: " },
+	{ "store 1M\nprogram p \"pie.elf\"\n"
+	    "segment s at 0x300000000000 size 128M\nprocess q program p\n"
+	    "  cap 0 segment s\n", "t.mki:5: segment space 's' does not fit" },
 };
 
 static void
@@ -213,6 +253,75 @@ test_build_errors(void)
 		    "case %zu: want \"%s\", got \"%s\"", i,
 		    build_errors[i].want, out);
 	}
+}
+
+/* Text of head then n lines made by line(i, buf) (each under 100 bytes). */
+static char *
+lines(const char *head, size_t n, void (*line)(size_t, char *))
+{
+	char *text = malloc(strlen(head) + n * 100 + 1), *o = text;
+
+	o += sprintf(o, "%s", head);
+	for (size_t i = 0; i < n; i++) {
+		line(i, o);
+		o += strlen(o);
+	}
+	return text;
+}
+
+static void
+far_segment(size_t i, char *buf)
+{
+	sprintf(buf, "segment s%zu at 0x%llx size 4K\n", i,
+	    0x100000000000ull + i * 4096);
+}
+
+static void
+bank_line(size_t i, char *buf)
+{
+	sprintf(buf, "bank b%zu parent b%zu\n", i + 1, i);
+}
+
+/*
+ * Errors stop printing after PARSE_MAX_ERRORS, with a count of the rest;
+ * a bank id beyond a cap payload is refused; an oversized text is not
+ * read.
+ */
+static void
+test_limits(void)
+{
+	char out[8192], *text;
+	struct parse_job j = { NULL, NULL, 0 };
+	size_t n = 0;
+
+	text = lines("", 40, far_segment);
+	j.text = text;
+	capture(do_build, &j, out, sizeof(out));
+	CHECK(!j.built);
+	for (char *p = out; (p = strstr(p, "must lie in the shared")) != NULL;
+	    p++)
+		n++;
+	CHECK_MSG(n == 30 && strstr(out, "t.mki: 10 more errors not shown"),
+	    "%zu errors shown: %s", n, out);
+	free(text);
+
+	text = lines("endpoint e\nbankserver e\nprogram x \"x.elf\"\n"
+	    "process p program x\n  cap 0 bank b65534\n  cap 1 bank b65535\n"
+	    "bank b0\n", 65535, bank_line);
+	j.text = text;
+	capture(do_parse, &j, out, sizeof(out));
+	CHECK(j.d == NULL);
+	CHECK_MSG(strstr(out, "t.mki:6: bank 'b65535' has id 65536: a bank "
+	    "cap's payload holds ids up to 65535") && !strstr(out, "t.mki:5"),
+	    "%s", out);
+	free(text);
+
+	j.text = text = calloc(1, MKI_MAX_FILE + 1);
+	capture(do_parse_huge, &j, out, sizeof(out));
+	CHECK(j.d == NULL);
+	CHECK_MSG(strstr(out, "t.mki: 67108865 bytes, more than a description "
+	    "may have"), "%s", out);
+	free(text);
 }
 
 static const char full[] =
@@ -346,6 +455,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_parse_errors),
 	CHECK_CASE(test_errors_keep_going),
 	CHECK_CASE(test_build_errors),
+	CHECK_CASE(test_limits),
 	CHECK_CASE(test_full_build),
 	CHECK_CASE(test_same_input_same_objects),
 };

@@ -4,6 +4,7 @@
  * sparse), the manifest codec, GPT trees through tree_build() and
  * tree_lookup(), and the decoder's reports on damaged stores.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,136 @@ test_manifest_round_trip(void)
 }
 
 /* Pages at random addresses; every one found, neighbours not. */
+/* The linear scans the manifest index must agree with, record for record. */
+static const struct mf_symbol *
+scan_symbol(const struct manifest *m, uint64_t addr)
+{
+	const struct mf_symbol *best = NULL;
+
+	for (size_t i = 0; i < m->nsymbols; i++) {
+		const struct mf_symbol *s = &m->symbols[i];
+		uint64_t sz = s->size ? s->size : 1;
+
+		if (s->name[0] == 0 || addr < s->value ||
+		    addr - s->value >= sz)
+			continue;
+		if (best == NULL || s->value > best->value)
+			best = s;
+	}
+	return best;
+}
+
+static const void *
+scan_range(const void *arr, size_t n, size_t stride, size_t lo_off,
+    size_t hi_off, uint64_t va)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *e = (const char *)arr + i * stride;
+		uint64_t lo, hi;
+
+		memcpy(&lo, e + lo_off, 8);
+		memcpy(&hi, e + hi_off, 8);
+		if (va >= lo && va < hi)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Random manifests with overlapping, nested, empty and wrapping ranges
+ * and duplicate OIDs: every indexed lookup answers what a scan does.
+ */
+static void
+test_manifest_lookups(void)
+{
+	uint64_t seed = 0x5eed;
+
+	for (int round = 0; round < 20; round++) {
+		struct manifest m = { 0 };
+		struct mf_named *lists[3];
+		size_t nl[3];
+
+		m.nsymbols = rnd(&seed) % 300;
+		m.symbols = calloc(m.nsymbols + 1, sizeof(*m.symbols));
+		for (size_t i = 0; i < m.nsymbols; i++) {
+			struct mf_symbol *y = &m.symbols[i];
+
+			y->name = rnd(&seed) % 10 ? "f" : "";
+			y->value = rnd(&seed) % 2000;
+			y->size = rnd(&seed) % 4 ? rnd(&seed) % 60 :
+			    rnd(&seed) % 2000;
+			if (rnd(&seed) % 50 == 0) {
+				y->value = UINT64_MAX - rnd(&seed) % 100;
+				y->size = rnd(&seed) % 300;
+			}
+		}
+		m.nprograms = rnd(&seed) % 40;
+		m.programs = calloc(m.nprograms + 1, sizeof(*m.programs));
+		for (size_t i = 0; i < m.nprograms; i++) {
+			m.programs[i].lo = rnd(&seed) % 2000;
+			m.programs[i].hi = m.programs[i].lo - 50 +
+			    rnd(&seed) % 300;
+		}
+		nl[0] = m.nprocesses = rnd(&seed) % 60;
+		nl[1] = m.nendpoints = rnd(&seed) % 60;
+		nl[2] = m.ncappages = rnd(&seed) % 60;
+		m.nsegments = rnd(&seed) % 40;
+		for (int l = 0; l < 3; l++)
+			lists[l] = calloc(nl[l] + 1, sizeof(*lists[l]));
+		m.processes = lists[0];
+		m.endpoints = lists[1];
+		m.cappages = lists[2];
+		m.segments = calloc(m.nsegments + 1, sizeof(*m.segments));
+		for (int l = 0; l < 3; l++)
+			for (size_t i = 0; i < nl[l]; i++) {
+				lists[l][i].oid = rnd(&seed) % 100;
+				lists[l][i].name = l == 0 ? "p" : l == 1 ? "e" :
+				    "c";
+			}
+		for (size_t i = 0; i < m.nsegments; i++) {
+			m.segments[i].lo = rnd(&seed) % 2000;
+			m.segments[i].hi = m.segments[i].lo + rnd(&seed) % 400;
+		}
+		mf_index(&m);
+		for (uint64_t a = 0; a < 2200; a++) {
+			CHECK_MSG(mf_symbol_at(&m, a) == scan_symbol(&m, a),
+			    "round %d: symbol at %llu", round,
+			    (unsigned long long)a);
+			CHECK(mf_program_at(&m, a) == scan_range(m.programs,
+			    m.nprograms, sizeof(*m.programs),
+			    offsetof(struct mf_program, lo),
+			    offsetof(struct mf_program, hi), a));
+			CHECK(mf_segment_at(&m, a) == scan_range(m.segments,
+			    m.nsegments, sizeof(*m.segments),
+			    offsetof(struct mf_named, lo),
+			    offsetof(struct mf_named, hi), a));
+		}
+		for (uint64_t a = UINT64_MAX - 500; a != 0; a++)
+			CHECK(mf_symbol_at(&m, a) == scan_symbol(&m, a));
+		for (uint64_t oid = 0; oid < 110; oid++) {
+			const char *want = NULL;
+			const struct mf_named *proc = NULL;
+
+			for (int l = 2; l >= 0; l--)
+				for (size_t i = nl[l]; i-- > 0;)
+					if (lists[l][i].oid == oid) {
+						want = lists[l][i].name;
+						if (l == 0)
+							proc = &lists[l][i];
+					}
+			CHECK(mf_name_of(&m, oid) == want);
+			CHECK(mf_process_of(&m, oid) == proc);
+		}
+		mf_index_free(&m);
+		free(m.symbols);
+		free(m.programs);
+		free(m.processes);
+		free(m.endpoints);
+		free(m.cappages);
+		free(m.segments);
+	}
+}
+
 static void
 test_tree_lookup(void)
 {
@@ -602,6 +733,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_round_trip_sparse),
 	CHECK_CASE(test_store_too_small),
 	CHECK_CASE(test_manifest_round_trip),
+	CHECK_CASE(test_manifest_lookups),
 	CHECK_CASE(test_tree_lookup),
 	CHECK_CASE(test_block_used_twice),
 	CHECK_CASE(test_lex),
