@@ -58,8 +58,15 @@ def boot(args, name, regs, seconds):
         sys.exit("fuzz-kernel: mkimage failed")
     print("fuzz-kernel: %s, up to %d s; serial log %s"
           % (name, seconds, log), flush=True)
-    return qemu.boot(img, log, seconds + MARGIN,
-                     wait_for=("TEST DONE fuzz", "panic:"), memory="256M")
+    run = qemu.boot(img, log, seconds + MARGIN,
+                    wait_for=("TEST DONE fuzz", "panic:"), memory="256M")
+    # The image is a throwaway (the .mki stays): a later kernel must not
+    # find a stale copy among the images it should be in.
+    for path in (img, img[:-len(".img")] + ".db",
+                 img[:-len(".img")] + ".gdb"):
+        if os.path.exists(path):
+            os.unlink(path)
+    return run
 
 
 def verdict(run, lines):
