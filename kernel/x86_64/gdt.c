@@ -2,7 +2,10 @@
  * gdt.c - segment descriptors and the task state segment. In long mode
  * segments are flat; the GDT matters for the privilege levels and the
  * TSS matters for the stacks the CPU switches to (rsp0, IST).
- * Invariant: the GDT and TSS are static and never move once loaded.
+ * Invariant: the GDT and TSS are static and never move once loaded; the
+ * LDT register holds the null selector, so every selector with TI set
+ * faults (#GP) instead of reading descriptors from linear address 0,
+ * which is user memory (its reset value: base 0).
  */
 #include <stdint.h>
 
@@ -82,6 +85,7 @@ gdt_init(void)
 	    "xorl %%eax, %%eax\n\t"
 	    "movw %%ax, %%fs\n\t"
 	    "movw %%ax, %%gs\n\t"
+	    "lldt %%ax\n\t"
 	    "ltr %w3"
 	    : : "m"(gp), "i"(SEL_KCODE), "r"(SEL_KDATA), "r"(SEL_TSS)
 	    : "rax", "memory");

@@ -13,6 +13,7 @@
 #include <panic.h>
 #include <printf.h>
 #include <x86_64/cpu.h>
+#include <x86_64/gdt.h>
 #include <x86_64/pic.h>
 #include <x86_64/trap.h>
 #include <x86_64/usermode.h>
@@ -89,9 +90,15 @@ trap_dispatch(struct trapframe *tf)
 	/*
 	 * From ring 3: the process's state goes into its object and the
 	 * scheduler decides who runs next (usermode.c). NMI, #DF and #MC
-	 * stay kernel matters; stray vectors are only logged.
+	 * stay kernel matters; stray vectors are only logged. The kernel
+	 * runs only with CS = SEL_KCODE, so any other CS is a process's,
+	 * whatever its low bits say: QEMU's TCG lets a 32-bit iret in ring
+	 * 3 enter virtual-8086 mode (hardware ignores EFLAGS.VM in long
+	 * mode), and the next trap then carries the CS that iret popped.
+	 * Returning to the process through usermode_return() puts it back
+	 * in 64-bit mode (USER_CS, no VM flag).
 	 */
-	if ((tf->cs & 3) == 3 && tf->vector != T_NMI && tf->vector != T_DF &&
+	if (tf->cs != SEL_KCODE && tf->vector != T_NMI && tf->vector != T_DF &&
 	    tf->vector != T_MC && tf->vector < TRAP_IRQ_BASE + PIC_IRQS)
 		usermode_trap(tf);
 	if (tf->vector < TRAP_EXCEPTIONS)
