@@ -28,7 +28,8 @@
  * itself or by another has no register, FPU/SSE value, cap, space or
  * handler left; a RESTART cap reads and repairs a faulted process; a
  * page copied into a mapped page shows through the mapping; a GPT reset
- * drops the mappings made through it.
+ * drops the mappings made through it; the symbol table mkimage wrote
+ * names this program's functions.
  *
  * Caps with each mask come from the .mki (build/images/test/caps.mki,
  * written by caps_mki.py: cap pages MA and MB, slot = 32 * type index +
@@ -71,6 +72,7 @@
 #define CR_PAGE		20	/* a fresh page, full */
 #define CR_VH		21	/* ENTRY vh (recipient main), full */
 #define CR_T3		22	/* scratch */
+#define CR_SYMS		23	/* program caps's symbol table */
 #define CR_NULL		31	/* never written: stays null */
 
 #define TEP_PAYLOAD	77
@@ -124,7 +126,7 @@ int	wait_state(unsigned cr, uint64_t state, uint64_t *w);
 void	victim_fault(void);
 
 /* The reuse tests run before the loops; how many. */
-#define NREUSE		5
+#define NREUSE		6
 void	test_reuse(void);
 
 void	test_page(unsigned mask);

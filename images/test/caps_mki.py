@@ -65,6 +65,7 @@ def main():
         "  cap 13 process victim",
         "  cap 14 restart victim",
         "  cap 15 space victim",
+        "  cap 23 symbols caps",
         "  reg rdi 0",
         "process peer program caps",
         "  cap 0 kernlog",

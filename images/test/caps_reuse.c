@@ -17,6 +17,7 @@
 
 #include <abi/gpt.h>
 #include <abi/process.h>
+#include <abi/symtab.h>
 #include <user/ipc.h>
 #include <user/test.h>
 
@@ -318,12 +319,12 @@ restart_regs(void)
 }
 
 /*
- * Map a fresh GPT g (l2v 12, guard 16/0) at a free slot of the space
- * root in register root, with page a in its slot 0. Returns the
- * address, 0 if the root has no free slot in the run-time region.
+ * A free slot of the space root in register root, spanning at least
+ * 2^16 bytes of the run-time region (abi/types.h's map): *slot, and
+ * the address it starts at; 0 if there is none.
  */
 static uint64_t
-map_gpt(unsigned root, unsigned g, unsigned a, unsigned *slot)
+free_slot(unsigned root, unsigned *slot)
 {
 	uint64_t w[MI_WORDS_MAX], guard[MI_WORDS_MAX], t = 0, va, off;
 	unsigned l2v, l2g;
@@ -345,22 +346,35 @@ map_gpt(unsigned root, unsigned g, unsigned a, unsigned *slot)
 		    1)) != 0 || l2v < 16)
 			continue;
 		*slot = (unsigned)(off >> l2v);
-		if (kcall_cap(root, OC_GPT_FETCH, 1, *slot, 0, CR_T3) !=
-		    0 || cap_classify(CR_DISCRIM, CR_T3, &t, 0) != 0 ||
-		    t != CT_NULL)
-			continue;
-		EXPECT(kcall(g, OC_GPT_SET_L2V, 2, PAGE_SHIFT, 0, 0, 0, 0), 0,
-		    "l2v 12");
-		EXPECT(kcall_give(g, OC_GPT_STORE, 1, 0, 0, a), 0, "page");
-		EXPECT(kcall_cap(g, OC_MEM_GUARD, 2, 16, 0, CR_T3), 0,
-		    "guard");
-		EXPECT(kcall_give(root, OC_GPT_STORE, 1, *slot, 0, CR_T3), 0,
-		    "into the space");
-		return va;
+		if (kcall_cap(root, OC_GPT_FETCH, 1, *slot, 0, CR_T3) == 0 &&
+		    cap_classify(CR_DISCRIM, CR_T3, &t, 0) == 0 &&
+		    t == CT_NULL)
+			return va;
 	}
 	test_fail("no free slot in space %u (root l2v %u, l2g %u)", root, l2v,
 	    l2g);
 	return 0;
+}
+
+/*
+ * Map a fresh GPT g (l2v 12, guard 16/0) at a free slot of the space
+ * root in register root, with page a in its slot 0. Returns the
+ * address, 0 if there is no free slot.
+ */
+static uint64_t
+map_gpt(unsigned root, unsigned g, unsigned a, unsigned *slot)
+{
+	uint64_t va;
+
+	if ((va = free_slot(root, slot)) == 0)
+		return 0;
+	EXPECT(kcall(g, OC_GPT_SET_L2V, 2, PAGE_SHIFT, 0, 0, 0, 0), 0,
+	    "l2v 12");
+	EXPECT(kcall_give(g, OC_GPT_STORE, 1, 0, 0, a), 0, "page");
+	EXPECT(kcall_cap(g, OC_MEM_GUARD, 2, 16, 0, CR_T3), 0, "guard");
+	EXPECT(kcall_give(root, OC_GPT_STORE, 1, *slot, 0, CR_T3), 0,
+	    "into the space");
+	return va;
 }
 
 static int
@@ -456,6 +470,105 @@ mapped(void)
 	test_end();
 }
 
+static int
+str_eq(const char *a, const char *b)
+{
+	while (*a != 0 && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/*
+ * The entry naming addr in the table at h: the last one at or below it
+ * (binary search: entries are sorted), or NULL.
+ */
+static const struct symtab_ent *
+sym_lookup(const struct symtab_hdr *h, uint64_t addr)
+{
+	const struct symtab_ent *e = (const struct symtab_ent *)(h + 1);
+	size_t lo = 0, hi = h->nsyms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == 0 ? NULL : &e[lo - 1];
+}
+
+static void
+expect_symbol(const struct symtab_hdr *h, uint64_t addr, const char *name,
+    uint64_t off)
+{
+	const struct symtab_ent *e = sym_lookup(h, addr);
+	const char *n;
+
+	if (e == NULL) {
+		test_fail("no symbol at or below %#lx", (unsigned long)addr);
+		return;
+	}
+	n = (const char *)h + h->names + e->name;
+	if (!str_eq(n, name) || addr - e->addr != off)
+		test_fail("%#lx is %s+%#lx, want %s+%#lx", (unsigned long)addr,
+		    n, (unsigned long)(addr - e->addr), name,
+		    (unsigned long)off);
+}
+
+/*
+ * The table `cap 23 symbols caps` names: mapped read-only into main's
+ * space as a keeper would map it, it names this program's functions at
+ * the addresses they run at.
+ */
+static void
+symbols(void)
+{
+	const struct symtab_hdr *h;
+	const struct symtab_ent *e;
+	uint64_t va, t = 0, r = 0;
+	unsigned slot = 0;
+
+	test_begin("symbol_table_names_functions");
+	EXPECT(cap_classify(CR_DISCRIM, CR_SYMS, &t, &r), 0, "classify");
+	TEST_TRUE(t == CT_GPT || t == CT_PAGE, "a memory cap");
+	EXPECT(r & (CAP_R_WEAK | CAP_R_RO | CAP_R_NX),
+	    CAP_R_WEAK | CAP_R_RO | CAP_R_NX, "weak, read-only, no-execute");
+	if ((va = free_slot(CR_MSPACE, &slot)) == 0) {
+		test_end();
+		return;
+	}
+	EXPECT(kcall_give(CR_MSPACE, OC_GPT_STORE, 1, slot, 0, CR_SYMS), 0,
+	    "map it");
+	h = (const struct symtab_hdr *)va;
+	EXPECT(h->magic, SYMTAB_MAGIC, "magic");
+	TEST_TRUE(h->lo <= (uint64_t)test_reuse &&
+	    (uint64_t)test_reuse < h->hi, "the program's span");
+	TEST_TRUE(h->nsyms > 10 && h->names == sizeof(*h) + h->nsyms *
+	    sizeof(*e) && h->size == h->names + h->names_size, "its layout");
+	e = (const struct symtab_ent *)(h + 1);
+	for (uint32_t i = 1; i < h->nsyms; i++)
+		if (e[i].addr < e[i - 1].addr)
+			test_fail("entry %u out of order", i);
+	expect_symbol(h, (uint64_t)test_reuse, "test_reuse", 0);
+	expect_symbol(h, (uint64_t)test_reuse + 5, "test_reuse", 5);
+	expect_symbol(h, (uint64_t)caps_victim_report, "caps_victim_report",
+	    0);
+	expect_symbol(h, (uint64_t)caps_victim_ud2 + 1, "caps_victim_ud2", 1);
+	expect_symbol(h, (uint64_t)&victim_stack[3], "victim_stack", 24);
+	e = sym_lookup(h, (uint64_t)test_reuse);
+	if (e != NULL) {
+		EXPECT(e->type, SYMTAB_FUNC, "test_reuse is a function");
+		TEST_TRUE(e->size > 0, "with a size");
+	}
+	EXPECT(kcall_give(CR_MSPACE, OC_GPT_STORE, 1, slot, 0, CR_NULL), 0,
+	    "unmap");
+	test_end();
+}
+
 void
 test_reuse(void)
 {
@@ -469,4 +582,5 @@ test_reuse(void)
 	restart_regs();
 	test_end();
 	mapped();
+	symbols();
 }
