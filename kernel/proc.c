@@ -11,12 +11,15 @@
 #include <stdint.h>
 
 #include <abi/err.h>
+#include <cap.h>
 #include <fault.h>
 #include <lib/proccheck.h>
+#include <lib/string.h>
 #include <panic.h>
 #include <printf.h>
 #include <proc.h>
 #include <sched.h>
+#include <space.h>
 #include <x86_64/usermode.h>
 
 int
@@ -129,6 +132,30 @@ proc_resume(struct process *p)
 	p->d.fault_addr = 0;
 	proc_dirty(p);
 	proc_ready(p);
+}
+
+void
+proc_reset(struct process *p)
+{
+	unsigned i;
+
+	proc_stop(p);
+	usermode_forget(p);		/* FPU registers into d.fxsave */
+	memset(&p->d.regs, 0, sizeof(p->d.regs));
+	p->d.regs.rflags = RFLAGS_USER_DEFAULT;
+	memset(p->d.fxsave, 0, sizeof(p->d.fxsave));
+	usermode_fxsave_sanitize(p->d.fxsave);	/* the reset defaults */
+	for (i = 0; i < PROC_CAP_REGS; i++)
+		cap_set_null(&p->d.cap_reg[i]);
+	cap_set_null(&p->d.space);
+	cap_set_null(&p->d.handler);
+	space_process_changed(p);
+	p->k.fault_err = 0;
+	p->k.fault_kept_addr = 0;
+	p->k.fault_gpt = 0;
+	p->k.fpu_credit = 0;
+	p->k.sysret_ok = 0;
+	proc_dirty(p);
 }
 
 int

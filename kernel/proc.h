@@ -101,6 +101,20 @@ void	proc_stop(struct process *p);
    process blocked in IPC or asleep is left as it is. */
 void	proc_resume(struct process *p);
 
+/*
+ * OC_PROC_RESET: p as a fresh process for its next owner. It stops as
+ * proc_stop() stops it (any wait ends, REPLY caps to it die, it leaves
+ * every queue); then every register is 0 but rflags
+ * (RFLAGS_USER_DEFAULT), the FPU/SSE image is the reset state (the
+ * FPU registers are taken from p first if it owns them, so none of its
+ * values survive anywhere), cap registers, space and handler are null,
+ * the fault state is cleared and p's mappings are dropped. reply_seq
+ * is kept: it only grows. Senders stalled on p stay stalled and
+ * re-check their endpoint when p next waits. p may be the current
+ * process. Cannot fail.
+ */
+void	proc_reset(struct process *p);
+
 /* Mark p's persistent part changed (a flag test when it already is). */
 static inline void
 proc_dirty(struct process *p)

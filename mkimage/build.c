@@ -141,6 +141,11 @@ make_cap(struct build *b, const struct mki_capspec *c)
 	case MKI_CK_CAPPAGE:
 		i = (size_t)(mki_find_cappage(d, c->target) - d->cappages);
 		return os_cap(&b->os, CT_CAPPAGE, b->cpage_oid[i], c->restr, 0);
+	case MKI_CK_SYMBOLS:
+		if (build_symbols(b, &b->progs[mki_find_program(d, c->target) -
+		    d->programs], c->line, &r) != 0)
+			return r;
+		break;
 	case MKI_CK_BANK:
 		i = (size_t)(mki_find_endpoint(d, d->bankserver) -
 		    d->endpoints);

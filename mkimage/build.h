@@ -17,6 +17,7 @@
 #include "objset.h"
 
 struct elf_image;
+struct elf_symbol;
 
 /*
  * The most store blocks the objects of one build may need (2 GiB of
@@ -57,6 +58,7 @@ struct bprog {
 	size_t		nbss;
 	struct cap	image;		/* image space, built on demand */
 	int		image_built;
+	struct cap	symtab;		/* symbol table space, on demand */
 };
 
 struct build {
@@ -131,6 +133,17 @@ int	build_segment_cap(struct build *b, size_t si, int line,
  */
 int	build_program_image(struct build *b, struct bprog *p, uint32_t bank,
 	    int line, const char *what, const char *name, struct cap *out);
+
+/*
+ * The read-only space holding program p's symbol table (abi/symtab.h;
+ * build_symtab.c), made on first use (line says who asked, for errors).
+ * 0, or -1 if the store is full or the table too big (error printed).
+ */
+int	build_symbols(struct build *b, struct bprog *p, int line,
+	    struct cap *out);
+
+/* True for the ELF symbols the manifest and the symbol table list. */
+int	build_symbol_wanted(const struct elf_symbol *s);
 
 /* Fill b->mf from the built objects and encode it into b->os. */
 void	build_manifest(struct build *b);

@@ -36,10 +36,7 @@ build_manifest(struct build *b)
 			const struct elf_symbol *es = &p->elf->syms[s];
 			struct mf_symbol *ms;
 
-			if (es->shndx == ELF_SHN_UNDEF || es->name[0] == 0 ||
-			    (es->type != ELF_STT_FUNC &&
-			    es->type != ELF_STT_OBJECT &&
-			    es->type != ELF_STT_NOTYPE))
+			if (!build_symbol_wanted(es))
 				continue;
 			mki_grow(&m->symbols, &m->capsymbols, m->nsymbols + 1,
 			    sizeof(*ms));

@@ -34,6 +34,7 @@ enum mki_capkind {
 	MKI_CK_CAPPAGE,		/* cappage K */
 	MKI_CK_BANK,		/* bank B: entry to the bank server */
 	MKI_CK_CONSTRUCTOR,	/* constructor C: entry to C's endpoint */
+	MKI_CK_SYMBOLS,		/* symbols P: program P's symbol table */
 	MKI_CK_MAX
 };
 

@@ -100,6 +100,9 @@ resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
 		case MKI_CK_CAPPAGE:
 			ok = mki_find_cappage(d, t) != NULL;
 			break;
+		case MKI_CK_SYMBOLS:
+			ok = mki_find_program(d, t) != NULL;
+			break;
 		case MKI_CK_BANK:
 			ok = mki_find_bank(d, t) != NULL;
 			if (ok && d->bankserver == NULL) {
@@ -129,6 +132,7 @@ resolve_caps(struct parser *p, const struct mki_capspec *caps, size_t n)
 			    c->kind == MKI_CK_BANK ? "bank" :
 			    c->kind == MKI_CK_SEGMENT ? "segment" :
 			    c->kind == MKI_CK_CAPPAGE ? "cappage" :
+			    c->kind == MKI_CK_SYMBOLS ? "program" :
 			    c->kind == MKI_CK_ENDPOINT ? "endpoint" : "process",
 			    t);
 	}

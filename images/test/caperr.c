@@ -4,8 +4,10 @@
  * message infos with unknown bits, cap registers out of range, rescinded
  * objects (every copy of their caps dies, the OID lives on), missing
  * arguments for every operation that takes some, values out of range,
- * entry caps that lead nowhere. A second process, target, only waits;
- * a third, waker, turns a receive that wrongly blocks into a failure.
+ * entry caps that lead nowhere, RESTART register operations on a
+ * process that is not faulted. A second process, target, only waits;
+ * a third, waker, turns a receive that wrongly blocks into a failure; a
+ * fourth, faulty, faults at once and stays parked.
  */
 #include <abi/gpt.h>
 #include <abi/process.h>
@@ -24,6 +26,9 @@
 #define CR_NOONE	8
 #define CR_NOONE_ENTRY	9
 #define CR_SELF_ENTRY	10
+#define CR_FRESTART	11	/* RESTART faulty */
+#define CR_FAULTY	12	/* PROCESS faulty */
+#define CR_TRESTART	13	/* RESTART target */
 #define CR_T0		16
 #define CR_T1		17
 #define CR_T2		18
@@ -33,6 +38,7 @@
 #define CR_NULL		31	/* never written */
 
 #define OID_TARGET	OID_MAKE(OT_PROCESS, 1)
+#define OID_FAULTY	OID_MAKE(OT_PROCESS, 3)
 #define FRESH		UINT64_C(0x400000)
 
 #define EXPECT(got, want, what)	TEST_EQ((got), (want), (what))
@@ -67,7 +73,10 @@ null_caps(void)
 	    OC_PAGE_READ, OC_CAPPAGE_FETCH, OC_GPT_GET_L2V,
 	    OC_PROC_GET_STATE, OC_EP_MAKE_ENTRY, OC_RESTART_RESUME,
 	    OC_RANGE_GET, OC_LOG_WRITE, OC_DISCRIM_CLASSIFY, OC_SLEEP_NOW,
-	    OC_FAULT, 0xffffffff };
+	    OC_FAULT, OC_MEM_GET_GUARD, OC_PAGE_COPY_FROM,
+	    OC_CAPPAGE_COPY_FROM, OC_GPT_RESET, OC_PROC_RESET,
+	    OC_RESTART_GET_REGS, OC_RESTART_SET_REGS, OC_RANGE_SET_BANK,
+	    OC_RANGE_GET_BANK, 0xffffffff };
 	uint64_t same = 7;
 
 	test_begin("null_cap_every_opcode");
@@ -240,6 +249,56 @@ rescinded(void)
 	    ERR_BAD_CAP, "endpoint cap");
 	test_end();
 
+	test_begin("rescinded_copy_source_and_target");
+	EXPECT(fresh(OT_PAGE, FRESH + 2, CR_T0), 0, "page 1");
+	EXPECT(fresh(OT_PAGE, FRESH + 3, CR_T1), 0, "page 2");
+	EXPECT(kcall(CR_T1, OC_PAGE_WRITE, 2, 0, 0x22, 0, 0, 0), 0, "write 2");
+	EXPECT(kcall_give(CR_T0, OC_PAGE_COPY_FROM, 0, 0, 0, CR_T1), 0,
+	    "copy while both live");
+	EXPECT(rescind(OT_PAGE, FRESH + 3), 0, "rescind page 2");
+	EXPECT(kcall(CR_T0, OC_PAGE_WRITE, 2, 0, 0x11, 0, 0, 0), 0, "write 1");
+	EXPECT(kcall_give(CR_T0, OC_PAGE_COPY_FROM, 0, 0, 0, CR_T1),
+	    ERR_BAD_CAP, "copy from the dead source");
+	EXPECT(kcall(CR_T0, OC_PAGE_READ, 1, 0, 0, 0, 0, w), 0, "read 1");
+	EXPECT(w[0], 0x11, "page 1 unchanged");
+	EXPECT(fresh(OT_PAGE, FRESH + 3, CR_T1), 0, "page 2 again");
+	EXPECT(rescind(OT_PAGE, FRESH + 2), 0, "rescind page 1");
+	EXPECT(kcall_give(CR_T0, OC_PAGE_COPY_FROM, 0, 0, 0, CR_T1),
+	    ERR_BAD_CAP, "copy into the dead target");
+	EXPECT(fresh(OT_CAPPAGE, FRESH + 2, CR_T0), 0, "cap page 1");
+	EXPECT(fresh(OT_CAPPAGE, FRESH + 3, CR_T1), 0, "cap page 2");
+	EXPECT(kcall_give(CR_T1, OC_CAPPAGE_STORE, 1, 0, 0, CR_LOG), 0,
+	    "store in cap page 2");
+	EXPECT(rescind(OT_CAPPAGE, FRESH + 3), 0, "rescind cap page 2");
+	EXPECT(kcall_give(CR_T0, OC_CAPPAGE_COPY_FROM, 0, 0, 0, CR_T1),
+	    ERR_BAD_CAP, "cap page copy from the dead source");
+	EXPECT(kcall_cap(CR_T0, OC_CAPPAGE_FETCH, 1, 0, 0, CR_T2), 0, "fetch");
+	EXPECT(classify(CR_T2), CT_NULL, "cap page 1 unchanged");
+	test_end();
+
+	test_begin("rescinded_gpt_reset_guard_bank");
+	EXPECT(fresh(OT_GPT, FRESH + 2, CR_GPT), 0, "gpt");
+	EXPECT(kcall_cap(CR_GPT, OC_MEM_GUARD, 2, 20, 1, CR_T0), 0, "guard");
+	EXPECT(kcall(CR_T0, OC_MEM_GET_GUARD, 0, 0, 0, 0, 0, w), 0,
+	    "get_guard");
+	EXPECT(w[0], 20, "l2g");
+	EXPECT(w[1], 1, "match");
+	EXPECT(kcall(CR_GPT, OC_GPT_SET_L2V, 2, 12, 0, 0, 0, 0), 0, "l2v");
+	EXPECT(kcall(CR_RANGE, OC_RANGE_SET_BANK, 2, OID_MAKE(OT_GPT,
+	    FRESH + 2), 9, 0, 0, 0), 0, "set_bank 9");
+	EXPECT(rescind(OT_GPT, FRESH + 2), 0, "rescind");
+	EXPECT(kcall(CR_GPT, OC_GPT_RESET, 0, 0, 0, 0, 0, 0), ERR_BAD_CAP,
+	    "reset through the dead cap");
+	EXPECT(kcall(CR_T0, OC_MEM_GET_GUARD, 0, 0, 0, 0, 0, w), ERR_BAD_CAP,
+	    "get_guard through the dead cap");
+	EXPECT(fresh(OT_GPT, FRESH + 2, CR_GPT), 0, "a new cap by OID");
+	EXPECT(kcall(CR_GPT, OC_GPT_GET_L2V, 0, 0, 0, 0, 0, w), 0, "get_l2v");
+	EXPECT(w[0], 12, "the dead cap's reset changed nothing");
+	EXPECT(kcall(CR_RANGE, OC_RANGE_GET_BANK, 1, OID_MAKE(OT_GPT,
+	    FRESH + 2), 0, 0, 0, w), 0, "get_bank");
+	EXPECT(w[0], 9, "the OID keeps its bank across the rescind");
+	test_end();
+
 	test_begin("rescinded_process_stops_it");
 	EXPECT(rescind(OT_PROCESS, OID_INDEX(OID_TARGET)), 0, "rescind");
 	EXPECT(kcall(CR_TARGET, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w),
@@ -261,6 +320,98 @@ rescinded(void)
 	test_end();
 }
 
+/* Wait until faulty has faulted (it does so at once). */
+static void
+faulty_parked(void)
+{
+	uint64_t w[MI_WORDS_MAX] = { 0 };
+
+	for (unsigned i = 0; i < 1000; i++) {
+		if (kcall(CR_FAULTY, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) !=
+		    0 || w[0] == PS_FAULTED)
+			break;
+		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, 1000000, 0, 0, 0, 0);
+	}
+	if (w[0] != PS_FAULTED)
+		test_fail("faulty is in state %lu, not faulted",
+		    (unsigned long)w[0]);
+}
+
+/* RESTART register operations on faulty: the PROCESS rules. */
+static void
+restart_regs_checked(void)
+{
+	uint64_t w[MI_WORDS_MAX], before[MI_WORDS_MAX];
+
+	test_begin("restart_registers_checked");
+	faulty_parked();
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_GET_REGS, 1, 20, 0, 0, 0, 0),
+	    ERR_BAD_SLOT, "get register 20");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_SET_REGS, 3, 19, 0, 0, 0, 0),
+	    ERR_BAD_SLOT, "set registers 19 and 20");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_SET_REGS, 2, 17, 0x2, 0, 0, 0),
+	    ERR_BAD_ARG, "rflags without IF");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_SET_REGS, 2, 19,
+	    UINT64_C(0xffff800000000000), 0, 0, 0), ERR_BAD_ARG,
+	    "gs_base in the kernel half");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_GET_REGS, 1, 14, 0, 0, 0,
+	    before), 0, "get r14..rflags");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_SET_REGS, 4, 14, 1, 2,
+	    UINT64_C(0xffffffff80100000), 0), ERR_BAD_ARG,
+	    "r14, r15 fine, rip in the kernel: none written");
+	EXPECT(kcall(CR_FAULTY, OC_PROC_GET_REGS, 1, 14, 0, 0, 0, w), 0,
+	    "get r14..rflags");
+	for (unsigned i = 0; i < 4; i++)
+		EXPECT(w[i], before[i], "unchanged");
+	test_end();
+}
+
+/* target waits (it is not faulted): its RESTART cap has no registers. */
+static void
+restart_needs_a_fault(void)
+{
+	uint64_t w[MI_WORDS_MAX], before[MI_WORDS_MAX];
+
+	test_begin("restart_needs_a_fault");
+	EXPECT(kcall(CR_TARGET, OC_PROC_GET_REGS, 1, 15, 0, 0, 0, before), 0,
+	    "target's r15");
+	EXPECT(kcall(CR_TRESTART, OC_RESTART_GET_REGS, 1, 0, 0, 0, 0, w),
+	    ERR_NO_ACCESS, "get_regs of a waiting process");
+	EXPECT(kcall(CR_TRESTART, OC_RESTART_SET_REGS, 2, 15, 0x77, 0, 0, 0),
+	    ERR_NO_ACCESS, "set_regs of a waiting process");
+	EXPECT(kcall(CR_TARGET, OC_PROC_GET_REGS, 1, 15, 0, 0, 0, w), 0,
+	    "target's r15 again");
+	EXPECT(w[0], before[0], "r15 unchanged");
+	test_end();
+}
+
+/* Rescinding faulty kills its RESTART and PROCESS caps; reset works on. */
+static void
+rescinded_faulty(void)
+{
+	uint64_t w[MI_WORDS_MAX];
+
+	test_begin("rescinded_process_reset_and_restart");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_GET_REGS, 1, 0, 0, 0, 0, w), 0,
+	    "get_regs before");
+	EXPECT(rescind(OT_PROCESS, OID_INDEX(OID_FAULTY)), 0, "rescind");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_GET_REGS, 1, 0, 0, 0, 0, w),
+	    ERR_BAD_CAP, "restart get_regs after");
+	EXPECT(kcall(CR_FRESTART, OC_RESTART_SET_REGS, 2, 15, 1, 0, 0, 0),
+	    ERR_BAD_CAP, "restart set_regs after");
+	EXPECT(kcall(CR_FAULTY, OC_PROC_RESET, 0, 0, 0, 0, 0, 0), ERR_BAD_CAP,
+	    "reset through the dead process cap");
+	EXPECT(kcall_cap(CR_RANGE, OC_RANGE_GET, 1, OID_FAULTY, 0, CR_FAULTY),
+	    0, "a new process cap");
+	EXPECT(kcall(CR_FAULTY, OC_PROC_RESET, 0, 0, 0, 0, 0, 0), 0,
+	    "reset through it");
+	EXPECT(kcall(CR_FAULTY, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w), 0,
+	    "state");
+	EXPECT(w[0], PS_STOPPED, "stopped");
+	EXPECT(w[1], FC_NONE, "its fault cleared");
+	test_end();
+}
+
 /* Operations with their least arguments: one fewer must be refused. */
 static const struct {
 	const char	*name;
@@ -270,10 +421,12 @@ static const struct {
 } need[] = {
 	{ "page_read", CR_PAGE, OC_PAGE_READ, 1, 0 },
 	{ "page_write", CR_PAGE, OC_PAGE_WRITE, 2, 0 },
+	{ "page_copy_from", CR_PAGE, OC_PAGE_COPY_FROM, 0, 1 },
 	{ "mem_reduce", CR_PAGE, OC_MEM_REDUCE, 1, 0 },
 	{ "mem_guard", CR_PAGE, OC_MEM_GUARD, 2, 0 },
 	{ "cappage_fetch", CR_CP, OC_CAPPAGE_FETCH, 1, 0 },
 	{ "cappage_store", CR_CP, OC_CAPPAGE_STORE, 1, 1 },
+	{ "cappage_copy_from", CR_CP, OC_CAPPAGE_COPY_FROM, 0, 1 },
 	{ "gpt_set_l2v", CR_GPT, OC_GPT_SET_L2V, 2, 0 },
 	{ "gpt_fetch", CR_GPT, OC_GPT_FETCH, 1, 0 },
 	{ "gpt_store", CR_GPT, OC_GPT_STORE, 1, 1 },
@@ -283,12 +436,16 @@ static const struct {
 	{ "proc_store_cap", CR_TARGET, OC_PROC_STORE_CAP, 1, 1 },
 	{ "proc_set_space", CR_TARGET, OC_PROC_SET_SPACE, 0, 1 },
 	{ "proc_set_handler", CR_TARGET, OC_PROC_SET_HANDLER, 0, 1 },
+	{ "restart_get_regs", CR_FRESTART, OC_RESTART_GET_REGS, 1, 0 },
+	{ "restart_set_regs", CR_FRESTART, OC_RESTART_SET_REGS, 2, 0 },
 	{ "ep_make_entry", CR_TEP, OC_EP_MAKE_ENTRY, 1, 0 },
 	{ "ep_set_recipient", CR_TEP, OC_EP_SET_RECIPIENT, 0, 1 },
 	{ "ep_set_match", CR_TEP, OC_EP_SET_MATCH, 2, 0 },
 	{ "range_get", CR_RANGE, OC_RANGE_GET, 1, 0 },
 	{ "range_rescind", CR_RANGE, OC_RANGE_RESCIND, 1, 0 },
 	{ "range_limit", CR_RANGE, OC_RANGE_LIMIT, 1, 0 },
+	{ "range_set_bank", CR_RANGE, OC_RANGE_SET_BANK, 2, 0 },
+	{ "range_get_bank", CR_RANGE, OC_RANGE_GET_BANK, 1, 0 },
 	{ "log_write", CR_LOG, OC_LOG_WRITE, 1, 0 },
 	{ "discrim_classify", CR_DISCRIM, OC_DISCRIM_CLASSIFY, 0, 1 },
 	{ "discrim_same", CR_DISCRIM, OC_DISCRIM_SAME, 0, 2 },
@@ -299,6 +456,7 @@ static const struct {
 static void
 missing_args(void)
 {
+	faulty_parked();
 	EXPECT(fresh(OT_PAGE, FRESH + 1, CR_PAGE), 0, "page");
 	EXPECT(fresh(OT_GPT, FRESH + 1, CR_GPT), 0, "gpt");
 	EXPECT(kcall(CR_GPT, OC_GPT_SET_L2V, 2, 12, 0, 0, 0, 0), 0, "l2v");
@@ -367,7 +525,23 @@ bad_values(void)
 	    ERR_BAD_ARG, "gpt flag 4");
 	EXPECT(kcall_cap(CR_RANGE, OC_RANGE_GET, 1, OID_MAKE(OT_MAX, 0), 0,
 	    CR_T0), ERR_BAD_ARG, "get an OID of no type");
+	EXPECT(kcall_give(CR_PAGE, OC_PAGE_COPY_FROM, 0, 0, 0, CR_GPT),
+	    ERR_BAD_ARG, "page copy from a gpt");
+	EXPECT(kcall_give(CR_PAGE, OC_PAGE_COPY_FROM, 0, 0, 0, CR_NULL),
+	    ERR_BAD_ARG, "page copy from null");
+	EXPECT(kcall_give(CR_CP, OC_CAPPAGE_COPY_FROM, 0, 0, 0, CR_PAGE),
+	    ERR_BAD_ARG, "cap page copy from a page");
+	EXPECT(kcall_give(CR_CP, OC_CAPPAGE_COPY_FROM, 0, 0, 0, CR_TENTRY),
+	    ERR_BAD_ARG, "cap page copy from an entry cap");
+	EXPECT(kcall(CR_RANGE, OC_RANGE_SET_BANK, 2, OID_MAKE(OT_PAGE, FRESH),
+	    UINT64_C(1) << 32, 0, 0, 0), ERR_BAD_ARG, "bank id of 33 bits");
+	EXPECT(kcall(CR_RANGE, OC_RANGE_SET_BANK, 2, OID_MAKE(OT_MAX, 0), 1,
+	    0, 0, 0), ERR_BAD_ARG, "set_bank of an OID of no type");
+	EXPECT(kcall(CR_RANGE, OC_RANGE_GET_BANK, 1, OID_MAKE(0x77, 1), 0, 0,
+	    0, 0), ERR_BAD_ARG, "get_bank of an OID of no type");
 	test_end();
+
+	restart_regs_checked();
 }
 
 static void
@@ -411,14 +585,18 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	(void)a3;
 	if (role == 2)
 		waker();
+	if (role == 3)
+		__builtin_trap();	/* faulty: parked, no handler */
 	if (role != 0)
 		rt_exit();
-	test_plan("caperr", 2 + 6 + 4 + NNEED + 2 + 2);
+	test_plan("caperr", 2 + 6 + 6 + NNEED + 4 + 1 + 2);
 	null_caps();
 	bad_syscalls();
+	restart_needs_a_fault();	/* before target is rescinded */
 	rescinded();
 	missing_args();
 	bad_values();
+	rescinded_faulty();
 	entries();
 	test_done();
 }

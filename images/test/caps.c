@@ -1,7 +1,8 @@
 /*
- * caps.c - the caps suite's main loop (see caps.h) and its two helper
+ * caps.c - the caps suite's main loop (see caps.h) and its helper
  * processes: peer, a process the PROCESS and RESTART caps act on, which
- * only waits; and echo, the recipient of the ENTRY caps under test.
+ * only waits; echo, the recipient of the ENTRY caps under test; and
+ * victim, which the reuse tests reset (caps_reuse.c).
  */
 #include <abi/process.h>
 #include <user/ipc.h>
@@ -96,9 +97,12 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	(void)a3;
 	if (role == ROLE_ECHO)
 		echo_main();
+	if (role == ROLE_VICTIM)
+		caps_victim_reset_self();
 	if (role != ROLE_MAIN)
 		rt_exit();
-	test_plan("caps", NTYPES * NMASKS);
+	test_plan("caps", NREUSE + NTYPES * NMASKS);
+	test_reuse();
 	for (unsigned t = 0; t < NTYPES; t++)
 		for (unsigned m = 0; m < NMASKS; m++) {
 			test_begin("%s_mask%02u", types[t].name, m);

@@ -1,6 +1,9 @@
 /*
  * caps_kern.c - the caps suite's caps that name no object (RANGE,
  * KERNLOG, CKPT, DISCRIM, SLEEP), each operation under each mask.
+ * RANGE's bank ids: objects mkimage made read as its banks (a process,
+ * an endpoint with its own header, a cap page through its OID map
+ * entry); SET_BANK changes a fresh page's.
  */
 #include <abi/process.h>
 #include <user/invoke.h>
@@ -8,9 +11,56 @@
 
 #include "caps.h"
 
-#define CR_NULL		31
 #define RANGE_PAGE	UINT64_C(0x300000)	/* GET through mask m */
 #define RESCIND_PAGE	UINT64_C(0x310000)	/* RESCIND through mask m */
+#define BANK_PAGE	UINT64_C(0x320000)	/* SET_BANK through mask m */
+
+static uint64_t
+bank_of(unsigned cr, uint64_t oid)
+{
+	uint64_t w[MI_WORDS_MAX] = { 0 };
+
+	EXPECT(kcall(cr, OC_RANGE_GET_BANK, 1, oid, 0, 0, 0, w), 0,
+	    "get_bank");
+	return w[0];
+}
+
+/* GET_BANK under every mask, SET_BANK unless WEAK. */
+static void
+range_bank(unsigned mask)
+{
+	uint64_t w[MI_WORDS_MAX], page = OID_MAKE(OT_PAGE, BANK_PAGE + mask);
+	int weak = (mask & CAP_R_WEAK) != 0, err;
+
+	/* The OIDs the banks are read by are the objects main holds. */
+	EXPECT(kcall_cap(CR_RANGE, OC_RANGE_GET, 1, OID_TEP, 0, CR_T0), 0,
+	    "get tep");
+	EXPECT(cap_same(CR_DISCRIM, CR_T0, CR_TEP, w), 0, "same");
+	EXPECT(w[0], 1, "OID_TEP is tep");
+	EXPECT(kcall_cap(CR_RANGE, OC_RANGE_GET, 1, OID_TCP, 0, CR_T0), 0,
+	    "get tcp");
+	EXPECT(cap_same(CR_DISCRIM, CR_T0, CR_TCP, w), 0, "same");
+	EXPECT(w[0], 1, "OID_TCP is tcp");
+	EXPECT(bank_of(CR_X, OID_PEER), BANK_FIRST, "peer's bank");
+	EXPECT(bank_of(CR_X, OID_TEP), BANK_SECOND, "tep's bank");
+	EXPECT(bank_of(CR_X, OID_TCP), BANK_SECOND, "tcp's bank");
+	EXPECT(bank_of(CR_X, page), 0, "a fresh page's bank");
+
+	err = kcall(CR_X, OC_RANGE_SET_BANK, 2, page, 0x100 + mask, 0, 0, 0);
+	EXPECT(err, DENY(mask, CAP_R_WEAK), "set_bank");
+	EXPECT(bank_of(CR_RANGE, page), err == 0 ? 0x100 + mask : 0,
+	    "bank after set_bank");
+	EXPECT(kcall(CR_X, OC_RANGE_SET_BANK, 2, page, UINT64_C(1) << 32, 0,
+	    0, 0), ERR_BAD_ARG, "set_bank to a bank id of 33 bits");
+	EXPECT(kcall(CR_X, OC_RANGE_SET_BANK, 2, OID_MAKE(0x77, 1), 1, 0, 0,
+	    0), weak ? ERR_NO_ACCESS : ERR_BAD_ARG, "set_bank, unknown type");
+	EXPECT(kcall(CR_X, OC_RANGE_SET_BANK, 1, page, 0, 0, 0, 0),
+	    ERR_BAD_REQUEST, "set_bank without bank");
+	EXPECT(kcall(CR_X, OC_RANGE_GET_BANK, 1, 0, 0, 0, 0, w), ERR_BAD_ARG,
+	    "get_bank of OID 0");
+	EXPECT(kcall(CR_X, OC_RANGE_GET_BANK, 0, 0, 0, 0, 0, w),
+	    ERR_BAD_REQUEST, "get_bank without OID");
+}
 
 void
 test_range(unsigned mask)
@@ -27,7 +77,7 @@ test_range(unsigned mask)
 	EXPECT(kcall(CR_X, OC_RANGE_LIMIT, 1, OT_PROCESS, 0, 0, 0, w), 0,
 	    "limit");
 	EXPECT(w[0], limit[0], "process limit");
-	TEST_TRUE(limit[0] == 3, "the store holds 3 processes");
+	TEST_TRUE(limit[0] == 4, "the store holds 4 processes");
 	EXPECT(kcall(CR_X, OC_RANGE_LIMIT, 1, OT_NONE, 0, 0, 0, w),
 	    ERR_BAD_ARG, "limit of type 0");
 	EXPECT(kcall(CR_X, OC_RANGE_LIMIT, 1, OT_MAX, 0, 0, 0, w),
@@ -63,6 +113,7 @@ test_range(unsigned mask)
 		    ERR_BAD_CAP, "old cap used after rescind");
 	EXPECT(kcall(CR_X, OC_RANGE_RESCIND, 1, OID_MAKE(0x77, 1), 0, 0, 0,
 	    0), weak ? ERR_NO_ACCESS : ERR_BAD_ARG, "rescind an unknown type");
+	range_bank(mask);
 }
 
 void

@@ -10,7 +10,8 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/faults.elf,images/test/faults_driver.c \
 	images/test/faults_victim.c images/test/faults_probe.S))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/caps.elf,images/test/caps.c \
-	images/test/caps_mem.c images/test/caps_obj.c images/test/caps_kern.c))
+	images/test/caps_mem.c images/test/caps_obj.c images/test/caps_kern.c \
+	images/test/caps_reuse.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/caperr.elf,images/test/caperr.c))
 

@@ -76,22 +76,35 @@
 /* Memory caps: PAGE, CAPPAGE, GPT. */
 #define OC_MEM_REDUCE		0x10	/* w0 = restrictions to add -> c0 */
 #define OC_MEM_GUARD		0x11	/* w0 = l2g, w1 = match -> c0 */
+#define OC_MEM_GET_GUARD	0x12	/* -> w0 = l2g, w1 = match; under
+					   every restriction (OPAQUE too: a
+					   guard is the cap's addressing,
+					   not the object's content) */
 
 /* PAGE */
 #define OC_PAGE_ERASE		0x100	/* zero the page */
 #define OC_PAGE_READ		0x101	/* w0 = byte offset (8-aligned) -> w0 */
 #define OC_PAGE_WRITE		0x102	/* w0 = offset, w1 = value */
+#define OC_PAGE_COPY_FROM	0x103	/* c0 = PAGE cap: copy its 4 KiB
+					   here (c0 not OPAQUE, stale c0
+					   ERR_BAD_CAP, not a PAGE cap
+					   ERR_BAD_ARG) */
 
 /* CAPPAGE */
 #define OC_CAPPAGE_ERASE	0x200	/* every slot null */
 #define OC_CAPPAGE_FETCH	0x201	/* w0 = slot -> c0 (weak if cap is) */
 #define OC_CAPPAGE_STORE	0x202	/* w0 = slot, c0 = cap */
+#define OC_CAPPAGE_COPY_FROM	0x203	/* c0 = CAPPAGE cap: copy its 256
+					   slots here, each weakened if c0
+					   is WEAK (c0 rules as PAGE's) */
 
 /* GPT */
 #define OC_GPT_GET_L2V		0x300	/* -> w0 = l2v, w1 = flags */
 #define OC_GPT_SET_L2V		0x301	/* w0 = l2v, w1 = flags */
 #define OC_GPT_FETCH		0x302	/* w0 = slot -> c0 (weak if cap is) */
 #define OC_GPT_STORE		0x303	/* w0 = slot, c0 = cap */
+#define OC_GPT_RESET		0x304	/* as fresh: l2v 0 (unset), flags 0,
+					   every slot null */
 
 /* PROCESS */
 #define OC_PROC_GET_REGS	0x400	/* w0 = first reg index -> w0..w3 */
@@ -104,6 +117,12 @@
 #define OC_PROC_STOP		0x407
 #define OC_PROC_GET_STATE	0x408	/* -> w0 = PS_*, w1 = FC_*, w2 = addr */
 #define OC_PROC_GET_SPACE	0x409	/* -> c0 */
+#define OC_PROC_RESET		0x40A	/* as fresh, for reuse: stopped (as
+					   OC_PROC_STOP), registers 0 but
+					   rflags RFLAGS_USER_DEFAULT,
+					   FPU/SSE the reset state, cap
+					   registers, space, handler null,
+					   no fault; reply_seq is kept */
 
 /* ENDPOINT */
 #define OC_EP_MAKE_ENTRY	0x500	/* w0 = payload -> c0 = ENTRY cap */
@@ -112,11 +131,19 @@
 
 /* RESTART: what a keeper holds for the process that faulted. */
 #define OC_RESTART_RESUME	0x700	/* clear the fault, run again */
+#define OC_RESTART_GET_REGS	0x701	/* as OC_PROC_GET_REGS, while the
+					   process is PS_FAULTED (else
+					   ERR_NO_ACCESS) */
+#define OC_RESTART_SET_REGS	0x702	/* as OC_PROC_SET_REGS, while
+					   PS_FAULTED and the cap not WEAK */
 
 /* RANGE: the space bank's power to name objects by OID. */
 #define OC_RANGE_GET		0x800	/* w0 = OID -> c0 = full cap */
 #define OC_RANGE_RESCIND	0x801	/* w0 = OID: bump alloc count */
 #define OC_RANGE_LIMIT		0x802	/* w0 = OT_* -> w0 = 1 + max index */
+#define OC_RANGE_SET_BANK	0x803	/* w0 = OID, w1 = bank id (32 bits):
+					   the object's accounting bank */
+#define OC_RANGE_GET_BANK	0x804	/* w0 = OID -> w0 = bank id */
 
 /* KERNLOG */
 #define OC_LOG_WRITE		0x900	/* w0..w3 = up to 32 bytes; info

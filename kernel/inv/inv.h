@@ -50,9 +50,27 @@ int	inv_discrim(struct inv *);
 int	inv_sleep(struct inv *);
 int	inv_ckpt(struct inv *);
 
-/* OC_MEM_REDUCE and OC_MEM_GUARD, shared by PAGE, CAPPAGE, GPT
-   (inv_mem.c). Returns ERR_BAD_REQUEST for any other opcode. */
+/* OC_MEM_REDUCE, OC_MEM_GUARD and OC_MEM_GET_GUARD, shared by PAGE,
+   CAPPAGE, GPT (inv_mem.c). Returns ERR_BAD_REQUEST for any other
+   opcode. */
 int	inv_mem_common(struct inv *);
+
+/*
+ * The decode of a COPY_FROM into the invoked memory cap: c0 must be a
+ * cap of type ct (else ERR_BAD_ARG, ERR_BAD_REQUEST if none was sent),
+ * the invoked cap writable and c0 not OPAQUE (else ERR_NO_ACCESS), c0
+ * valid (cap_check: ERR_BAD_CAP, or a load error). Returns 0 with *src
+ * the source object, which may be inv->obj itself. May load the source;
+ * inv->obj stays in memory.
+ */
+int	inv_mem_copy_source(struct inv *inv, unsigned ct, struct obj **src);
+
+/*
+ * OC_PROC_GET_REGS and OC_PROC_SET_REGS on process t, for PROCESS and
+ * RESTART caps (inv_process.c); the caller has checked the cap's rights.
+ */
+int	inv_proc_get_regs(struct inv *inv, struct process *t);
+int	inv_proc_set_regs(struct inv *inv, struct process *t);
 
 /* Answer helpers. */
 static inline int

@@ -1,7 +1,10 @@
 /*
- * inv_cappage.c - CAPPAGE caps: erase, fetch and store slots, and the
- * memory cap operations. RO or WEAK forbids erase and store, OPAQUE
- * forbids fetch; a fetch through a WEAK cap is weakened (cap_weaken).
+ * inv_cappage.c - CAPPAGE caps: erase, fetch and store slots, copy every
+ * slot from another CAPPAGE cap, and the memory cap operations. RO or
+ * WEAK forbids erase, store and being copied into, OPAQUE forbids fetch
+ * and being copied from; a fetch through a WEAK cap, or a copy from a
+ * WEAK one, is weakened (cap_weaken), so a copy conveys no more than
+ * 256 fetches would.
  */
 #include <stdint.h>
 
@@ -13,7 +16,8 @@ int
 inv_cappage(struct inv *inv)
 {
 	struct cappage_obj *cp = obj_cappage(inv->obj);
-	struct cappage *d;
+	struct cappage *d, *s;
+	struct obj *src;
 	unsigned i;
 	int rc;
 
@@ -47,6 +51,16 @@ inv_cappage(struct inv *inv)
 		d = cappage_data(cp);
 		d->slot[inv->w[0]] = inv->c[0];
 		obj_mark_dirty(&cp->obj);
+		return 0;
+	case OC_CAPPAGE_COPY_FROM:
+		if ((rc = inv_mem_copy_source(inv, CT_CAPPAGE, &src)) != 0)
+			return rc;
+		/* Slot by slot: a weak copy onto its own page weakens it. */
+		obj_mark_dirty(&cp->obj);
+		d = cappage_data(cp);
+		s = cappage_data(obj_cappage(src));
+		for (i = 0; i < CAPPAGE_SLOTS; i++)
+			cap_fetch(&d->slot[i], &s->slot[i], &inv->c[0]);
 		return 0;
 	default:
 		return inv_mem_common(inv);

@@ -1,8 +1,9 @@
 /*
  * inv_gpt.c - GPT caps: read and set l2v and flags, fetch and store
- * slots, and the memory cap operations. RO or WEAK forbids changes,
- * OPAQUE forbids reading; a fetch through a WEAK cap is weakened. Every
- * change drops the hardware mappings that depended on what changed.
+ * slots, reset the whole GPT to its fresh state for reuse, and the
+ * memory cap operations. RO or WEAK forbids changes, OPAQUE forbids
+ * reading; a fetch through a WEAK cap is weakened. Every change drops
+ * the hardware mappings that depended on what changed.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@ int
 inv_gpt(struct inv *inv)
 {
 	struct gpt *g = obj_gpt(inv->obj);
+	unsigned i;
 	bool null;
 	int rc;
 
@@ -66,6 +68,16 @@ inv_gpt(struct inv *inv)
 			space_slot_changed(g, (unsigned)inv->w[0]);
 		if (!(g->obj.flags & OBJ_F_DIRTY))
 			obj_mark_dirty(&g->obj);
+		return 0;
+	case OC_GPT_RESET:
+		if (!cap_may_write(&inv->cap))
+			return ERR_NO_ACCESS;
+		obj_mark_dirty(&g->obj);
+		g->d.l2v = 0;		/* unset, as a fresh GPT's */
+		g->d.flags = 0;
+		for (i = 0; i < GPT_SLOTS; i++)
+			cap_set_null(&g->d.slot[i]);
+		space_gpt_changed(g);	/* every slot's mappings */
 		return 0;
 	default:
 		return inv_mem_common(inv);

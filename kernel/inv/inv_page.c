@@ -1,7 +1,8 @@
 /*
- * inv_page.c - PAGE caps: erase, read and write 8-byte words, and the
- * memory cap operations. RO or WEAK forbids erase and write, OPAQUE
- * forbids read (ERR_NO_ACCESS).
+ * inv_page.c - PAGE caps: erase, read and write 8-byte words, copy a
+ * whole page from another PAGE cap, and the memory cap operations. RO
+ * or WEAK forbids erase, write and being copied into, OPAQUE forbids
+ * read and being copied from (ERR_NO_ACCESS).
  */
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ int
 inv_page(struct inv *inv)
 {
 	struct page *pg = obj_page(inv->obj);
+	struct obj *src;
 	uint64_t *words;
 	int rc;
 
@@ -48,6 +50,15 @@ inv_page(struct inv *inv)
 		words = page_data(pg);
 		words[inv->w[0] / 8] = inv->w[1];
 		obj_mark_dirty(&pg->obj);
+		return 0;
+	case OC_PAGE_COPY_FROM:
+		if ((rc = inv_mem_copy_source(inv, CT_PAGE, &src)) != 0)
+			return rc;
+		if (src != &pg->obj) {
+			obj_mark_dirty(&pg->obj);
+			memcpy(page_data(pg), page_data(obj_page(src)),
+			    PAGE_SIZE);
+		}
 		return 0;
 	default:
 		return inv_mem_common(inv);

@@ -1,8 +1,9 @@
 /*
  * inv_process.c - PROCESS caps: registers, cap registers, space, fault
- * handler, run state. A WEAK process cap may only read (GET_REGS,
- * GET_STATE; FETCH_CAP and GET_SPACE answer weakened caps): every change
- * is ERR_NO_ACCESS. Every register written is checked (proc_reg_check:
+ * handler, run state, and the reset that readies a process for reuse
+ * (proc_reset). A WEAK process cap may only read (GET_REGS, GET_STATE;
+ * FETCH_CAP and GET_SPACE answer weakened caps): every change is
+ * ERR_NO_ACCESS. Every register written is checked (proc_reg_check:
  * rip, rsp, fs_base, gs_base user addresses, rflags valid) before any is
  * written, so a process never gets registers ring 3 cannot take.
  */
@@ -14,8 +15,8 @@
 #include <space.h>
 #include <x86_64/usermode.h>
 
-static int
-get_regs(struct inv *inv, struct process *t)
+int
+inv_proc_get_regs(struct inv *inv, struct process *t)
 {
 	const uint64_t *regs = (const uint64_t *)&t->d.regs;
 	uint64_t first;
@@ -33,8 +34,8 @@ get_regs(struct inv *inv, struct process *t)
 	return inv_answer_words(inv, n);
 }
 
-static int
-set_regs(struct inv *inv, struct process *t)
+int
+inv_proc_set_regs(struct inv *inv, struct process *t)
 {
 	struct proc_regs copy = t->d.regs;
 	uint64_t *regs = (uint64_t *)&copy, first;
@@ -66,7 +67,7 @@ inv_process(struct inv *inv)
 
 	switch (inv->opcode) {
 	case OC_PROC_GET_REGS:
-		return get_regs(inv, t);
+		return inv_proc_get_regs(inv, t);
 	case OC_PROC_GET_STATE:
 		inv->rw[0] = t->d.run_state;
 		inv->rw[1] = t->d.fault_code;
@@ -85,13 +86,13 @@ inv_process(struct inv *inv)
 		inv->rncaps = 1;
 		return 0;
 	}
-	if (inv->opcode < OC_PROC_GET_REGS || inv->opcode > OC_PROC_GET_SPACE)
+	if (inv->opcode < OC_PROC_GET_REGS || inv->opcode > OC_PROC_RESET)
 		return ERR_BAD_REQUEST;
 	if (weak)
 		return ERR_NO_ACCESS;
 	switch (inv->opcode) {
 	case OC_PROC_SET_REGS:
-		return set_regs(inv, t);
+		return inv_proc_set_regs(inv, t);
 	case OC_PROC_STORE_CAP:
 		if ((rc = inv_args(inv, 1, 1)) != 0)
 			return rc;
@@ -124,6 +125,9 @@ inv_process(struct inv *inv)
 		return 0;
 	case OC_PROC_STOP:
 		proc_stop(t);
+		return 0;
+	case OC_PROC_RESET:
+		proc_reset(t);
 		return 0;
 	default:
 		return ERR_BAD_REQUEST;

@@ -4,10 +4,13 @@
  * fresh zero object, abi/obj.h); RESCIND bumps its allocation count, so
  * every cap to it dies (a process is stopped first and its REPLY caps
  * die too); LIMIT answers 1 + the highest index the store holds for a
- * type. Through a WEAK range cap GET answers weakened caps and RESCIND
- * is ERR_NO_ACCESS. The rescind that brings an allocation count to
- * ALLOC_COUNT_RETIRED retires the OID (abi/obj.h): GET and RESCIND of a
- * retired OID are ERR_LIMIT.
+ * type. SET_BANK records which bank allocated an object (struct obj's
+ * bank, written out with the object: obj_hdr.bank, or store_ref.bank
+ * for pages and cap pages) and GET_BANK reads it. Through a WEAK range
+ * cap GET answers weakened caps, and RESCIND and SET_BANK are
+ * ERR_NO_ACCESS. The rescind that brings an allocation count to
+ * ALLOC_COUNT_RETIRED retires the OID (abi/obj.h): every operation on a
+ * retired OID is ERR_LIMIT.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +67,24 @@ inv_range(struct inv *inv)
 		}
 		obj_rescind(o);
 		return 0;
+	case OC_RANGE_SET_BANK:
+		if ((rc = inv_args(inv, 2, 0)) != 0)
+			return rc;
+		if (inv->w[1] > UINT32_MAX)
+			return ERR_BAD_ARG;
+		if (inv->cap.restr & CAP_R_WEAK)
+			return ERR_NO_ACCESS;
+		if ((rc = get_object(inv->w[0], &o)) != 0)
+			return rc;
+		obj_mark_dirty(o);
+		o->bank = (uint32_t)inv->w[1];
+		return 0;
+	case OC_RANGE_GET_BANK:
+		if ((rc = inv_args(inv, 1, 0)) != 0 ||
+		    (rc = get_object(inv->w[0], &o)) != 0)
+			return rc;
+		inv->rw[0] = o->bank;
+		return inv_answer_words(inv, 1);
 	case OC_RANGE_LIMIT:
 		if ((rc = inv_args(inv, 1, 0)) != 0)
 			return rc;

@@ -147,6 +147,8 @@ static const struct {
 	    "t.mki:3: unknown statement 'frob' in process" },
 	{ "program x \"x.elf\"\nprocess p program x\n  cap 0 image p\n",
 	    "t.mki:3: no constructor named 'p'" },
+	{ "program x \"x.elf\"\nprocess p program x\n  cap 0 symbols nope\n",
+	    "t.mki:3: no program named 'nope'" },
 	{ "bankserver nope\n",
 	    "t.mki:1: bankserver 'nope' is not a declared endpoint" },
 	{ "endpoint e match 99999\n",
