@@ -32,7 +32,10 @@ static const uint32_t opcodes[] = {
 	OC_EP_MAKE_ENTRY, OC_EP_SET_RECIPIENT, OC_EP_SET_MATCH,
 	OC_RESTART_RESUME, OC_RANGE_GET, OC_RANGE_RESCIND, OC_RANGE_LIMIT,
 	OC_LOG_WRITE, OC_DISCRIM_CLASSIFY, OC_DISCRIM_SAME, OC_SLEEP_NOW,
-	OC_SLEEP_FOR, OC_FAULT,
+	OC_SLEEP_FOR, OC_FAULT, OC_MEM_GET_GUARD, OC_PAGE_COPY_FROM,
+	OC_CAPPAGE_COPY_FROM, OC_GPT_RESET, OC_PROC_RESET,
+	OC_RESTART_GET_REGS, OC_RESTART_SET_REGS, OC_RANGE_SET_BANK,
+	OC_RANGE_GET_BANK,
 };
 #define NOPCODES	(sizeof(opcodes) / sizeof(opcodes[0]))
 
@@ -40,12 +43,12 @@ static const uint32_t opcodes[] = {
 static const struct {
 	uint32_t	lo, hi;
 } type_ops[CT_MAX] = {
-	[CT_PAGE] = { OC_PAGE_ERASE, OC_PAGE_WRITE },
-	[CT_CAPPAGE] = { OC_CAPPAGE_ERASE, OC_CAPPAGE_STORE },
-	[CT_GPT] = { OC_GPT_GET_L2V, OC_GPT_STORE },
-	[CT_PROCESS] = { OC_PROC_GET_REGS, OC_PROC_GET_SPACE },
+	[CT_PAGE] = { OC_PAGE_ERASE, OC_PAGE_COPY_FROM },
+	[CT_CAPPAGE] = { OC_CAPPAGE_ERASE, OC_CAPPAGE_COPY_FROM },
+	[CT_GPT] = { OC_GPT_GET_L2V, OC_GPT_RESET },
+	[CT_PROCESS] = { OC_PROC_GET_REGS, OC_PROC_RESET },
 	[CT_ENDPOINT] = { OC_EP_MAKE_ENTRY, OC_EP_SET_MATCH },
-	[CT_RESTART] = { OC_RESTART_RESUME, OC_RESTART_RESUME },
+	[CT_RESTART] = { OC_RESTART_RESUME, OC_RESTART_SET_REGS },
 	[CT_DISCRIM] = { OC_DISCRIM_CLASSIFY, OC_DISCRIM_SAME },
 	[CT_SLEEP] = { OC_SLEEP_NOW, OC_SLEEP_FOR },
 };
@@ -172,6 +175,9 @@ range_action(void)
 		    CR_DISCARD), CR_DISCARD);
 	} else if (p < 8)
 		umsg_init(&m, OC_RANGE_RESCIND, 1, oid(), 0, 0, 0);
+	else if (p < 9)
+		umsg_init(&m, below(2) ? OC_RANGE_SET_BANK : OC_RANGE_GET_BANK,
+		    2, oid(), word(), 0, 0);
 	else
 		umsg_init(&m, OC_RANGE_LIMIT, 1, below(8), 0, 0, 0);
 	fuzz_record(invoke(IC_MAKE(CR_RANGE, IC_CALL), &m));
@@ -195,7 +201,7 @@ one(void)
 		op = type_ops[type].lo + (uint32_t)below(type_ops[type].hi -
 		    type_ops[type].lo + 1);
 	else if (p < 65 && type < CT_MAX && cap_is_memory_type(type))
-		op = below(2) ? OC_MEM_REDUCE : OC_MEM_GUARD;
+		op = OC_MEM_REDUCE + (uint32_t)below(3);	/* ..GET_GUARD */
 	else
 		op = p < 90 ? opcodes[below(NOPCODES)] : p < 95 ?
 		    (uint32_t)below(0x1000) : (uint32_t)rnd();
