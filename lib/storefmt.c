@@ -48,6 +48,30 @@ store_all_zero(const void *p, size_t n)
 	return 1;
 }
 
+uint64_t
+store_bits_set(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t total = 0;
+	size_t i = 0;
+
+	/* SWAR: the kernel's baseline x86-64 has no popcnt instruction. */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		__builtin_memcpy(&x, b + i, 8);
+		x -= (x >> 1) & 0x5555555555555555ull;
+		x = (x & 0x3333333333333333ull) +
+		    ((x >> 2) & 0x3333333333333333ull);
+		x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+		total += (x * 0x0101010101010101ull) >> 56;
+	}
+	for (; i < n; i++)
+		for (uint8_t x = b[i]; x != 0; x &= (uint8_t)(x - 1))
+			total++;
+	return total;
+}
+
 struct store_bptr
 store_seal(void *buf, const struct store_ctx *sc, uint32_t kind,
     uint64_t block, uint32_t level, uint32_t count, uint64_t key)

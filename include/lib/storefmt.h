@@ -31,6 +31,12 @@ uint32_t store_block_crc(const void *blk);
 int	store_all_zero(const void *p, size_t n);
 
 /*
+ * Bits set in the n bytes at p (a free map leaf's bitmap: its hdr.count).
+ * p needs no alignment.
+ */
+uint64_t store_bits_set(const void *p, size_t n);
+
+/*
  * Fill the header of the metadata block buf (STORE_BLOCK_SIZE bytes) and
  * compute its CRC. Returns a block pointer to it.
  */
