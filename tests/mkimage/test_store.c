@@ -1,8 +1,9 @@
 /*
- * test_store.c - round trips of the store format: sealed blocks, object
- * sets through store_write() and the decoder (dense, multi-level and
- * sparse), the manifest codec, GPT trees through tree_build() and
- * tree_lookup(), and the decoder's reports on damaged stores.
+ * test_store.c - round trips of the store format: sealed blocks, bit
+ * counts, object sets through store_write() and the decoder (dense,
+ * multi-level and sparse), the manifest codec, GPT trees through
+ * tree_build() and tree_lookup(), and the decoder's reports on damaged
+ * stores.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -130,6 +131,31 @@ test_shapes(void)
 	CHECK(cap_type_objtype(CT_MAX) == OT_NONE);
 	CHECK(cap_type_full(OT_ENDPOINT) == CT_ENDPOINT);
 	CHECK(cap_type_full(OT_NONE) == CT_NULL);
+}
+
+/* store_bits_set against a bit at a time, every length and offset. */
+static void
+test_bits_set(void)
+{
+	uint8_t b[80];
+	uint64_t x = 0x243f6a8885a308d3ull;
+
+	for (size_t i = 0; i < sizeof(b); i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		b[i] = (uint8_t)(x >> 56);
+	}
+	b[3] = 0xff;
+	b[40] = 0;
+	for (size_t off = 0; off < 9; off++)
+		for (size_t n = 0; off + n <= sizeof(b); n++) {
+			uint64_t want = 0;
+
+			for (size_t i = 0; i < n * 8; i++)
+				want += (b[off + i / 8] >> (i % 8)) & 1;
+			CHECK(store_bits_set(b + off, n) == want);
+		}
+	memset(b, 0xff, sizeof(b));
+	CHECK(store_bits_set(b, sizeof(b)) == sizeof(b) * 8);
 }
 
 /* A random object set: n pages (a third zero), and other objects. */
@@ -725,6 +751,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_seal_check),
 	CHECK_CASE(test_bptr_problem),
 	CHECK_CASE(test_shapes),
+	CHECK_CASE(test_bits_set),
 	CHECK_CASE(test_check_super),
 	CHECK_CASE(test_round_trip_empty),
 	CHECK_CASE(test_round_trip_small),
