@@ -5,8 +5,9 @@
  * The current generation's free map is loaded whole (a frame per leaf,
  * each verified) the first time a generation is begun after a mount,
  * and checked: every leaf present, no bit beyond the store, counts
- * right, the superblock slots and the map's own blocks marked, the
- * total equal to the superblock's used_blocks. The next generation's map
+ * right (lib/storefmt's rules, as mkimage verify's), the superblock
+ * slots and the map's own blocks marked, the total equal to the
+ * superblock's used_blocks. The next generation's map
  * is the current one with changed leaves copied first (next[i]).
  *
  * Invariants:
@@ -132,41 +133,34 @@ static int
 load_leaf(uint64_t i, const struct store_bptr *bp)
 {
 	const struct store_freeleaf *fl;
-	uint64_t key = i * STORE_BITS_PER_LEAF, pa, n;
+	const char *why;
+	uint64_t pa;
 	int err;
 
-	err = store_meta(bp, STORE_BK_FREELEAF, 0, key, OT_NONE, "free map",
-	    (const void **)&fl);
+	err = store_meta(bp, STORE_BK_FREELEAF, 0, i * STORE_BITS_PER_LEAF,
+	    OT_NONE, "free map", (const void **)&fl);
 	if (err != 0)
 		return err;
+	if ((why = store_check_freeleaf(fl, fm.blocks)) != NULL) {
+		kprintf("store: block %lu (free map leaf): %s\n", bp->block,
+		    why);
+		return corrupt();
+	}
 	if ((pa = pmm_alloc()) == 0)
 		return ERR_NO_SPACE;
 	fm.cur[i] = phys_to_virt(pa);
 	memcpy(fm.cur[i], fl, STORE_BLOCK_SIZE);
-	for (uint64_t b = fm.blocks; b < key + STORE_BITS_PER_LEAF; b++)
-		if (test_bit(fm.cur[i], b)) {
-			kprintf("store: block %lu (free map leaf): marks block "
-			    "%lu beyond the store\n", bp->block, b);
-			return corrupt();
-		}
-	n = popcount_leaf(fm.cur[i]);
-	if (n != fl->hdr.count) {
-		kprintf("store: block %lu (free map leaf): counts %u used "
-		    "blocks, marks %lu\n", bp->block, fl->hdr.count, n);
-		return corrupt();
-	}
-	fm.used += n;
+	fm.used += fl->hdr.count;
 	return 0;
 }
 
-/* Check the node at (level, key): children where the store is, counts. */
+/* Check the node at (level, key), and that its children are marked. */
 static int
 check_node(unsigned level, uint64_t key)
 {
 	const struct store_node *n;
 	struct store_bptr bp;
-	uint64_t span = cow_cover(COW_FREE, level - 1);
-	uint32_t used = 0;
+	const char *why;
 	int err;
 
 	if ((err = cow_locate(COW_FREE, level, key, &bp)) != 0)
@@ -175,22 +169,14 @@ check_node(unsigned level, uint64_t key)
 	    "free map", (const void **)&n);
 	if (err != 0)
 		return err;
-	for (unsigned c = 0; c < STORE_FANOUT; c++) {
-		const struct store_bptr *ch = &n->child[c];
-
-		if (ch->block == 0 && !store_all_zero(ch, sizeof(*ch)))
-			goto bad;
-		if (ch->block == 0)
-			continue;
-		used++;
-		if (key + c * span >= fm.blocks || !sf_marked(ch->block))
-			goto bad;
-	}
-	if (used == n->hdr.count)
+	why = store_check_freenode(n, fm.blocks);
+	for (unsigned c = 0; why == NULL && c < STORE_FANOUT; c++)
+		if (n->child[c].block != 0 && !sf_marked(n->child[c].block))
+			why = "a child the free map marks free";
+	if (why == NULL)
 		return 0;
-bad:
-	kprintf("store: block %lu (free map node, level %u): children do not "
-	    "fit the store, its count or the map's marks\n", bp.block, level);
+	kprintf("store: block %lu (free map node, level %u): %s\n", bp.block,
+	    level, why);
 	return corrupt();
 }
 
@@ -468,7 +454,7 @@ int
 sf_write(struct store_super *sb)
 {
 	struct store_bptr next = { 0 };
-	uint64_t used = 0;
+	uint64_t used;
 	int err;
 
 	for (struct rel_blk *r = fm.rel_tail; r; r = r->prev) {
@@ -481,8 +467,12 @@ sf_write(struct store_super *sb)
 			return err;
 	}
 	sb->released[0] = next;
+	/* Recount what changed: next_used must agree. */
+	used = fm.used;
 	for (uint64_t i = 0; i < fm.nleaves; i++)
-		used += popcount_leaf(fm.next[i] ? fm.next[i] : fm.cur[i]);
+		if (fm.next[i] != NULL)
+			used += popcount_leaf(fm.next[i]) -
+			    popcount_leaf(fm.cur[i]);
 	if (used != fm.next_used)
 		panic("store: the next free map marks %lu blocks, counted %lu",
 		    used, fm.next_used);

@@ -262,6 +262,62 @@ store_check_super(const void *blk, unsigned slot, uint64_t blocks)
 	return NULL;
 }
 
+const char *
+store_check_freeleaf(const void *blk, uint64_t blocks)
+{
+	const struct store_freeleaf *fl = blk;
+	uint64_t key = fl->hdr.key, inside;
+
+	if (store_bits_set(fl->bits, sizeof(fl->bits)) != fl->hdr.count)
+		return "count differs from the blocks it marks";
+	inside = key >= blocks ? 0 : blocks - key;
+	if (inside >= STORE_BITS_PER_LEAF)
+		return NULL;
+	if (inside % 8 != 0 && (fl->bits[inside / 8] >> (inside % 8)) != 0)
+		return "marks a block beyond the store";
+	inside = (inside + 7) / 8;
+	if (!store_all_zero(fl->bits + inside, sizeof(fl->bits) - inside))
+		return "marks a block beyond the store";
+	return NULL;
+}
+
+int
+store_freenode_child(unsigned level, uint64_t key, unsigned i,
+    uint64_t blocks)
+{
+	uint64_t span = store_span(STORE_BITS_PER_LEAF, level);
+
+	/* key + i * span < blocks, without overflow. */
+	if (key >= blocks)
+		return 0;
+	return i == 0 || span <= (blocks - key - 1) / i;
+}
+
+const char *
+store_check_freenode(const void *blk, uint64_t blocks)
+{
+	const struct store_node *n = blk;
+	uint32_t used = 0;
+
+	for (unsigned i = 0; i < STORE_FANOUT; i++) {
+		const struct store_bptr *c = &n->child[i];
+		int inside = store_freenode_child(n->hdr.level, n->hdr.key, i,
+		    blocks);
+
+		if (c->block != 0) {
+			if (!inside)
+				return "a child beyond the store";
+			used++;
+		} else if (inside) {
+			return "no child for blocks inside the store";
+		} else if (!store_all_zero(c, sizeof(*c))) {
+			return "a null child that is not zero";
+		}
+	}
+	return used == n->hdr.count ? NULL :
+	    "child count differs from the header's";
+}
+
 uint64_t
 store_span(uint64_t leaf_span, unsigned level)
 {

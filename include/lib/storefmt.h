@@ -86,6 +86,31 @@ const char *store_check_super(const void *blk, unsigned slot,
 	    uint64_t blocks);
 
 /*
+ * The contents of a free map leaf whose header passed
+ * store_check_block(), in a store of `blocks` blocks: hdr.count equal
+ * to the bits set, no bit set for a block at or beyond `blocks`. NULL
+ * if they hold.
+ */
+const char *store_check_freeleaf(const void *blk, uint64_t blocks);
+
+/*
+ * The contents of a free map node (level >= 1) whose header passed
+ * store_check_block(), in a store of `blocks` blocks: a child for every
+ * span of blocks that starts inside the store (every leaf is present),
+ * null (all zero) children past it, hdr.count equal to its children.
+ * NULL if they hold. Where a child covers is store_freenode_child().
+ */
+const char *store_check_freenode(const void *blk, uint64_t blocks);
+
+/*
+ * True (1) if child i of the free map node at (level, key) covers
+ * blocks that start inside a store of `blocks` blocks; its first block
+ * is then key + i * store_span(STORE_BITS_PER_LEAF, level).
+ */
+int	store_freenode_child(unsigned level, uint64_t key, unsigned i,
+	    uint64_t blocks);
+
+/*
  * Levels of interior nodes above the leaves of a type's OID map with
  * oid_limit entries (0: the root is a leaf); -1 if the type has no map
  * or the limit is beyond what any OID can reach.
