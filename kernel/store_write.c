@@ -340,10 +340,17 @@ store_gen_commit(uint64_t time_ns, uint64_t *gen)
 	    (err = sf_settle()) != 0 || (err = sf_write(sb)) != 0)
 		return fail(err);
 	store_seal(sb, &store_gen_ctx, STORE_BK_SUPER, slot, 0, 0, 0);
+	/*
+	 * Counts carried over from the current superblock are not checked
+	 * against its maps at mount: a wrong one may surface here.
+	 */
 	why = store_check_super(sb, slot, store_mnt.dev.blocks);
-	if (why != NULL)
-		panic("store: the superblock of generation %lu: %s",
-		    store_gen_ctx.generation, why);
+	if (why != NULL) {
+		kprintf("store: the superblock of generation %lu would be "
+		    "invalid: %s\n", store_gen_ctx.generation, why);
+		store_st.corrupt++;
+		return fail(ERR_CORRUPT);
+	}
 	if ((err = flush()) != 0)
 		return fail(err);
 	gw.slot_unsure = true;

@@ -85,8 +85,10 @@ int	store_gen_runlist(const oid_t *oids, unsigned n);
  * the released list and the free map (to free blocks), flush, write the
  * superblock of the new generation (commit time time_ns) into its ring
  * slot, flush, and mount it; *gen gets its number. Returns 0; or
- * ERR_IO, ERR_NO_SPACE, ERR_CORRUPT, after which the generation is
- * abandoned and the current one is still current.
+ * ERR_IO, ERR_NO_SPACE, ERR_CORRUPT (damage found in the current
+ * generation, or counts in its superblock that disagree with its maps),
+ * after which the generation is abandoned and the current one is still
+ * current.
  */
 int	store_gen_commit(uint64_t time_ns, uint64_t *gen);
 

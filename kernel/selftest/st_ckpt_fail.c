@@ -3,8 +3,9 @@
  * a write error at every write position of a commit (reported honestly,
  * and by a device that stored the block all the same), a flush error at
  * every flush, a failed clearing of a slot a failed commit left behind,
- * a store too full to commit, and free maps that disagree with
- * themselves or the superblock. Each failure must leave the current
+ * a store too full to commit, free maps that disagree with themselves
+ * or the superblock, a bad released list, and a superblock's object
+ * count that disagrees with its map. Each failure must leave the current
  * generation current, mountable and intact (the checker's accounting,
  * what the tests stored reads back equal), and the next commit must
  * succeed.
@@ -310,10 +311,46 @@ test_ckpt_bad_released(void)
 	ck_run(&w, 4096, 100, 200, bad_released);
 }
 
+/*
+ * Generation 2 holds pages 0 and 5 (OID limit 6); its superblock,
+ * resealed, counts 6. Mounting does not compare counts with the map, so
+ * putting page 3 would make a superblock counting 7 objects below a
+ * limit of 6: the commit refuses with ERR_CORRUPT and keeps 2.
+ */
+static void
+bad_count(void)
+{
+	struct store_super *sb;
+	uint64_t gen;
+
+	m.n = 0;
+	ST_CHECK_EQ(store_gen_begin(), 0);
+	ST_CHECK_EQ(ck_put(&m, OID_MAKE(OT_PAGE, 0), 1), 0);
+	ST_CHECK_EQ(ck_put(&m, OID_MAKE(OT_PAGE, 5), 2), 0);
+	if (!ck_commit(2))
+		return;
+	sb = (void *)wdev_block(&w, 2);
+	sb->obj_count[OT_PAGE] = 6;
+	sb->hdr.crc = store_block_crc(sb);
+	ST_CHECK_EQ(wdev_mount(&w), 0);
+	ST_CHECK_EQ(store_gen_begin(), 0);
+	ST_CHECK_EQ(ck_put(&m, OID_MAKE(OT_PAGE, 3), 3), 0);
+	ST_CHECK_EQ(store_gen_commit(3, &gen), ERR_CORRUPT);
+	ST_CHECK(!store_gen_active());
+	ST_CHECK_EQ(store_current()->hdr.generation, 2);
+}
+
+static void
+test_ckpt_bad_count(void)
+{
+	ck_run(&w, 4096, 0, 0, bad_count);
+}
+
 ST_SUITE(st_ckpt_fail,
 	ST_CASE(ckpt_write_errors),
 	ST_CASE(ckpt_flush_errors),
 	ST_CASE(ckpt_store_full),
 	ST_CASE(ckpt_bad_freemap),
 	ST_CASE(ckpt_bad_released),
+	ST_CASE(ckpt_bad_count),
 );
