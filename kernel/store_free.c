@@ -72,10 +72,11 @@ test_bit(uint8_t *leaf, uint64_t b)
 	return leaf != NULL && ((words(leaf)[o / 64] >> (o % 64)) & 1);
 }
 
+/* A leaf's hdr.count: its bits, counted when it was checked or sealed. */
 static uint64_t
-popcount_leaf(uint8_t *leaf)
+hdr_count(uint8_t *leaf)
 {
-	return store_bits_set(words(leaf), STORE_PAYLOAD);
+	return ((const struct store_blkhdr *)leaf)->count;
 }
 
 static int
@@ -467,19 +468,19 @@ sf_write(struct store_super *sb)
 			return err;
 	}
 	sb->released[0] = next;
-	/* Recount what changed: next_used must agree. */
+	if (cow_first(COW_FREE, fm.levels) != NULL && (err =
+	    cow_write_tree(COW_FREE, fm.levels, &sb->free_root)) != 0)
+		return err;
+	/* Sealing counted each changed leaf's bits: next_used must agree. */
 	used = fm.used;
 	for (uint64_t i = 0; i < fm.nleaves; i++)
 		if (fm.next[i] != NULL)
-			used += popcount_leaf(fm.next[i]) -
-			    popcount_leaf(fm.cur[i]);
+			used += hdr_count(fm.next[i]) - hdr_count(fm.cur[i]);
 	if (used != fm.next_used)
 		panic("store: the next free map marks %lu blocks, counted %lu",
 		    used, fm.next_used);
 	sb->used_blocks = used;
-	if (cow_first(COW_FREE, fm.levels) == NULL)
-		return 0;	/* no bit changed */
-	return cow_write_tree(COW_FREE, fm.levels, &sb->free_root);
+	return 0;
 }
 
 static void
