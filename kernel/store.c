@@ -137,10 +137,26 @@ disk_read(void *ctx, uint64_t block, void *buf)
 	    SECTORS_PER_BLOCK) == 0 ? 0 : ERR_IO;
 }
 
+static int
+disk_write(void *ctx, uint64_t block, const void *buf)
+{
+	(void)ctx;
+	return blk_write(disk_lba + block * SECTORS_PER_BLOCK, buf,
+	    SECTORS_PER_BLOCK);
+}
+
+static int
+disk_flush(void *ctx)
+{
+	(void)ctx;
+	return blk_flush();
+}
+
 int
 store_mount_disk(void)
 {
-	struct store_dev dev = { "disk", 0, disk_read, NULL };
+	struct store_dev dev = { "disk", 0, disk_read, NULL, disk_write,
+	    disk_flush };
 	uint64_t lba = boot_info.store_lba, n = boot_info.store_sectors;
 	uint64_t cap = blk_capacity();
 
@@ -159,12 +175,15 @@ store_mount_disk(void)
 	}
 	disk_lba = lba;
 	dev.blocks = n / SECTORS_PER_BLOCK;
+	if (blk_read_only())
+		dev.write = NULL;
 	return store_mount(&dev);
 }
 
 void
 store_unmount(void)
 {
+	store_write_forget();
 	store_mnt.mounted = false;
 }
 

@@ -1,10 +1,10 @@
 /*
- * store.h - read-only access to the persistent store (the format is
+ * store.h - reading the persistent store (the format is
  * docs/store-format.md and include/abi/store.h): mount the newest valid
  * generation of the superblock ring, find any object's OID map entry by
  * walking its type's tree lazily (only the blocks on the path, through a
  * small cache of verified map blocks), read page data, and read the run
- * list.
+ * list. Writing the next generation is <store_write.h>'s.
  *
  * The disk is untrusted input: every block is checked against its own
  * header (magic, version, page size, kind, level, own number, store id,
@@ -18,7 +18,7 @@
  *
  * Blocks come through a struct store_dev: the disk (store_mount_disk),
  * or a test's in-memory or damaging device (store_mount). Single CPU,
- * thread context; reads wait for the disk.
+ * thread context; reads and writes wait for the disk.
  */
 #pragma once
 
@@ -37,6 +37,14 @@ struct store_dev {
 	 */
 	int		(*read)(void *ctx, uint64_t block, void *buf);
 	void		*ctx;
+	/*
+	 * Write buf (STORE_BLOCK_SIZE bytes, a direct-map frame or kernel
+	 * image address) to block (< blocks); and make every write that
+	 * completed durable. Each returns 0 or an ERR_*. NULL for a store
+	 * that is only read (store_gen_begin() then refuses).
+	 */
+	int		(*write)(void *ctx, uint64_t block, const void *buf);
+	int		(*flush)(void *ctx);
 };
 
 /*

@@ -1,7 +1,7 @@
 /*
- * store_priv.h - what store.c (mounting, superblocks, the run list) and
+ * store_priv.h - what store.c (mounting, superblocks, the run list),
  * store_map.c (verified block reads, the map block cache, OID map walks)
- * share. Not for use outside the store. The format's pure checks and
+ * and the writer (store_write*.c, store_cow.c, store_free.c) share. Not for use outside the store. The format's pure checks and
  * helpers they use are lib/storefmt.c's, shared with mkimage.
  */
 #pragma once
@@ -34,6 +34,12 @@ extern struct store_stats store_st;
  */
 int	store_meta(const struct store_bptr *bp, unsigned kind, unsigned level,
 	    uint64_t key, unsigned ot, const char *what, const void **blk);
+
+/*
+ * Drop the writer's state of the mounted store (its free map, a
+ * generation being built): at every mount and unmount (store_write.c).
+ */
+void	store_write_forget(void);
 
 /*
  * Empty the map block cache (at every mount), taking its frames the

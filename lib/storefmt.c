@@ -48,6 +48,30 @@ store_all_zero(const void *p, size_t n)
 	return 1;
 }
 
+uint64_t
+store_bits_set(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t total = 0;
+	size_t i = 0;
+
+	/* SWAR: the kernel's baseline x86-64 has no popcnt instruction. */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		__builtin_memcpy(&x, b + i, 8);
+		x -= (x >> 1) & 0x5555555555555555ull;
+		x = (x & 0x3333333333333333ull) +
+		    ((x >> 2) & 0x3333333333333333ull);
+		x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+		total += (x * 0x0101010101010101ull) >> 56;
+	}
+	for (; i < n; i++)
+		for (uint8_t x = b[i]; x != 0; x &= (uint8_t)(x - 1))
+			total++;
+	return total;
+}
+
 struct store_bptr
 store_seal(void *buf, const struct store_ctx *sc, uint32_t kind,
     uint64_t block, uint32_t level, uint32_t count, uint64_t key)
@@ -236,6 +260,62 @@ store_check_super(const void *blk, unsigned slot, uint64_t blocks)
 	    blocks) != NULL)
 		return "bad manifest pointer";
 	return NULL;
+}
+
+const char *
+store_check_freeleaf(const void *blk, uint64_t blocks)
+{
+	const struct store_freeleaf *fl = blk;
+	uint64_t key = fl->hdr.key, inside;
+
+	if (store_bits_set(fl->bits, sizeof(fl->bits)) != fl->hdr.count)
+		return "count differs from the blocks it marks";
+	inside = key >= blocks ? 0 : blocks - key;
+	if (inside >= STORE_BITS_PER_LEAF)
+		return NULL;
+	if (inside % 8 != 0 && (fl->bits[inside / 8] >> (inside % 8)) != 0)
+		return "marks a block beyond the store";
+	inside = (inside + 7) / 8;
+	if (!store_all_zero(fl->bits + inside, sizeof(fl->bits) - inside))
+		return "marks a block beyond the store";
+	return NULL;
+}
+
+int
+store_freenode_child(unsigned level, uint64_t key, unsigned i,
+    uint64_t blocks)
+{
+	uint64_t span = store_span(STORE_BITS_PER_LEAF, level);
+
+	/* key + i * span < blocks, without overflow. */
+	if (key >= blocks)
+		return 0;
+	return i == 0 || span <= (blocks - key - 1) / i;
+}
+
+const char *
+store_check_freenode(const void *blk, uint64_t blocks)
+{
+	const struct store_node *n = blk;
+	uint32_t used = 0;
+
+	for (unsigned i = 0; i < STORE_FANOUT; i++) {
+		const struct store_bptr *c = &n->child[i];
+		int inside = store_freenode_child(n->hdr.level, n->hdr.key, i,
+		    blocks);
+
+		if (c->block != 0) {
+			if (!inside)
+				return "a child beyond the store";
+			used++;
+		} else if (inside) {
+			return "no child for blocks inside the store";
+		} else if (!store_all_zero(c, sizeof(*c))) {
+			return "a null child that is not zero";
+		}
+	}
+	return used == n->hdr.count ? NULL :
+	    "child count differs from the header's";
 }
 
 uint64_t

@@ -273,60 +273,33 @@ walk_free(struct dstate *ds, const struct store_bptr *bp, unsigned level,
 	const uint8_t *blk = read_meta(ds, bp, level ? STORE_BK_FREENODE :
 	    STORE_BK_FREELEAF, level, key, "free map");
 	uint64_t B = ds->im->store_blocks;
+	const char *why;
 
 	if (blk == NULL)
 		return;
+	/* The kernel's rules for a leaf's and a node's contents. */
+	why = level ? store_check_freenode(blk, B) :
+	    store_check_freeleaf(blk, B);
+	if (why != NULL)
+		prob_add(ds->pr, "block %llu (free map %s): %s",
+		    (unsigned long long)bp->block, level ? "node" : "leaf",
+		    why);
 	if (level == 0) {
 		const struct store_freeleaf *fl = (const void *)blk;
-		uint32_t cnt = 0;
 
-		for (uint64_t i = 0; i < STORE_BITS_PER_LEAF; i++) {
-			if (!((fl->bits[i / 8] >> (i % 8)) & 1))
-				continue;
-			cnt++;
-			if (key + i >= B) {
-				prob_add(ds->pr, "block %llu (free map leaf): "
-				    "marks block %llu beyond the store",
-				    (unsigned long long)bp->block,
-				    (unsigned long long)(key + i));
-				continue;
-			}
-			set_bit(ds->dc->freemap, key + i);
-		}
-		if (cnt != fl->hdr.count)
-			prob_add(ds->pr, "block %llu (free map leaf): header "
-			    "counts %u used blocks, marks %u",
-			    (unsigned long long)bp->block, fl->hdr.count, cnt);
+		for (uint64_t i = 0; i < STORE_BITS_PER_LEAF && key + i < B;
+		    i++)
+			if ((fl->bits[i / 8] >> (i % 8)) & 1)
+				set_bit(ds->dc->freemap, key + i);
 		return;
 	}
 	const struct store_node *n = (const struct store_node *)blk;
 	uint64_t span = store_span(STORE_BITS_PER_LEAF, level);
-	uint32_t cnt = 0;
 
-	for (uint32_t i = 0; i < STORE_FANOUT; i++) {
-		uint64_t ck = key + i * span;
-
-		if (n->child[i].block == 0) {
-			if (ck < B)
-				prob_add(ds->pr, "block %llu (free map node): "
-				    "no leaf for blocks from %llu",
-				    (unsigned long long)bp->block,
-				    (unsigned long long)ck);
-			continue;
-		}
-		cnt++;
-		if (ck >= B) {
-			prob_add(ds->pr, "block %llu (free map node): child %u "
-			    "lies beyond the store", (unsigned long long)
-			    bp->block, i);
-			continue;
-		}
-		walk_free(ds, &n->child[i], level - 1, ck);
-	}
-	if (cnt != n->hdr.count)
-		prob_add(ds->pr, "block %llu (free map node): header counts %u "
-		    "children, holds %u", (unsigned long long)bp->block,
-		    n->hdr.count, cnt);
+	for (uint32_t i = 0; i < STORE_FANOUT; i++)
+		if (n->child[i].block != 0 &&
+		    store_freenode_child(level, key, i, B))
+			walk_free(ds, &n->child[i], level - 1, key + i * span);
 }
 
 /*

@@ -31,6 +31,12 @@ uint32_t store_block_crc(const void *blk);
 int	store_all_zero(const void *p, size_t n);
 
 /*
+ * Bits set in the n bytes at p (a free map leaf's bitmap: its hdr.count).
+ * p needs no alignment.
+ */
+uint64_t store_bits_set(const void *p, size_t n);
+
+/*
  * Fill the header of the metadata block buf (STORE_BLOCK_SIZE bytes) and
  * compute its CRC. Returns a block pointer to it.
  */
@@ -77,6 +83,31 @@ const char *store_bptr_problem(const struct store_bptr *bp, unsigned kind,
  * NULL if the superblock is valid.
  */
 const char *store_check_super(const void *blk, unsigned slot,
+	    uint64_t blocks);
+
+/*
+ * The contents of a free map leaf whose header passed
+ * store_check_block(), in a store of `blocks` blocks: hdr.count equal
+ * to the bits set, no bit set for a block at or beyond `blocks`. NULL
+ * if they hold.
+ */
+const char *store_check_freeleaf(const void *blk, uint64_t blocks);
+
+/*
+ * The contents of a free map node (level >= 1) whose header passed
+ * store_check_block(), in a store of `blocks` blocks: a child for every
+ * span of blocks that starts inside the store (every leaf is present),
+ * null (all zero) children past it, hdr.count equal to its children.
+ * NULL if they hold. Where a child covers is store_freenode_child().
+ */
+const char *store_check_freenode(const void *blk, uint64_t blocks);
+
+/*
+ * True (1) if child i of the free map node at (level, key) covers
+ * blocks that start inside a store of `blocks` blocks; its first block
+ * is then key + i * store_span(STORE_BITS_PER_LEAF, level).
+ */
+int	store_freenode_child(unsigned level, uint64_t key, unsigned i,
 	    uint64_t blocks);
 
 /*

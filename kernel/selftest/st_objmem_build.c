@@ -264,7 +264,7 @@ int
 mb_mount(void)
 {
 	static const struct store_dev dev = { "test store", MB_BLOCKS,
-	    mem_read, &mb };
+	    mem_read, &mb, NULL, NULL };
 
 	objcache_init();
 	objcache_flush();

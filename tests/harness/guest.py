@@ -3,7 +3,9 @@
 - kernel-selftest: the in-kernel unit tests (build/selftest.img, which
   boots the test kernel) report through the protocol on the serial port
   and exit via isa-debug-exit; a panic halts the guest, and the run
-  stops at its last line.
+  stops at its last line. It boots a writable copy of the image, which
+  the store writer's tests commit generations to; mkimage must then
+  verify and inspect the copy (ckptdisk.py).
 - USER_IMAGES: user-level test programs (build/images/test/*.img) report
   through the kernel log; the system keeps running after TEST DONE.
 - boot: the default image reaches the kernel and reports the memory it
@@ -14,10 +16,12 @@
 
 import os
 import re
+import shutil
 import struct
 import subprocess
 
 import bootfail
+import ckptdisk
 import debugsuite
 import qemu
 import storefail
@@ -61,14 +65,23 @@ class ProtocolImageSuite(ImageSuite):
     Each protocol suite in expect must plan at least one test (the test
     kernel finds its tests at link time; none found must not pass)."""
 
-    def __init__(self, name, image, timeout, expect=()):
+    def __init__(self, name, image, timeout, expect=(), mkimage=None):
         super().__init__(name, image, timeout)
         self.expect = expect
+        self.mkimage = mkimage      # set: boot a writable copy, check it
+        self.copy = None
 
     def boot(self, log):
-        return qemu.boot(self.image, log, self.timeout, wait_for=HALTED)
+        if self.mkimage is None:
+            return qemu.boot(self.image, log, self.timeout, wait_for=HALTED)
+        self.copy = ckptdisk.image_copy(log)
+        shutil.copyfile(self.image, self.copy)
+        return qemu.boot(self.copy, log, self.timeout, wait_for=HALTED,
+                         snapshot=False)
 
     def judge(self, run, res):
+        if self.copy is not None:
+            res.tests.extend(ckptdisk.check(self.mkimage, self.copy, run.log))
         for suite in self.expect:
             if res.plans.get(suite, 0) == 0:
                 res.problems.append("suite %s planned no tests" % suite)
@@ -199,5 +212,7 @@ def collect(build):
             storefail.StoreFailSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
-                               SELFTEST_TIMEOUT, expect=("kernel", "blk")),
+                               SELFTEST_TIMEOUT, expect=("kernel", "blk",
+                                                         "ckptdisk"),
+                               mkimage=os.path.join(build, "mkimage")),
             debugsuite.DebugSuite(build)]

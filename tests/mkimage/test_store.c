@@ -1,8 +1,9 @@
 /*
- * test_store.c - round trips of the store format: sealed blocks, object
- * sets through store_write() and the decoder (dense, multi-level and
- * sparse), the manifest codec, GPT trees through tree_build() and
- * tree_lookup(), and the decoder's reports on damaged stores.
+ * test_store.c - round trips of the store format: sealed blocks, bit
+ * counts and the free map's content rules, object sets through
+ * store_write() and the decoder (dense, multi-level and sparse), the
+ * manifest codec, GPT trees through tree_build() and tree_lookup(), and
+ * the decoder's reports on damaged stores.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -130,6 +131,79 @@ test_shapes(void)
 	CHECK(cap_type_objtype(CT_MAX) == OT_NONE);
 	CHECK(cap_type_full(OT_ENDPOINT) == CT_ENDPOINT);
 	CHECK(cap_type_full(OT_NONE) == CT_NULL);
+}
+
+/* store_bits_set against a bit at a time, every length and offset. */
+static void
+test_bits_set(void)
+{
+	uint8_t b[80];
+	uint64_t x = 0x243f6a8885a308d3ull;
+
+	for (size_t i = 0; i < sizeof(b); i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		b[i] = (uint8_t)(x >> 56);
+	}
+	b[3] = 0xff;
+	b[40] = 0;
+	for (size_t off = 0; off < 9; off++)
+		for (size_t n = 0; off + n <= sizeof(b); n++) {
+			uint64_t want = 0;
+
+			for (size_t i = 0; i < n * 8; i++)
+				want += (b[off + i / 8] >> (i % 8)) & 1;
+			CHECK(store_bits_set(b + off, n) == want);
+		}
+	memset(b, 0xff, sizeof(b));
+	CHECK(store_bits_set(b, sizeof(b)) == sizeof(b) * 8);
+}
+
+/* The free map's contents: counts, bits and children past the store. */
+static void
+test_freemap_checks(void)
+{
+	static struct store_freeleaf fl;
+	static struct store_node n;
+	const uint64_t B = 2 * STORE_BITS_PER_LEAF + 100;
+
+	fl.hdr.key = 2 * STORE_BITS_PER_LEAF;	/* the last leaf: 100 blocks */
+	fl.bits[0] = 0x0f;
+	fl.bits[99 / 8] = 0x08;			/* block 99 of 100 */
+	fl.hdr.count = 5;
+	CHECK(store_check_freeleaf(&fl, B) == NULL);
+	fl.hdr.count = 4;
+	CHECK(store_check_freeleaf(&fl, B) != NULL);
+	fl.hdr.count = 6;
+	fl.bits[100 / 8] |= 0x10;		/* block 100: beyond */
+	CHECK(store_check_freeleaf(&fl, B) != NULL);
+	fl.bits[100 / 8] = 0x08;
+	fl.bits[4000] = 0x01;
+	CHECK(store_check_freeleaf(&fl, B) != NULL);
+	fl.hdr.key = 0;				/* a leaf wholly inside */
+	CHECK(store_check_freeleaf(&fl, B) == NULL);
+
+	n.hdr.level = 1;
+	n.hdr.count = 3;
+	for (unsigned i = 0; i < 3; i++)
+		n.child[i].block = 10 + i;
+	CHECK(store_check_freenode(&n, B) == NULL);
+	CHECK(store_freenode_child(1, 0, 2, B) && !store_freenode_child(1,
+	    0, 3, B));
+	CHECK(!store_freenode_child(2, 0, 1, B));
+	CHECK(store_freenode_child(2, 0, 1, UINT64_MAX));
+	n.child[3].block = 13;			/* beyond the store */
+	n.hdr.count = 4;
+	CHECK(store_check_freenode(&n, B) != NULL);
+	n.child[3].block = 0;
+	n.child[3].crc = 1;			/* null, not zero */
+	n.hdr.count = 3;
+	CHECK(store_check_freenode(&n, B) != NULL);
+	n.child[3].crc = 0;
+	n.child[1].block = 0;			/* a leaf missing */
+	n.hdr.count = 2;
+	CHECK(store_check_freenode(&n, B) != NULL);
+	n.child[1].block = 11;
+	CHECK(store_check_freenode(&n, B) != NULL);	/* count 2 of 3 */
 }
 
 /* A random object set: n pages (a third zero), and other objects. */
@@ -725,6 +799,8 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_seal_check),
 	CHECK_CASE(test_bptr_problem),
 	CHECK_CASE(test_shapes),
+	CHECK_CASE(test_bits_set),
+	CHECK_CASE(test_freemap_checks),
 	CHECK_CASE(test_check_super),
 	CHECK_CASE(test_round_trip_empty),
 	CHECK_CASE(test_round_trip_small),
