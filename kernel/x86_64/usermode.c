@@ -218,21 +218,31 @@ fpu_trap(struct process *p)
 	return true;
 }
 
+static inline bool
+canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
 /*
  * Write v into an FS/GS base MSR that holds *loaded or 0: ring 3 can
  * zero the base behind the kernel's back by loading a selector into FS
  * or GS (every descriptor it may load has base 0; a null selector clears
  * the base or keeps it, depending on the CPU), but cannot set any other
  * value. So the write can be skipped only when v and *loaded are both 0,
- * which is the common case.
+ * which is the common case. Returns false, writing nothing, if v is not
+ * canonical (wrmsr would #GP in ring 0).
  */
-static inline void
+static inline bool
 load_base(uint32_t msr, uint64_t *loaded, uint64_t v)
 {
 	if ((v | *loaded) != 0) {
+		if (!canonical(v))
+			return false;
 		cpu_wrmsr(msr, v);
 		*loaded = v;
 	}
+	return true;
 }
 
 void
@@ -261,12 +271,6 @@ usermode_fpu_owned(const struct process *p)
 	return p == fpu_owner;
 }
 
-static inline bool
-canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 void
 usermode_return(struct process *p)
 {
@@ -289,16 +293,15 @@ usermode_return(struct process *p)
 	 * resumed through a cap was never started, so they are checked
 	 * here too, whenever they are loaded.
 	 */
-	if (!canonical(r->rip) || (p != last_run &&
-	    (!canonical(r->fs_base) || !canonical(r->gs_base)))) {
-		p->k.sysret_ok = 0;
-		fault_raise(p, FC_GP, 0, 0, 0, 0);
-		return;
-	}
+	if (!canonical(r->rip))
+		goto refuse;
 	if (p != last_run) {
 		(void)space_activate(p);	/* failure: p faults, retried */
-		load_base(MSR_FS_BASE, &fs_loaded, r->fs_base);
-		load_base(MSR_GS_BASE, &gs_loaded, r->gs_base);
+		if (!load_base(MSR_FS_BASE, &fs_loaded, r->fs_base) ||
+		    !load_base(MSR_GS_BASE, &gs_loaded, r->gs_base)) {
+			last_run = NULL;	/* CR3 is p's now */
+			goto refuse;
+		}
 		usermode_regs = r;
 		last_run = p;
 	}
@@ -307,6 +310,9 @@ usermode_return(struct process *p)
 	if (p->k.sysret_ok && proc_user_addr(r->rip))
 		usermode_sysret(r);
 	usermode_iret(r);
+refuse:
+	p->k.sysret_ok = 0;
+	fault_raise(p, FC_GP, 0, 0, 0, 0);
 }
 
 void
