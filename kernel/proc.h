@@ -66,6 +66,14 @@ int	proc_start(oid_t oid, bool *runs);
 void	proc_hold(struct process *p);
 void	proc_release(struct process *p);
 
+/*
+ * The first held process (follow k.held_next, NULL ends the list): every
+ * process that is not stopped, and stopped ones still on a queue. A
+ * checkpoint writes them all, since their registers change without a
+ * dirty mark while they run.
+ */
+struct process	*proc_held_first(void);
+
 /* p becomes runnable (PS_RUNNING, no wait), queued unless current. */
 void	proc_ready(struct process *p);
 
