@@ -14,6 +14,9 @@ after a count, so the count it holds is not 0). Then:
   continue from the count at that commit (never from 0): at least the
   last count printed before that commit's line, at most one more than
   the last count the first run printed.
+- on a read-only disk every checkpoint fails with `ckpt: generation 2
+  failed: error E, still at generation 1`, is retried at the next
+  period, and hello keeps counting.
 """
 
 import os
@@ -26,6 +29,8 @@ COMMITTED = re.compile(r"^ckpt: committed generation (\d+): pause (\d+) us, "
                        r"(\d+) KiB in (\d+) ms", re.M)
 RESUMING = re.compile(r"^restart: resuming generation (\d+) \((\d+) "
                       r"processes\)", re.M)
+FAILED = re.compile(r"^ckpt: generation (\d+) failed: error (\d+), still at "
+                    r"generation (\d+)", re.M)
 COUNT = re.compile(r"^hello: count (\d+) \(generation (\d+)\)", re.M)
 RING = 4
 TIMEOUT = 60
@@ -47,6 +52,11 @@ def _two_commits_and_a_count(text):
 def _resumed_and_counted(text):
     m = RESUMING.search(text)
     return m is not None and bool(_counts_after(text, m.end()))
+
+
+def _two_failures_and_a_count(text):
+    fails = list(FAILED.finditer(text))
+    return len(fails) >= 2 and bool(_counts_after(text, fails[-1].end()))
 
 
 def _mkimage(mkimage, *args):
@@ -96,7 +106,24 @@ class PersistSuite:
         results.append(self._resume(second.log, gen, at_commit, highest,
                                     os.path.join(d, "second.log")))
         os.unlink(img)
+        results.append(self._readonly(d))
         return results
+
+    def _readonly(self, d):
+        log = os.path.join(d, "readonly.log")
+        run = qemu.boot(self.image, log, TIMEOUT, readonly=True,
+                        wait_for=_two_failures_and_a_count)
+        fails = FAILED.findall(run.log)
+        if not _two_failures_and_a_count(run.log):
+            return ("persist.readonly_disk_retries", False, "no two failed "
+                    "checkpoints and a count after them (log %s)" % log)
+        if any(f != ("2", f[1], "1") for f in fails):
+            return ("persist.readonly_disk_retries", False, "failures %s, "
+                    "want generation 2 still at 1 (log %s)" % (fails, log))
+        if COMMITTED.search(run.log):
+            return ("persist.readonly_disk_retries", False, "a commit on a "
+                    "read-only disk (log %s)" % log)
+        return ("persist.readonly_disk_retries", True, "")
 
     def _newest(self, img):
         rc, out = _mkimage(self.mkimage, "verify", img)

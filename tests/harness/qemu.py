@@ -19,11 +19,14 @@ def qemu_binary():
     return os.environ.get("QEMU", "qemu-system-x86_64")
 
 
-def base_args(image, log, memory="128M", snapshot=True, extra=()):
+def base_args(image, log, memory="128M", snapshot=True, readonly=False,
+              extra=()):
     """The QEMU command line every guest test uses."""
     drive = "file=%s,format=raw,if=virtio" % image
     if snapshot:
         drive += ",snapshot=on"
+    if readonly:
+        drive += ",readonly=on"
     return [qemu_binary(), "-accel", "tcg", "-m", memory,
             "-display", "none", "-monitor", "none",
             "-serial", "file:%s" % log, "-no-reboot",
