@@ -35,6 +35,7 @@
 #include <store.h>
 #include <store_write.h>
 #include <x86_64/cpu.h>
+#include <x86_64/rtc.h>
 #include <x86_64/usermode.h>
 
 uint64_t	ckpt_due_tick = UINT64_MAX;
@@ -56,6 +57,9 @@ ckpt_init(void)
 		kprintf("ckpt: no store, no checkpoints\n");
 		return;
 	}
+	if (rtc_init() != 0)
+		kprintf("ckpt: no valid RTC date: commit times left 0 "
+		    "(unknown)\n");
 	ckpt_period = s;
 	if (s == 0) {
 		kprintf("ckpt: periodic checkpoints off (ckpt=0)\n");
@@ -150,7 +154,7 @@ ckpt_take(uint64_t *gen)
 		written++;
 	}
 	if ((err = store_gen_runlist(oids, n)) != 0 ||
-	    (err = store_gen_commit(0, gen)) != 0)
+	    (err = store_gen_commit(rtc_now_ns(), gen)) != 0)
 		goto failed;
 	t2 = cpu_rdtsc();
 	/* Committed: nothing below can fail. */
