@@ -1,6 +1,6 @@
 # Makefile - the one entry point: make, make run, make test, make bench,
-# make debug, make clean. Each part adds its rules in its own rules.mk;
-# everything is built under $(BUILD).
+# make debug, make clean, make reset (images/rules.mk). Each part adds
+# its rules in its own rules.mk; everything is built under $(BUILD).
 
 BUILD		?= build
 QEMU		?= qemu-system-x86_64
@@ -68,6 +68,8 @@ deps: deps-ok
 # opens the VGA window as well, none never does, auto does if $$DISPLAY
 # or $$WAYLAND_DISPLAY is set. The image is written in place: it is the
 # machine's disk, so what the system checkpoints survives to the next run.
+# It is rebuilt only when an input changed (images/rules.mk); make reset
+# builds a fresh one.
 RUN_MEMORY	?= 256M
 QEMU_RUN	= $(QEMU) -accel tcg -m $(RUN_MEMORY) -no-reboot \
 		  -drive file=$(BUILD)/default.img,format=raw,if=virtio \

@@ -10,9 +10,20 @@ IMAGE_BOOT_FILES := $(IMAGE_LOADER_FILES) $(KERNEL_BOOT_ELF)
 # Demo programs, linked with the user runtime (lib/user/rules.mk).
 $(eval $(call USER_PROG,$(BUILD)/images/demo/hello.elf,images/demo/hello.c))
 
+# build/default.img is the machine's disk: make run writes checkpoints
+# into it, which only makes it newer than its inputs, so it is rebuilt
+# (and its store discarded, with a line saying so) only when an input
+# changed. make reset builds a fresh one on purpose.
 $(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
 		$(BUILD)/images/demo/hello.elf $(BUILD)/mkimage | $(DEPS_STAMP)
+	@if [ -e $@ ]; then echo "default.img: inputs changed, building a" \
+	    "fresh image (the old store is discarded)"; fi
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+
+.PHONY: reset
+reset:
+	rm -f $(BUILD)/default.img
+	$(MAKE) $(BUILD)/default.img
 
 $(BUILD)/selftest.img: images/test/selftest.mki images/test/objcache.txt \
 		$(IMAGE_LOADER_FILES) $(KERNEL_TEST_BOOT_ELF) \

@@ -75,6 +75,38 @@ boot_cmdline_word(const char *cmdline, const char *word)
 	return false;
 }
 
+int
+boot_cmdline_uint(const char *cmdline, const char *key, uint32_t *value)
+{
+	const char *p = cmdline;
+	size_t klen = strlen(key);
+	uint64_t v;
+
+	while (*p != '\0') {
+		size_t n = 0, i;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		while (p[n] != '\0' && p[n] != ' ' && p[n] != '\t')
+			n++;
+		if (n > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+			if (n == klen + 1)
+				return ERR_BAD_ARG;
+			for (v = 0, i = klen + 1; i < n; i++) {
+				if (p[i] < '0' || p[i] > '9')
+					return ERR_BAD_ARG;
+				v = v * 10 + (uint64_t)(p[i] - '0');
+				if (v > UINT32_MAX)
+					return ERR_BAD_ARG;
+			}
+			*value = (uint32_t)v;
+			return 0;
+		}
+		p += n;
+	}
+	return ERR_NOT_FOUND;
+}
+
 bool
 boot_cmdline_has(const char *word)
 {

@@ -39,3 +39,11 @@ bool	boot_cmdline_word(const char *cmdline, const char *word);
 
 /* boot_cmdline_word() on boot_info's command line. */
 bool	boot_cmdline_has(const char *word);
+
+/*
+ * The value of the first word key=DIGITS of cmdline (decimal). Returns
+ * 0 and sets *value; ERR_NOT_FOUND if no word starts with key=;
+ * ERR_BAD_ARG if its value is empty, not decimal or above 2^32 - 1.
+ */
+int	boot_cmdline_uint(const char *cmdline, const char *key,
+	    uint32_t *value);

@@ -7,7 +7,9 @@
  *   processes    every process on the store's run list, loaded, checked
  *                and made runnable ("kernel: ready, N processes": N
  *                run or wait; parked, stopped and refused ones do not
- *                count)
+ *                count), after "restart: resuming generation N (N
+ *                processes)"
+ *   ckpt         periodic checkpoints (ckpt= on the command line)
  *   scheduler    runs them (or idles) and never returns.
  * The test kernel links selftest/selftest.c's kernel_main instead of this
  * file (kernel/rules.mk).
@@ -18,6 +20,7 @@
 #include <abi/err.h>
 #include <lib/proccheck.h>
 
+#include <ckpt.h>
 #include <dev/blk.h>
 #include <init.h>
 #include <proc.h>
@@ -72,7 +75,11 @@ start_processes(void)
 		if (runs)
 			running++;
 	}
+	if (store_current() != NULL)
+		kprintf("restart: resuming generation %lu (%u processes)\n",
+		    store_current()->hdr.generation, running);
 	kprintf("kernel: ready, %u processes\n", running);
+	ckpt_init();
 }
 
 void

@@ -91,6 +91,8 @@ struct proc_kstate {
 	struct process	*stalled;	/* senders waiting for this process
 					   to receive: FIFO head (ipc.c) */
 	struct process	*stall_on;	/* whose stall queue we are on */
+	struct process	*held_next;	/* every held process (proc.c): */
+	struct process	*held_prev;	/*   what a checkpoint writes */
 	uint64_t	fault_err;	/* pending fault: x86 error code, */
 	uint64_t	fault_kept_addr;/*   address relative to the kept */
 	oid_t		fault_gpt;	/*   GPT (0: none, go to handler) */

@@ -22,6 +22,9 @@
 #include <space.h>
 #include <x86_64/usermode.h>
 
+/* Every held process, newest first (k.held_next/held_prev). */
+static struct process	*held_head;
+
 int
 proc_reg_check(unsigned index, uint64_t v)
 {
@@ -44,6 +47,11 @@ proc_hold(struct process *p)
 	if (!p->k.held) {
 		obj_pin(&p->obj);
 		p->k.held = 1;
+		p->k.held_prev = NULL;
+		p->k.held_next = held_head;
+		if (held_head != NULL)
+			held_head->k.held_prev = p;
+		held_head = p;
 	}
 }
 
@@ -55,7 +63,20 @@ proc_release(struct process *p)
 		return;
 	usermode_forget(p);
 	p->k.held = 0;
+	if (p->k.held_prev != NULL)
+		p->k.held_prev->k.held_next = p->k.held_next;
+	else
+		held_head = p->k.held_next;
+	if (p->k.held_next != NULL)
+		p->k.held_next->k.held_prev = p->k.held_prev;
+	p->k.held_next = p->k.held_prev = NULL;
 	obj_unpin(&p->obj);
+}
+
+struct process *
+proc_held_first(void)
+{
+	return held_head;
 }
 
 void
@@ -202,14 +223,20 @@ proc_start(oid_t oid, bool *runs)
 		if (p->d.wait_oid == 0)
 			proc_block(p, PS_RECEIVING, W_OPEN, 0);
 		else {
-			/* A reply or a sleep cannot survive a restart. */
+			/* A reply or a sleep cannot survive a restart; a
+			   REPLY cap to p from before it must never match
+			   again. */
 			p->d.regs.rax = ERR_RESTART;
+			if (p->d.reply_seq < REPLY_SEQ_LIMIT)
+				p->d.reply_seq++;
 			proc_ready(p);
 		}
 		*runs = true;
 		break;
 	case PS_FAULTED:
 		p->k.wait = W_NONE;
+		if (p->d.reply_seq < REPLY_SEQ_LIMIT)
+			p->d.reply_seq++;	/* the keeper's REPLY cap dies */
 		kprintf("proc: process %#lx: starts faulted (%s at %#lx), "
 		    "parked\n", oid, fault_name(p->d.fault_code),
 		    p->d.fault_addr);

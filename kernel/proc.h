@@ -52,8 +52,12 @@ int	proc_reg_check(unsigned index, uint64_t value);
  * Load the stored process oid and start it as the run list asks: pin
  * it, sanitize its FXSAVE image for this CPU, check its registers (a
  * process whose registers fail is parked PS_FAULTED/FC_GP with a proc:
- * line naming the register) and restore its run state. Once per process
- * (the run list rules refuse duplicates). *runs is set true if the
+ * line naming the register) and restore its run state: a runnable or
+ * stalled sender runs, an open wait waits again, a reply wait or sleep
+ * becomes runnable with ERR_RESTART in rax, a faulted process is parked;
+ * a reply wait's or fault's reply_seq moves on, so no REPLY cap from
+ * before the restart matches again. Once per process (the run list
+ * rules refuse duplicates). *runs is set true if the
  * process runs or waits in IPC, false if it is stopped or parked.
  * Returns 0 (also when parked or stopped); ERR_NOT_FOUND if the store
  * holds no such process (nothing is started); ERR_BAD_ARG if oid is not
@@ -65,6 +69,14 @@ int	proc_start(oid_t oid, bool *runs);
 /* Pin p once for the scheduler (idempotent) / drop that pin. */
 void	proc_hold(struct process *p);
 void	proc_release(struct process *p);
+
+/*
+ * The first held process (follow k.held_next, NULL ends the list): every
+ * process that is not stopped, and stopped ones still on a queue. A
+ * checkpoint writes them all, since their registers change without a
+ * dirty mark while they run.
+ */
+struct process	*proc_held_first(void);
 
 /* p becomes runnable (PS_RUNNING, no wait), queued unless current. */
 void	proc_ready(struct process *p);

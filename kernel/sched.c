@@ -12,6 +12,7 @@
 
 #include <panic.h>
 #include <proc.h>
+#include <ckpt.h>
 #include <sched.h>
 #include <x86_64/cpu.h>
 #include <x86_64/timer.h>
@@ -236,6 +237,7 @@ sched_return(void)
 
 	for (;;) {
 		cpu_cli();
+		ckpt_poll();		/* a safe point: nothing runs */
 		old = sched_current;
 		p = pick();
 		sched_current = p;

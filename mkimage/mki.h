@@ -142,8 +142,10 @@ struct mki_cappage {
 
 struct mki_desc {
 	char		*file;		/* for messages */
-	char		*cmdline;
+	char		*cmdline;	/* with ckpt=N of "checkpoint" */
 	int		cmdline_line;
+	uint64_t	checkpoint;	/* seconds between checkpoints */
+	int		checkpoint_line;	/* 0: no "checkpoint" */
 	uint64_t	store_size;
 	int		store_line;
 	char		*bankserver;	/* endpoint serving "cap N bank B" */

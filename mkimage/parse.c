@@ -140,6 +140,62 @@ stmt_cmdline(struct parser *p, struct lex_line *l)
 	d->cmdline_line = p->line;
 }
 
+/* Periods above a day are surely a mistake (the kernel takes 2^32 - 1). */
+#define CHECKPOINT_MAX	86400
+
+static void
+stmt_checkpoint(struct parser *p, struct lex_line *l)
+{
+	struct mki_desc *d = p->d;
+	uint64_t v;
+
+	if (l->nwords != 2 || mki_parse_u64(l->word[1], &v) != 0 ||
+	    v > CHECKPOINT_MAX) {
+		parse_error(p, p->line, "usage: checkpoint SECONDS (0 = off, "
+		    "at most %d)", CHECKPOINT_MAX);
+		return;
+	}
+	if (d->checkpoint_line != 0) {
+		parse_error(p, p->line, "checkpoint already given on line %d",
+		    d->checkpoint_line);
+		return;
+	}
+	d->checkpoint = v;
+	d->checkpoint_line = p->line;
+}
+
+/*
+ * The kernel reads the checkpoint period from its command line: append
+ * ckpt=N to it, unless it has a ckpt= word already.
+ */
+static void
+checkpoint_to_cmdline(struct parser *p)
+{
+	struct mki_desc *d = p->d;
+	const char *c = d->cmdline != NULL ? d->cmdline : "";
+	char buf[BOOTPART_CMDLINE_MAX + 32];
+	const char *w;
+
+	if (d->checkpoint_line == 0)
+		return;
+	for (w = c; (w = strstr(w, "ckpt=")) != NULL; w++)
+		if (w == c || w[-1] == ' ' || w[-1] == '\t') {
+			parse_error(p, d->checkpoint_line, "checkpoint and a "
+			    "ckpt= word in the cmdline (line %d) both set the "
+			    "period", d->cmdline_line);
+			return;
+		}
+	snprintf(buf, sizeof(buf), "%s%sckpt=%llu", c, *c != '\0' ? " " : "",
+	    (unsigned long long)d->checkpoint);
+	if (strlen(buf) >= BOOTPART_CMDLINE_MAX) {
+		parse_error(p, d->checkpoint_line, "cmdline with ckpt= longer "
+		    "than %d bytes", BOOTPART_CMDLINE_MAX - 1);
+		return;
+	}
+	free(d->cmdline);
+	d->cmdline = mki_strdup(buf);
+}
+
 static void
 stmt_store(struct parser *p, struct lex_line *l)
 {
@@ -454,6 +510,8 @@ statement(struct parser *p, struct lex_line *l)
 	p->cpage = NULL;
 	if (strcmp(k, "cmdline") == 0)
 		stmt_cmdline(p, l);
+	else if (strcmp(k, "checkpoint") == 0)
+		stmt_checkpoint(p, l);
 	else if (strcmp(k, "store") == 0)
 		stmt_store(p, l);
 	else if (strcmp(k, "bankserver") == 0)
@@ -509,6 +567,8 @@ mki_parse(const char *file, const char *text, size_t len)
 		pos = end + 1;
 	}
 	free(l);
+	if (p.errors == 0)
+		checkpoint_to_cmdline(&p);
 	if (p.errors == 0)
 		resolve_desc(&p);
 	if (p.errors > PARSE_MAX_ERRORS)

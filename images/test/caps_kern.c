@@ -1,6 +1,7 @@
 /*
  * caps_kern.c - the caps suite's caps that name no object (RANGE,
- * KERNLOG, CKPT, DISCRIM, SLEEP), each operation under each mask.
+ * KERNLOG, CKPT, DISCRIM, SLEEP), each operation under each mask (CKPT:
+ * each mask takes a checkpoint and sees its generation).
  * RANGE's bank ids: objects mkimage made read as its banks (a process,
  * an endpoint with its own header, a cap page through its OID map
  * entry); SET_BANK changes a fresh page's.
@@ -135,11 +136,23 @@ test_kernlog(unsigned mask)
 void
 test_ckpt(unsigned mask)
 {
+	uint64_t w[MI_WORDS_MAX] = { 0 }, gen;
+
 	EXPECT(fetch(CR_MA, NMASKS * MA_CKPT + mask, CR_X), 0, "fetch");
 	expect_class(CR_X, CT_CKPT, mask, "ckpt under test");
 	type_is(CT_CKPT, mask);
-	EXPECT(kcall(CR_X, 0xA00, 0, 0, 0, 0, 0, 0), ERR_BAD_REQUEST,
-	    "a checkpoint request (none exist yet)");
+	EXPECT(kcall(CR_X, OC_CKPT_GENERATION, 0, 0, 0, 0, 0, w), 0,
+	    "generation");
+	gen = w[0];
+	EXPECT(gen >= 1, 1, "a generation is committed");
+	EXPECT(kcall(CR_X, OC_CKPT_TAKE, 0, 0, 0, 0, 0, w), 0,
+	    "take a checkpoint");
+	EXPECT(w[0], gen + 1, "the checkpoint's generation");
+	EXPECT(kcall(CR_X, OC_CKPT_GENERATION, 0, 0, 0, 0, 0, w), 0,
+	    "generation after");
+	EXPECT(w[0], gen + 1, "the generation after the checkpoint");
+	EXPECT(kcall(CR_X, 0xA02, 0, 0, 0, 0, 0, 0), ERR_BAD_REQUEST,
+	    "an unknown checkpoint operation");
 }
 
 void

@@ -156,7 +156,12 @@
 					   the command line), zero past the
 					   end */
 
-/* CKPT (checkpoint operations will take 0xA00..0xA7F) */
+/* CKPT (checkpoint operations: 0xA00..0xA7F) */
+#define OC_CKPT_TAKE		0xA00	/* -> w0 = the generation committed
+					   (stop the world, write every
+					   dirty object, commit) */
+#define OC_CKPT_GENERATION	0xA01	/* -> w0 = the current committed
+					   generation */
 #define OC_CKPT_POWEROFF	0xA80	/* w0 = 0 all well, 1 failure: end
 					   the machine (under QEMU through
 					   isa-debug-exit, status

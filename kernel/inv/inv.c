@@ -77,10 +77,10 @@ decode(struct process *p, struct inv *inv)
 	return 0;
 }
 
-/* Put a kernel object's answer (or an error) into p's registers. */
-static void
-answer(struct process *p, struct inv *inv, int rc)
+void
+inv_answer(struct inv *inv, int rc)
 {
+	struct process *p = inv->p;
 	struct proc_regs *r = &p->d.regs;
 	uint64_t w[MI_WORDS_MAX] = { 0, 0, 0, 0 };
 	unsigned i, dst;
@@ -110,6 +110,7 @@ inv_syscall(struct process *p)
 	struct inv inv;
 	int rc;
 
+	inv.p = p;
 	inv.ctl = p->d.regs.rax;
 	if ((inv.ctl & ~(uint64_t)IC_VALID) != 0)
 		rc = ERR_BAD_REQUEST;
@@ -135,7 +136,7 @@ inv_syscall(struct process *p)
 	proc_dirty(p);
 	if (rc == INV_DONE)
 		return rc;
-	answer(p, &inv, rc);
+	inv_answer(&inv, rc);
 	return rc;
 }
 

@@ -34,6 +34,15 @@ struct inv {
 	struct cap	rc[MI_CAPS_MAX];
 };
 
+/*
+ * Put a kernel object's answer (rc 0: rw/rc as rnwords, rncaps say) or
+ * the error rc into the invoker's registers, as inv_syscall() does when
+ * the handler returns. For a handler whose answer must be in the
+ * registers before it acts (OC_CKPT_TAKE: the generation it commits
+ * holds the invoker with its call answered).
+ */
+void	inv_answer(struct inv *inv, int rc);
+
 /* Handlers, one per capability type. */
 int	inv_null(struct inv *);
 int	inv_page(struct inv *);

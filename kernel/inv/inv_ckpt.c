@@ -1,21 +1,54 @@
 /*
- * inv_ckpt.c - the CKPT cap. Checkpoint operations (0xA00..0xA7F) come
- * with the persistence issue and answer ERR_BAD_REQUEST until then.
- * OC_CKPT_POWEROFF ends the machine: under QEMU through isa-debug-exit
- * (exit status w0 << 1 | 1), which is how test and benchmark images stop;
- * where that device is absent it answers ERR_NOT_FOUND.
+ * inv_ckpt.c - the CKPT cap: take a checkpoint now (OC_CKPT_TAKE), ask
+ * for the committed generation (OC_CKPT_GENERATION), and
+ * OC_CKPT_POWEROFF, which ends the machine: under QEMU through
+ * isa-debug-exit (exit status w0 << 1 | 1), which is how test and
+ * benchmark images stop; where that device is absent it answers
+ * ERR_NOT_FOUND.
  */
+#include <ckpt.h>
 #include <inv/inv.h>
+#include <panic.h>
 #include <printf.h>
 #include <x86_64/qemu.h>
+
+/*
+ * The generation holds the invoker as it is during the checkpoint, so
+ * its answer (success, the generation's number) is in its registers
+ * first: resumed from that generation, the call has returned. On
+ * failure nothing was committed and the error overwrites the answer.
+ */
+static int
+ckpt_take_op(struct inv *inv)
+{
+	uint64_t gen, next = ckpt_generation() + 1;
+	int rc;
+
+	inv->rw[0] = next;
+	inv->rnwords = 1;
+	inv_answer(inv, 0);
+	if ((rc = ckpt_take(&gen)) != 0)
+		return rc;
+	assert(gen == next);
+	return 0;
+}
 
 int
 inv_ckpt(struct inv *inv)
 {
 	int rc;
 
-	if (inv->opcode != OC_CKPT_POWEROFF)
+	switch (inv->opcode) {
+	case OC_CKPT_TAKE:
+		return ckpt_take_op(inv);
+	case OC_CKPT_GENERATION:
+		inv->rw[0] = ckpt_generation();
+		return inv_answer_words(inv, 1);
+	case OC_CKPT_POWEROFF:
+		break;
+	default:
 		return ERR_BAD_REQUEST;
+	}
 	if ((rc = inv_args(inv, 1, 0)) != 0)
 		return rc;
 	if (inv->w[0] > 1)

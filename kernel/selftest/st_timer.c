@@ -3,12 +3,14 @@
  * interrupts on and stops with them off, and the TSC delay waits at
  * least as long as asked. Bounds are generous (TCG timing is noisy):
  * a test fails only if ticks never come or the delay returns early.
+ * The RTC reads as a date between 2020 and 2200 and moves with the TSC.
  */
 #include <stdint.h>
 
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <x86_64/cpu.h>
+#include <x86_64/rtc.h>
 #include <x86_64/timer.h>
 
 #define WAIT_TICKS	5
@@ -85,8 +87,28 @@ test_timer_delay(void)
 	}
 }
 
+/* 2020-01-01 and 2200-01-01 UTC in ns since 1970: the RTC QEMU gives
+   is the host's clock, somewhere in between. */
+#define NS_2020		(UINT64_C(1577836800) * 1000000000u)
+#define NS_2200		(UINT64_C(7258118400) * 1000000000u)
+
+static void
+test_rtc_wall_clock(void)
+{
+	uint64_t a, b;
+
+	ST_CHECK_EQ(rtc_init(), 0);
+	ST_CHECK_EQ(rtc_init(), 0);		/* once: the same base */
+	a = rtc_now_ns();
+	timer_delay_us(1000);
+	b = rtc_now_ns();
+	ST_CHECK(a > NS_2020 && a < NS_2200);
+	ST_CHECK(b >= a + 1000000);
+}
+
 ST_SUITE(st_timer,
 	ST_CASE(timer_ticks_advance),
 	ST_CASE(timer_irq_off_no_ticks),
 	ST_CASE(timer_delay),
+	ST_CASE(rtc_wall_clock),
 );

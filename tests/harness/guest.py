@@ -12,6 +12,8 @@
   was given; each damaged image (bootfail.py) prints its boot error.
 - storefail: damaged stores and boot sectors (storefail.py) that mkimage
   verify must name and the kernel must boot past with its exact lines.
+- persist: a checkpointed machine killed with SIGKILL resumes its last
+  committed generation and count (persist.py).
 """
 
 import os
@@ -23,6 +25,7 @@ import subprocess
 import bootfail
 import ckptdisk
 import debugsuite
+import persist
 import qemu
 import storefail
 from hostsuites import results_with_problems
@@ -210,6 +213,7 @@ def collect(build):
              for name, image, timeout in USER_IMAGES]
     return users + [BootSuite(os.path.join(build, "default.img")),
             storefail.StoreFailSuite(build),
+            persist.PersistSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
                                SELFTEST_TIMEOUT, expect=("kernel", "blk",

@@ -19,11 +19,14 @@ def qemu_binary():
     return os.environ.get("QEMU", "qemu-system-x86_64")
 
 
-def base_args(image, log, memory="128M", snapshot=True, extra=()):
+def base_args(image, log, memory="128M", snapshot=True, readonly=False,
+              extra=()):
     """The QEMU command line every guest test uses."""
     drive = "file=%s,format=raw,if=virtio" % image
     if snapshot:
         drive += ",snapshot=on"
+    if readonly:
+        drive += ",readonly=on"
     return [qemu_binary(), "-accel", "tcg", "-m", memory,
             "-display", "none", "-monitor", "none",
             "-serial", "file:%s" % log, "-no-reboot",
@@ -45,10 +48,15 @@ class Run:
 def boot(image, log, timeout, wait_for=None, **kw):
     """Boot image and wait for the guest to exit or the timeout. If
     wait_for is a string or a tuple of strings, stop as soon as one
-    appears in the serial log (for images that halt or idle on purpose).
+    appears in the serial log (for images that halt or idle on purpose),
+    or, if it is a function, as soon as it returns true for the log's
+    text. Stopping kills QEMU with SIGKILL: no clean shutdown.
     Returns a Run."""
     if isinstance(wait_for, str):
         wait_for = (wait_for,)
+    if wait_for is not None and not callable(wait_for):
+        words = wait_for
+        wait_for = lambda text: any(w in text for w in words)
     if shutil.which(qemu_binary()) is None:
         raise FileNotFoundError("%s not found: run `make deps`" % qemu_binary())
     os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
@@ -66,7 +74,7 @@ def boot(image, log, timeout, wait_for=None, **kw):
             break
         if wait_for is not None:
             text = _read(log)
-            if any(w in text for w in wait_for):
+            if wait_for(text):
                 _kill(proc)
                 break
         if time.monotonic() - start > timeout:

@@ -85,6 +85,14 @@ static const struct {
 	{ "cmdline\n", "t.mki:1: usage: cmdline \"TEXT\"" },
 	{ "cmdline \"a\"\ncmdline \"b\"\n",
 	    "t.mki:2: cmdline already given on line 1" },
+	{ "checkpoint\n",
+	    "t.mki:1: usage: checkpoint SECONDS (0 = off, at most 86400)" },
+	{ "checkpoint 86401\n",
+	    "t.mki:1: usage: checkpoint SECONDS (0 = off, at most 86400)" },
+	{ "checkpoint 1\ncheckpoint 2\n",
+	    "t.mki:2: checkpoint already given on line 1" },
+	{ "cmdline \"x ckpt=3\"\ncheckpoint 2\n", "t.mki:2: checkpoint and "
+	    "a ckpt= word in the cmdline (line 1) both set the period" },
 	{ "store 12Q\n", "t.mki:1: usage: store SIZE" },
 	{ "bank a\nbank a\n", "t.mki:2: bank 'a' already declared on line 1" },
 	{ "bank b parent nope\n", "t.mki:1: no bank named 'nope'" },
@@ -326,6 +334,33 @@ test_limits(void)
 	free(text);
 }
 
+/* "checkpoint N" reaches the kernel as the command line word ckpt=N. */
+static void
+test_checkpoint(void)
+{
+	static const struct {
+		const char *text, *cmdline;
+	} cases[] = {
+		{ "checkpoint 0\n", "ckpt=0" },
+		{ "cmdline \"a b\"\ncheckpoint 7\n", "a b ckpt=7" },
+		{ "checkpoint 5\ncmdline \"xckpt=1\"\n", "xckpt=1 ckpt=5" },
+		{ "cmdline \"ckpt=2\"\n", "ckpt=2" },
+	};
+	struct mki_desc *d;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d = mki_parse("t.mki", cases[i].text, strlen(cases[i].text));
+		CHECK(d != NULL);
+		if (d == NULL)
+			continue;
+		CHECK_MSG(d->cmdline != NULL &&
+		    strcmp(d->cmdline, cases[i].cmdline) == 0, "%s: %s",
+		    cases[i].text, d->cmdline ? d->cmdline : "(null)");
+		mki_desc_free(d);
+	}
+}
+
 static const char full[] =
     "cmdline \"hello world\"\n"
     "store 8M\n"
@@ -458,6 +493,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_errors_keep_going),
 	CHECK_CASE(test_build_errors),
 	CHECK_CASE(test_limits),
+	CHECK_CASE(test_checkpoint),
 	CHECK_CASE(test_full_build),
 	CHECK_CASE(test_same_input_same_objects),
 };
