@@ -10,6 +10,8 @@
 int	cmd_build(int argc, char **argv);
 int	cmd_inspect(int argc, char **argv);
 int	cmd_verify(int argc, char **argv);
+int	cmd_diff(int argc, char **argv);
+int	cmd_rollback(int argc, char **argv);
 
 /* out with its .img suffix replaced by ext (malloc'd). */
 char	*mki_sibling(const char *out, const char *ext);

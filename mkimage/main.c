@@ -13,6 +13,8 @@ static const char usage[] =
 "  build FILE.mki -o OUT.img   build a bootable disk image\n"
 "  inspect IMAGE               explain what an image holds\n"
 "  verify IMAGE                check every checksum and invariant\n"
+"  diff IMAGE A B              objects changed between generations A and B\n"
+"  rollback IMAGE --generation N   make generation N the one that boots\n"
 "\n"
 "'mkimage COMMAND --help' describes each command.\n";
 
@@ -34,6 +36,10 @@ main(int argc, char **argv)
 		return cmd_inspect(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rollback") == 0)
+		return cmd_rollback(argc - 1, argv + 1);
 	fprintf(stderr, "mkimage: unknown command '%s'\n", argv[1]);
 	fputs(usage, stderr);
 	return 2;
