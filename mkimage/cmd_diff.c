@@ -396,7 +396,8 @@ cmd_diff(int argc, char **argv)
 		diff_tree(&d, ot, &A->map_root[ot], A->map_root[ot].level,
 		    &B->map_root[ot], B->map_root[ot].level, 0);
 	}
-	qsort(d.ch, d.nch, sizeof(*d.ch), cmp_change);
+	if (d.nch != 0)		/* qsort() must not see NULL */
+		qsort(d.ch, d.nch, sizeof(*d.ch), cmp_change);
 	have_mf = read_manifest(&d, &im.gen[sb].sb, &mf) == 0;
 	if (d.pr.n != 0) {
 		for (size_t i = 0; i < d.pr.n; i++)

@@ -4,7 +4,7 @@
 
 MKIMAGE_TEST_C	:= test_crc32c test_store test_mki test_image
 MKIMAGE_TESTS	:= $(addprefix $(BUILD)/tests/mkimage/,$(MKIMAGE_TEST_C)) \
-		   $(BUILD)/tests/mkimage/test_cli
+		   $(BUILD)/tests/mkimage/test_cli $(BUILD)/tests/mkimage/test_gens
 MKIMAGE_TEST_ELF := $(addprefix $(BUILD)/tests/elf/,pie.elf static.elf \
 		   pie_relr.elf high.elf object.elf)
 
@@ -24,6 +24,17 @@ $(BUILD)/tests/mkimage/test_cli: tests/mkimage/test_cli.sh \
 	    -e 's|@MKIMAGE_REL@|$(abspath $(BUILD)/mkimage)|' \
 	    -e 's|@ELF_DIR@|$(abspath $(BUILD)/tests/elf)|' \
 	    -e 's|@SRC@|$(CURDIR)|' $< > $@.tmp
+	chmod +x $@.tmp
+	mv $@.tmp $@
+
+# Boots the persist image under QEMU to get kernel-written generations.
+$(BUILD)/tests/mkimage/test_gens: tests/mkimage/test_gens.sh \
+		$(BUILD)/tests/mkimage/mkimage-san \
+		$(BUILD)/images/test/persist.img | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	sed -e 's|@MKIMAGE@|$(abspath $(BUILD)/tests/mkimage/mkimage-san)|' \
+	    -e 's|@PERSIST_IMG@|$(abspath $(BUILD)/images/test/persist.img)|' \
+	    $< > $@.tmp
 	chmod +x $@.tmp
 	mv $@.tmp $@
 
