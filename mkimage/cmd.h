@@ -32,6 +32,13 @@ struct problems;
  */
 int	verify_image(const struct img *im, uint64_t gen, struct problems *pr);
 
+/*
+ * Ring slot of valid generation gen of im, or -1 after telling stderr
+ * ("mkimage cmd: path: ...") that it is not kept, listing those that are.
+ */
+int	cmd_find_gen(const struct img *im, const char *cmd, const char *path,
+	    uint64_t gen);
+
 #include <sqlite3.h>
 
 /*

@@ -11,6 +11,7 @@
  * Entries are never removed from a map (a freed object keeps its entry
  * with a bumped allocation count), so "freed" is reported only if an
  * entry used in A is unused in B, which today's kernel never writes.
+ * cmd_find_gen(), which rollback shares, lives here too.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -329,20 +330,30 @@ print_json(const struct diff *d, const char *path, const struct manifest *mf,
 	printf("\n]}\n");
 }
 
-/* Slot of generation gen, or -1 after saying why it cannot be used. */
-static int
-find_gen(const struct img *im, const char *path, uint64_t gen)
+int
+cmd_find_gen(const struct img *im, const char *cmd, const char *path,
+    uint64_t gen)
 {
-	int slot = img_find_gen(im, gen);
+	int slot = img_find_gen(im, gen), done[STORE_SB_RING] = { 0 };
 
 	if (slot >= 0)
 		return slot;
-	fprintf(stderr, "mkimage: %s: generation %llu is not a valid kept "
-	    "generation; kept:", path, (unsigned long long)gen);
-	for (int s = 0; s < STORE_SB_RING; s++)
-		if (im->gen[s].valid)
-			fprintf(stderr, " %llu",
-			    (unsigned long long)im->gen[s].sb.hdr.generation);
+	fprintf(stderr, "mkimage %s: %s: generation %llu is not a valid kept "
+	    "generation; kept:", cmd, path, (unsigned long long)gen);
+	for (int k = 0; k < STORE_SB_RING; k++) {
+		int low = -1;
+
+		for (int s = 0; s < STORE_SB_RING; s++)
+			if (im->gen[s].valid && !done[s] && (low < 0 ||
+			    im->gen[s].sb.hdr.generation <
+			    im->gen[low].sb.hdr.generation))
+				low = s;
+		if (low < 0)
+			break;
+		done[low] = 1;
+		fprintf(stderr, " %llu",
+		    (unsigned long long)im->gen[low].sb.hdr.generation);
+	}
 	fprintf(stderr, "\n");
 	return -1;
 }
@@ -385,16 +396,16 @@ cmd_diff(int argc, char **argv)
 		return 1;
 	}
 	d.im = &im;
-	if ((sa = find_gen(&im, argv[optind], d.gen_a)) < 0 ||
-	    (sb = find_gen(&im, argv[optind], d.gen_b)) < 0) {
+	if ((sa = cmd_find_gen(&im, "diff", argv[optind], d.gen_a)) < 0 ||
+	    (sb = cmd_find_gen(&im, "diff", argv[optind], d.gen_b)) < 0) {
 		img_close(&im);
 		return 1;
 	}
 	for (unsigned ot = 1; ot < OT_MAX; ot++) {
-		const struct store_super *A = &im.gen[sa].sb, *B = &im.gen[sb].sb;
+		const struct store_bptr *ra = &im.gen[sa].sb.map_root[ot];
+		const struct store_bptr *rb = &im.gen[sb].sb.map_root[ot];
 
-		diff_tree(&d, ot, &A->map_root[ot], A->map_root[ot].level,
-		    &B->map_root[ot], B->map_root[ot].level, 0);
+		diff_tree(&d, ot, ra, ra->level, rb, rb->level, 0);
 	}
 	if (d.nch != 0)		/* qsort() must not see NULL */
 		qsort(d.ch, d.nch, sizeof(*d.ch), cmp_change);

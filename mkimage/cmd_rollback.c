@@ -98,18 +98,9 @@ cmd_rollback(int argc, char **argv)
 		fprintf(stderr, "mkimage rollback: %s\n", err);
 		return 1;
 	}
-	slot = img_find_gen(&im, gen);
-	if (slot < 0) {
-		fprintf(stderr, "mkimage rollback: %s: generation %llu is not "
-		    "a valid kept generation; kept:", path,
-		    (unsigned long long)gen);
-		for (int s = 0; s < STORE_SB_RING; s++)
-			if (im.gen[s].valid)
-				fprintf(stderr, " %llu", (unsigned long long)
-				    im.gen[s].sb.hdr.generation);
-		fprintf(stderr, "\n");
+	slot = cmd_find_gen(&im, "rollback", path, gen);
+	if (slot < 0)
 		goto out;
-	}
 	/* Valid slots newer than gen, newest first. */
 	for (int s = 0; s < STORE_SB_RING; s++) {
 		int i;
