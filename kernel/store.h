@@ -64,6 +64,16 @@ int	store_mount_disk(void);
  */
 int	store_mount(const struct store_dev *dev);
 
+/*
+ * Fall back: remount the same device at its newest valid generation
+ * below the current one (a restart found the current one damaged).
+ * The newer generations stay in the ring until the first commit, which
+ * zeroes their slots before it writes anything. Errors as store_mount();
+ * ERR_NOT_FOUND also when nothing is mounted. On failure nothing is
+ * mounted.
+ */
+int	store_mount_older(void);
+
 /* Forget the mounted store (every OID then reads as not stored). */
 void	store_unmount(void);
 
