@@ -282,6 +282,15 @@ store_runlist(uint64_t *oids, unsigned max, unsigned *n)
 	return too_big ? ERR_TOO_BIG : 0;
 }
 
+uint64_t
+store_take_bad_block(void)
+{
+	uint64_t b = store_st.bad_block;
+
+	store_st.bad_block = 0;
+	return b;
+}
+
 void
 store_stats(struct store_stats *out)
 {

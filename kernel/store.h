@@ -115,6 +115,12 @@ struct store_stats {
 	uint64_t	data_reads;	/* page and cap page blocks read */
 	uint64_t	corrupt;	/* ERR_CORRUPT results */
 	uint64_t	io_errors;	/* failed device reads */
+	uint64_t	bad_block;	/* of the last ERR_IO or ERR_CORRUPT
+					   a block read gave; 0: none */
 };
 
 void	store_stats(struct store_stats *st);
+
+/* The block of the last ERR_IO or ERR_CORRUPT a block read gave since
+   the last call (0: none), for a line naming it; clears it. */
+uint64_t store_take_bad_block(void);
