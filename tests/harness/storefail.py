@@ -10,8 +10,8 @@ a page's data checksum (the process faults with FC_STORE). Then:
   system reaches: a parked or stopped process on the run list);
 - the kernel must boot and print each expected line (or a line starting
   with it), count in `kernel: ready, N processes` only the processes
-  that run, and never panic (or, for boot sector damage, the boot code must stop with its
-  message before the kernel starts).
+  that run, and never panic (or, for boot sector damage, the boot code
+  must stop with its message before the kernel starts).
 
 The fallback cases run a copy of the persist image until it has
 committed generation 3, then damage newer generations with a wrong
