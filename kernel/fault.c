@@ -20,6 +20,7 @@
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
+#include <store.h>
 #include <x86_64/trap.h>
 
 static const char *const fc_names[FC_MAX] = {
@@ -35,6 +36,7 @@ static const char *const fc_names[FC_MAX] = {
 	[FC_FPU] = "FC_FPU",
 	[FC_BREAKPOINT] = "FC_BREAKPOINT",
 	[FC_BAD_SYSCALL] = "FC_BAD_SYSCALL",
+	[FC_STORE] = "FC_STORE",
 };
 
 const char *
@@ -77,6 +79,22 @@ fault_premap(struct process *p, uint32_t fc, uint64_t addr, uint64_t err)
 	default:
 		break;
 	}
+}
+
+/*
+ * The store could not load object oid for p's address translation:
+ * name the block (b, 0 when the object's own checks refused it) so that
+ * the operator can find it; the fault goes to p's keeper as FC_STORE.
+ */
+static void
+report_damage(const struct process *p, oid_t oid, uint64_t b)
+{
+	if (b != 0)
+		kprintf("store: damaged block %lu while loading object %#lx "
+		    "for process %#lx\n", b, oid, p->obj.oid);
+	else
+		kprintf("store: damaged object %#lx while loading it for "
+		    "process %#lx\n", oid, p->obj.oid);
 }
 
 /* Note p's fault in p; delivery (deliver) decides p's wait state. */
@@ -206,8 +224,12 @@ fault_exception(struct process *p, uint64_t vector, uint64_t err,
 	f.addr = cr2;
 	f.keeper_gpt = NULL;
 	f.kept_addr = 0;
+	f.bad_oid = 0;
+	(void)store_take_bad_block();	/* only this walk's damage counts */
 	if (space_handle_fault(p, cr2, err, &f) == 0)
 		return;				/* mapped: retry */
+	if (f.code == FC_STORE)
+		report_damage(p, f.bad_oid, store_take_bad_block());
 	record(p, f.code, cr2, err, f.keeper_gpt != NULL ?
 	    f.keeper_gpt->obj.oid : 0, f.kept_addr);
 	deliver(p, f.keeper_gpt);	/* in memory: nothing ran since */

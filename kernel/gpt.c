@@ -65,9 +65,12 @@ walk_object(struct gpt_walk *w, const struct cap *c, const unsigned ct,
 	}
 	err = cap_check(c, out);
 	if (err != 0) {
-		if (err != ERR_BAD_CAP)
+		if (err != ERR_BAD_CAP) {
 			w->err = err;
-		return FC_NO_MAPPING;
+			w->err_oid = c->oid;
+		}
+		return err == ERR_CORRUPT || err == ERR_IO ? FC_STORE :
+		    FC_NO_MAPPING;
 	}
 	walk_pin(w, *out);
 	return FC_NONE;
@@ -102,6 +105,7 @@ walk_pass(const struct cap *c, uint64_t va, unsigned access,
 	uint32_t fc;
 
 	w->err = 0;
+	w->err_oid = 0;
 	if (from != NULL) {
 		struct gpt *g = (struct gpt *)from->obj;
 
@@ -237,6 +241,7 @@ static uint32_t
 walk_refuse(struct gpt_walk *w, uint32_t fc)
 {
 	w->err = 0;
+	w->err_oid = 0;
 	w->restr = 0;
 	w->nsteps = 0;
 	w->page = NULL;

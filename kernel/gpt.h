@@ -63,7 +63,9 @@
  */
 struct gpt_walk {
 	uint32_t	fc;		/* FC_NONE if the page may be mapped */
-	int		err;		/* obj_get's error behind FC_NO_MAPPING */
+	int		err;		/* obj_get's error behind FC_NO_MAPPING
+					   or FC_STORE */
+	oid_t		err_oid;	/* the object whose load failed */
 	uint8_t		restr;		/* CAP_R_RO and CAP_R_NX accumulated */
 	uint8_t		nsteps;		/* entries used in step[] */
 	uint8_t		npins;		/* entries used in pinned[] */

@@ -129,13 +129,16 @@ space_handle_fault(struct process *p, uint64_t va, uint64_t err,
 	f->addr = va;
 	f->keeper_gpt = w.keeper;
 	f->kept_addr = w.kept_addr;
+	f->bad_oid = 0;
 	if (fc == FC_NONE) {
 		ret = fault_install(p, &w, va & ~(uint64_t)(PAGE_SIZE - 1),
 		    access, w.fast ? from : NULL);
 		if (ret != 0)
-			f->code = FC_NO_MAPPING;
+			f->code = w.fc == FC_STORE ? FC_STORE : FC_NO_MAPPING;
 	} else
 		ret = w.err != 0 ? w.err : ERR_NO_ACCESS;
+	if (f->code == FC_STORE)
+		f->bad_oid = w.err_oid;
 	gpt_walk_done(&w);
 	return ret;
 }

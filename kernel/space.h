@@ -25,6 +25,7 @@ struct space_fault {
 	uint64_t	addr;		/* the faulting user address */
 	struct gpt	*keeper_gpt;	/* innermost kept GPT, or NULL */
 	uint64_t	kept_addr;	/* addr relative to keeper_gpt */
+	oid_t		bad_oid;	/* FC_STORE: the object not loaded */
 };
 
 /*

@@ -5,8 +5,10 @@
  *
  * Invariant: while store_mnt.mounted, store_mnt.sb passed
  * store_check_super() (lib/storefmt.c, shared with mkimage) and is the
- * valid superblock with the highest generation of its store id; nothing
- * else is ever trusted without a check against it.
+ * valid superblock with the highest generation of its store id below
+ * the mount's limit (no limit unless store_mount_older() fell back past
+ * damaged newer ones, which store_mnt.newer then counts); nothing else
+ * is ever trusted without a check against it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +35,7 @@ static uint64_t		disk_lba;	/* first sector of the partition */
 /* What each ring slot held, for the report. */
 struct slot_state {
 	bool		valid;
+	bool		newer;		/* valid, at or above the limit */
 	uint64_t	gen;
 	uint64_t	store_id;
 	const char	*why;		/* when not valid; NULL: empty */
@@ -47,7 +50,11 @@ report_slots(const struct store_dev *dev, const struct slot_state *s,
 	for (int i = 0; i < STORE_SB_RING; i++) {
 		if (i == best)
 			continue;
-		if (s[i].valid)
+		if (s[i].newer)
+			kprintf("store: slot %d: generation %lu, newer "
+			    "(damaged, discarded before the next commit)\n",
+			    i, s[i].gen);
+		else if (s[i].valid)
 			kprintf("store: slot %d: generation %lu, older "
 			    "(kept)\n", i, s[i].gen);
 		else if (s[i].why == NULL)
@@ -61,11 +68,17 @@ report_slots(const struct store_dev *dev, const struct slot_state *s,
 		    best, dev->name, dev->blocks, s[best].store_id, empty);
 }
 
-int
-store_mount(const struct store_dev *dev)
+/*
+ * Mount dev's valid generation with the highest number below limit;
+ * valid slots at or above it (same store) are counted in
+ * store_mnt.newer.
+ */
+static int
+mount_below(const struct store_dev *dev, uint64_t limit)
 {
 	struct slot_state s[STORE_SB_RING];
 	int best = -1, io = 0, empty = 0;
+	unsigned newer = 0;
 
 	store_unmount();
 	if (scratch == NULL) {
@@ -86,7 +99,7 @@ store_mount(const struct store_dev *dev)
 		const struct store_super *sb = (const void *)scratch;
 		int err = dev->read(dev->ctx, (uint64_t)i, scratch);
 
-		s[i] = (struct slot_state){ false, 0, 0, NULL };
+		s[i] = (struct slot_state){ false, false, 0, 0, NULL };
 		if (err != 0) {
 			s[i].why = "read failed";
 			io++;
@@ -103,19 +116,29 @@ store_mount(const struct store_dev *dev)
 		s[i].valid = true;
 		s[i].gen = sb->hdr.generation;
 		s[i].store_id = sb->hdr.store_id;
+		if (s[i].gen >= limit)
+			continue;
 		if (best < 0 || s[i].gen > s[best].gen) {
 			best = i;
 			memcpy(&store_mnt.sb, scratch, sizeof(store_mnt.sb));
 		}
 	}
-	for (int i = 0; best >= 0 && i < STORE_SB_RING; i++)
-		if (s[i].valid && s[i].store_id != s[best].store_id) {
+	for (int i = 0; i < STORE_SB_RING; i++)
+		if (best >= 0 && s[i].valid &&
+		    s[i].store_id != s[best].store_id) {
 			s[i].valid = false;
 			s[i].why = "belongs to another store";
+		} else if (s[i].valid && s[i].gen >= limit) {
+			s[i].newer = true;
+			newer++;
 		}
 	report_slots(dev, s, best);
 	if (best < 0) {
-		kprintf("store: %s: no valid superblock\n", dev->name);
+		if (limit == UINT64_MAX)
+			kprintf("store: %s: no valid superblock\n", dev->name);
+		else
+			kprintf("store: %s: no valid generation below %lu\n",
+			    dev->name, limit);
 		return empty == STORE_SB_RING ? ERR_NOT_FOUND :
 		    io > 0 ? ERR_IO : ERR_CORRUPT;
 	}
@@ -125,8 +148,28 @@ store_mount(const struct store_dev *dev)
 	}
 	store_mnt.dev = *dev;
 	store_mnt.slot = (unsigned)best;
+	store_mnt.newer = newer;
 	store_mnt.mounted = true;
 	return 0;
+}
+
+int
+store_mount(const struct store_dev *dev)
+{
+	return mount_below(dev, UINT64_MAX);
+}
+
+int
+store_mount_older(void)
+{
+	struct store_dev dev;
+	uint64_t gen;
+
+	if (!store_mnt.mounted)
+		return ERR_NOT_FOUND;
+	dev = store_mnt.dev;
+	gen = store_mnt.sb.hdr.generation;
+	return mount_below(&dev, gen);
 }
 
 static int
@@ -237,6 +280,15 @@ store_runlist(uint64_t *oids, unsigned max, unsigned *n)
 		bp = l->next;
 	}
 	return too_big ? ERR_TOO_BIG : 0;
+}
+
+uint64_t
+store_take_bad_block(void)
+{
+	uint64_t b = store_st.bad_block;
+
+	store_st.bad_block = 0;
+	return b;
 }
 
 void

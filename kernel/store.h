@@ -64,6 +64,16 @@ int	store_mount_disk(void);
  */
 int	store_mount(const struct store_dev *dev);
 
+/*
+ * Fall back: remount the same device at its newest valid generation
+ * below the current one (a restart found the current one damaged).
+ * The newer generations stay in the ring until the first commit, which
+ * zeroes their slots before it writes anything. Errors as store_mount();
+ * ERR_NOT_FOUND also when nothing is mounted. On failure nothing is
+ * mounted.
+ */
+int	store_mount_older(void);
+
 /* Forget the mounted store (every OID then reads as not stored). */
 void	store_unmount(void);
 
@@ -105,6 +115,12 @@ struct store_stats {
 	uint64_t	data_reads;	/* page and cap page blocks read */
 	uint64_t	corrupt;	/* ERR_CORRUPT results */
 	uint64_t	io_errors;	/* failed device reads */
+	uint64_t	bad_block;	/* of the last ERR_IO or ERR_CORRUPT
+					   a block read gave; 0: none */
 };
 
 void	store_stats(struct store_stats *st);
+
+/* The block of the last ERR_IO or ERR_CORRUPT a block read gave since
+   the last call (0: none), for a line naming it; clears it. */
+uint64_t store_take_bad_block(void);

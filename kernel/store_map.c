@@ -43,9 +43,10 @@ static struct cblk	cache[STORE_CACHE_BLOCKS];
 static uint64_t		clock;
 
 static int
-corrupt(void)
+corrupt(uint64_t block)
 {
 	store_st.corrupt++;
+	store_st.bad_block = block;
 	return ERR_CORRUPT;
 }
 
@@ -174,7 +175,7 @@ store_meta(const struct store_bptr *bp, unsigned kind, unsigned level,
 	if (why != NULL) {
 		kprintf("store: %s: pointer to block %lu: %s\n", what,
 		    bp->block, why);
-		return corrupt();
+		return corrupt(bp->block);
 	}
 	for (i = 0; i < STORE_CACHE_BLOCKS; i++) {
 		struct cblk *x = &cache[i];
@@ -199,13 +200,14 @@ store_meta(const struct store_bptr *bp, unsigned kind, unsigned level,
 		kprintf("store: block %lu (%s %s): read failed, error %d\n",
 		    bp->block, store_kind_name(kind), what, err);
 		store_st.io_errors++;
+		store_st.bad_block = bp->block;
 		return ERR_IO;
 	}
 	why = check_meta(c->data, bp, kind, key, ot);
 	if (why != NULL) {
 		kprintf("store: block %lu (%s %s, level %u): %s\n", bp->block,
 		    store_kind_name(kind), what, level, why);
-		return corrupt();
+		return corrupt(bp->block);
 	}
 	c->valid = true;
 	c->block = bp->block;
@@ -287,7 +289,7 @@ store_read_data(oid_t oid, const struct store_ref *ref, void *buf)
 	    ref->block >= store_mnt.dev.blocks) {
 		kprintf("store: %s %#lx: data block %lu outside the store\n",
 		    store_ot_name(OID_TYPE(oid)), oid, ref->block);
-		return corrupt();
+		return corrupt(ref->block);
 	}
 	store_st.data_reads++;
 	err = store_mnt.dev.read(store_mnt.dev.ctx, ref->block, buf);
@@ -296,13 +298,14 @@ store_read_data(oid_t oid, const struct store_ref *ref, void *buf)
 		    "error %d\n", ref->block, store_ot_name(OID_TYPE(oid)),
 		    oid, err);
 		store_st.io_errors++;
+		store_st.bad_block = ref->block;
 		return ERR_IO;
 	}
 	if (crc32c(buf, STORE_BLOCK_SIZE) != ref->crc) {
 		kprintf("store: block %lu (data of %s %#lx): checksum "
 		    "mismatch\n", ref->block, store_ot_name(OID_TYPE(oid)),
 		    oid);
-		return corrupt();
+		return corrupt(ref->block);
 	}
 	return 0;
 }

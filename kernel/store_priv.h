@@ -18,6 +18,7 @@ struct store_mnt {
 	struct store_dev dev;
 	struct store_super sb;		/* the current superblock */
 	unsigned	slot;
+	unsigned	newer;		/* valid newer generations passed over */
 };
 
 extern struct store_mnt	store_mnt;

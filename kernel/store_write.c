@@ -13,7 +13,10 @@
  *   until that commit succeeds or the slot has been checked: a failed
  *   commit may have left its superblock in the slot, and no later
  *   attempt may write a block before that superblock is known gone
- *   (the blocks it references are free in the current map).
+ *   (the blocks it references are free in the current map);
+ * - likewise, while store_mnt.newer (a restart fell back past newer
+ *   generations), store_gen_begin() zeroes their slots and flushes
+ *   before anything else is written, and only then clears it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -113,6 +116,42 @@ settle_slot(void)
 	return 0;
 }
 
+/*
+ * The mount fell back past valid newer generations (store_mnt.newer):
+ * their blocks are free in the current free map, so before any block of
+ * the next generation is written, zero every slot holding a generation
+ * above the current one and flush (docs/store-format.md, the ring rule).
+ */
+static int
+discard_newer(void)
+{
+	const struct store_super *sb = (const void *)gw.frame;
+	uint64_t cur = store_mnt.sb.hdr.generation, gen;
+	int err;
+
+	for (unsigned slot = 0; slot < STORE_SB_RING; slot++) {
+		err = store_mnt.dev.read(store_mnt.dev.ctx, slot, gw.frame);
+		if (err == 0 && (store_check_super(gw.frame, slot,
+		    store_mnt.dev.blocks) != NULL || sb->hdr.store_id !=
+		    store_mnt.sb.hdr.store_id || sb->hdr.generation <= cur))
+			continue;
+		gen = err == 0 ? sb->hdr.generation : 0;
+		if (err == 0)
+			kprintf("store: discarding generation %lu in slot %u "
+			    "(newer than %lu)\n", gen, slot, cur);
+		else
+			kprintf("store: clearing unreadable slot %u\n", slot);
+		memset(gw.frame, 0, STORE_BLOCK_SIZE);
+		if ((err = store_gen_write(slot, gw.frame,
+		    &store_gen_st.super_writes)) != 0)
+			return err;
+	}
+	if ((err = flush()) != 0)
+		return err;
+	store_mnt.newer = 0;
+	return 0;
+}
+
 int
 store_gen_begin(void)
 {
@@ -138,6 +177,8 @@ store_gen_begin(void)
 	store_gen_ctx.store_id = sb->hdr.store_id;
 	store_gen_ctx.generation = sb->hdr.generation + 1;
 	if (gw.slot_unsure && (err = settle_slot()) != 0)
+		return err;
+	if (store_mnt.newer > 0 && (err = discard_newer()) != 0)
 		return err;
 	for (unsigned t = 0; t < OT_MAX; t++) {
 		gw.limit[t] = sb->oid_limit[t];

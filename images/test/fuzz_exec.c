@@ -32,7 +32,8 @@ static int	verbose;
 
 static const char *const fc_names[FC_MAX + 1] = {
 	"none", "no_mapping", "write_ro", "exec_nx", "guard", "bad_space",
-	"gp", "ud", "div", "fpu", "breakpoint", "bad_syscall", "other",
+	"gp", "ud", "div", "fpu", "breakpoint", "bad_syscall", "store",
+	"other",
 };
 
 void

@@ -42,7 +42,9 @@
 #define FC_FPU		9	/* x87 or SIMD exception */
 #define FC_BREAKPOINT	10	/* int3 or debug trap */
 #define FC_BAD_SYSCALL	11	/* malformed system call */
-#define FC_MAX		12
+#define FC_STORE	12	/* the store could not load an object the
+				   address translation needed (damaged) */
+#define FC_MAX		13
 
 /* x86-64 user registers, in this order. */
 struct proc_regs {

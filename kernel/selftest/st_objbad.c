@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #include <abi/err.h>
+#include <abi/gpt.h>
+#include <abi/process.h>
+#include <gpt.h>
 #include <lib/string.h>
 #include <obj.h>
 #include <objcache.h>
@@ -280,8 +283,40 @@ test_objbad_runlist(void)
 	mb_restore_disk();
 }
 
+/*
+ * A walk that needs a damaged page ends in FC_STORE, naming the object,
+ * with the store's damaged block for the fault path's line.
+ */
+static void
+test_objbad_walk(void)
+{
+	struct cap c = { .type = CT_PAGE, .oid = PG(0) };
+	struct gpt_walk w;
+	uint32_t fc;
+
+	ST_CHECK(mb_fill());
+	mb_seal();
+	r_data();
+	ST_CHECK_EQ(mb_mount(), 0);
+	(void)store_take_bad_block();
+	fc = gpt_walk(&c, 0x10, GPT_ACC_READ, &w);
+	gpt_walk_done(&w);
+	ST_CHECK_EQ(fc, FC_STORE);
+	ST_CHECK_EQ(w.err, ERR_CORRUPT);
+	ST_CHECK_EQ(w.err_oid, PG(0));
+	ST_CHECK_EQ(store_take_bad_block(), MB_PGDATA);
+	mb.fail_block = MB_PGDATA;
+	fc = gpt_walk(&c, 0x10, GPT_ACC_READ, &w);
+	gpt_walk_done(&w);
+	ST_CHECK_EQ(fc, FC_STORE);
+	ST_CHECK_EQ(w.err, ERR_IO);
+	ST_CHECK_EQ(store_take_bad_block(), MB_PGDATA);
+	mb_restore_disk();
+}
+
 ST_SUITE(st_objbad,
 	ST_CASE(objbad_consistent),
 	ST_CASE(objbad_raw),
 	ST_CASE(objbad_runlist),
+	ST_CASE(objbad_walk),
 );

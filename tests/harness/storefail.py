@@ -4,13 +4,22 @@ past, and `mkimage verify` must name.
 Each case edits one thing in a copy of the default image, keeping every
 checksum right as a buggy or hostile writer would (the store's blocks,
 block pointers and superblock are resealed): a process's registers,
-MXCSR or wait state, the run list, the boot partition entry. Then:
+MXCSR or wait state, the run list, the boot partition entry; or breaks
+a page's data checksum (the process faults with FC_STORE). Then:
 - `mkimage verify` must fail naming it (or pass, for states a running
   system reaches: a parked or stopped process on the run list);
-- the kernel must boot and print each expected line exactly, count in
-  `kernel: ready, N processes` only the processes that run, and never
-  panic (or, for boot sector damage, the boot code must stop with its
-  message before the kernel starts).
+- the kernel must boot and print each expected line (or a line starting
+  with it), count in `kernel: ready, N processes` only the processes
+  that run, and never panic (or, for boot sector damage, the boot code
+  must stop with its message before the kernel starts).
+
+The fallback cases run a copy of the persist image until it has
+committed generation 3, then damage newer generations with a wrong
+checksum (the run list, a process leaf, the superblock; two
+generations; every generation): the kernel must name the damage, fall
+back to the newest intact generation and run its hello, zero the newer
+slots before its next commit (mkimage verify then sees that commit as
+the newest), or halt with `restart: no usable generation, halting`.
 
 The store is located through the same layout the kernel reads
 (include/abi/store.h, docs/store-format.md), so a case fails loudly if
@@ -28,6 +37,7 @@ BOOT_TIMEOUT = 120
 READY = "kernel: ready"
 PANIC = "panic:"
 HELLO = "hello: a user process"         # the default image's process runs
+HALT = "restart: no usable generation, halting"
 
 SECTOR = 512
 BLOCK = 4096
@@ -36,7 +46,8 @@ STORE_MAGIC = 0x31524F5453504143        # "CAPSTOR1"
 STORE_SB_RING = 4
 BK_SUPER, BK_MAPNODE, BK_MAPLEAF, BK_LIST = 1, 2, 3, 6
 FANOUT = 168
-OT_PROCESS, OT_ENDPOINT = 4, 5
+OT_PAGE, OT_PROCESS, OT_ENDPOINT = 1, 4, 5
+REF_SIZE, REFS_PER_LEAF = 24, 168
 PROCS_PER_LEAF = 3
 
 # struct store_blkhdr, store_super, store_list, obj_process offsets
@@ -50,7 +61,6 @@ P_RIP, P_FS_BASE = 40 + 128, 40 + 144
 P_MXCSR = 752 + 24
 PS_STOPPED, PS_FAULTED = 0, 4
 FC_UD = 7
-ERR_CORRUPT = 10
 USER_VA_END = 1 << 47
 
 
@@ -83,7 +93,8 @@ class Store:
     read blocks, edit them, and reseal each block on the path back to
     the superblock, so every checksum stays right."""
 
-    def __init__(self, f):
+    def __init__(self, f, gen=None):
+        """The newest generation, or generation gen."""
         self.f = f
         f.seek(0)
         mbr = f.read(SECTOR)
@@ -100,13 +111,13 @@ class Store:
             b = self.block(slot)
             magic, = struct.unpack_from("<Q", b, 0)
             kind, = struct.unpack_from("<I", b, 16)
-            gen, = struct.unpack_from("<Q", b, 32)
+            g, = struct.unpack_from("<Q", b, 32)
             if magic == STORE_MAGIC and kind == BK_SUPER and \
-                    (best is None or gen > best[1]):
-                best = (slot, gen)
+                    (best is None or g > best[1]) and gen in (None, g):
+                best = (slot, g)
         if best is None:
             raise ValueError("image has no superblock")
-        self.slot = best[0]
+        self.slot, self.gen = best
         self.sb = self.block(self.slot)
 
     def block(self, n):
@@ -130,6 +141,28 @@ class Store:
             struct.pack_into("<I", blk, ptr + BPTR_CRC, crc)
             crc = self._put(n, blk)
         return crc
+
+    def spoil(self, n):
+        """Flip a byte of block n past its header, leaving its checksum
+        wrong (a torn or decayed block)."""
+        blk = self.block(n)
+        blk[HDR_SIZE] ^= 0xFF
+        self.f.seek(self.lba * SECTOR + n * BLOCK)
+        self.f.write(blk)
+
+    def runlist_block(self):
+        return self._bptr(self.sb, SB_RUNLIST)[0]
+
+    def process_leaf(self, index):
+        """The block of the OT_PROCESS map leaf holding process index."""
+        n, level = self.root(OT_PROCESS)
+        while level > 0:
+            blk = self.block(n)
+            key, = struct.unpack_from("<Q", blk, HDR_KEY)
+            span = PROCS_PER_LEAF * FANOUT ** (level - 1)
+            n, level = self._bptr(blk, HDR_SIZE + BPTR_SIZE
+                                  * ((index - key) // span))
+        return n
 
     def root(self, ot):
         return self._bptr(self.sb, SB_MAP_ROOT + BPTR_SIZE * ot)
@@ -217,6 +250,20 @@ def _stopped(st, p):
     st.edit_process(p, edit)
 
 
+def _pages_damaged(st, p):
+    """Spoil the data block of every page in the first page map leaf
+    (the default image's hello has its code there): found only when a
+    fault loads one, long after the restart."""
+    n, level = st.root(OT_PAGE)
+    while level > 0:
+        n, level = st._bptr(st.block(n), HDR_SIZE)
+    leaf = st.block(n)
+    for i in range(REFS_PER_LEAF):
+        b, = struct.unpack_from("<Q", leaf, HDR_SIZE + REF_SIZE * i)
+        if b != 0:
+            st.spoil(b)
+
+
 def _run_dup(st, p):
     st.set_runlist(st.runlist() + [oid(OT_PROCESS, p)])
 
@@ -245,9 +292,8 @@ def _store_cases(p):
 
     def refuse(why):
         return ["store: object %s: %s" % (o, why),
-                "kernel: run list entry 0 (%s): error %d, not started"
-                % (o, ERR_CORRUPT),
-                "kernel: ready, 0 processes"]
+                "restart: generation 1 damaged (process %s corrupt), no "
+                "older generation" % o, HALT]
     rip = "rip %#x is not a canonical user-half address" % USER_VA_END
     fs = "fs_base 0xdead000000000000 is not a canonical user-half address"
     return [
@@ -277,6 +323,10 @@ def _store_cases(p):
          "run list entry 1 (%#x): not stored" % oid(OT_PROCESS, p + 2),
          ["kernel: run list entry 1 (%#x): not stored, not started"
           % oid(OT_PROCESS, p + 2), "kernel: ready, 1 processes"], True),
+        ("page_data_damaged", _pages_damaged,
+         "(data of PAGE 0x100000000000001): checksum mismatch",
+         ["store: damaged block ",
+          "fault: process %s: FC_STORE at " % o], False),
         ("runlist_parked_faulted", _faulted, None,
          ["proc: process %s: starts faulted (FC_UD at 0x1234), parked" % o,
           "kernel: ready, 0 processes"], False),
@@ -297,6 +347,72 @@ BOOT_CASES = [
 ]
 
 
+# The fallback cases: a copy of the persist image run until it has
+# committed FALLBACK_GENS generations, then older ones damaged.
+FALLBACK_GENS = 3
+COMMITTED = "ckpt: committed generation %d"
+COUNT = "hello: count"
+
+
+def _fb_runlist(st, older):
+    """Spoil the run list of the newest generation, and of `older` more."""
+    for g in range(st.gen, st.gen - older - 1, -1):
+        Store(st.f, g).spoil(Store(st.f, g).runlist_block())
+    return "run list corrupt"
+
+
+def _fb_leaf(st, p):
+    """Spoil the newest generation's leaf of process p (which the older
+    one must not share)."""
+    n = st.process_leaf(p)
+    if Store(st.f, st.gen - 1).process_leaf(p) == n:
+        raise ValueError("generations %d and %d share leaf %d"
+                         % (st.gen - 1, st.gen, n))
+    st.spoil(n)
+    return "process %#x corrupt" % oid(OT_PROCESS, p)
+
+
+def _fb_super(st, p):
+    blk = st.block(st.slot)
+    blk[200] ^= 0xFF
+    st.f.seek(st.lba * SECTOR + st.slot * BLOCK)
+    st.f.write(blk)
+    return None
+
+
+def _fallback_cases(n):
+    """(name, damage(store, p) -> what the kernel says, lines(what),
+    generation resumed or None for a halt, wait for a commit) for a
+    store whose newest generation is n."""
+    def back(what, g):
+        return "restart: generation %d damaged (%s), falling back to " \
+            "generation %d" % (g, what, g - 1)
+    resume = "restart: resuming generation %d (1 processes)"
+    return [
+        ("fallback_runlist", lambda st, p: _fb_runlist(st, 0),
+         lambda w: [back(w, n), resume % (n - 1)], n - 1, False),
+        ("fallback_process_leaf", _fb_leaf,
+         lambda w: [back(w, n), resume % (n - 1)], n - 1, False),
+        ("fallback_superblock", _fb_super,
+         lambda w: ["store: slot %d: skipped: checksum mismatch"
+                    % (n % STORE_SB_RING), resume % (n - 1)], n - 1, False),
+        # two generations skipped: the next commit (n - 1) must first
+        # zero both newer slots, whose blocks n - 2's free map calls free
+        ("fallback_two_then_commit", lambda st, p: _fb_runlist(st, 1),
+         lambda w: [back(w, n), back(w, n - 1), resume % (n - 2),
+                    "store: discarding generation %d in slot %d (newer "
+                    "than %d)" % (n - 1, (n - 1) % STORE_SB_RING, n - 2),
+                    "store: discarding generation %d in slot %d (newer "
+                    "than %d)" % (n, n % STORE_SB_RING, n - 2),
+                    COMMITTED % (n - 1)], n - 2, True),
+        ("fallback_none_usable",
+         lambda st, p: _fb_runlist(st, min(n, STORE_SB_RING) - 1),
+         lambda w: ["restart: generation %d damaged (%s), no older "
+                    "generation" % (max(1, n - STORE_SB_RING + 1), w),
+                    HALT], None, False),
+    ]
+
+
 def _lines(text):
     return set(line.rstrip("\r") for line in text.splitlines())
 
@@ -309,12 +425,13 @@ class StoreFailSuite:
     def __init__(self, build):
         self.image = os.path.join(build, "default.img")
         self.mkimage = os.path.join(build, "mkimage")
+        self.persist = os.path.join(build, "images", "test", "persist.img")
 
     def log_path(self, logdir):
         return os.path.join(logdir, self.name)
 
     def run(self, logdir):
-        for path in (self.image, self.mkimage):
+        for path in (self.image, self.mkimage, self.persist):
             if not os.path.exists(path):
                 return [(self.name + ".image", False,
                          "%s missing: run `make`" % path)]
@@ -325,7 +442,72 @@ class StoreFailSuite:
                  in _store_cases(first & ((1 << 56) - 1))]
         cases += [(n, d, v, lines, runs, True) for n, d, v, lines, runs
                   in BOOT_CASES]
-        return [self._case(logdir, *c) for c in cases]
+        return [self._case(logdir, *c) for c in cases] + \
+            self._fallback(logdir)
+
+    def _fallback(self, logdir):
+        """Damaged newer generations of a checkpointed store: the kernel
+        falls back to the newest intact one, or halts if none is."""
+        d = self.log_path(logdir)
+        base = os.path.join(d, "fallback_base.img")
+        log = os.path.join(d, "fallback_base.log")
+        subprocess.run(["cp", "--sparse=always", self.persist, base],
+                       check=True)
+        qemu.boot(base, log, BOOT_TIMEOUT, snapshot=False,
+                  wait_for=COMMITTED % FALLBACK_GENS)
+        with open(base, "rb") as f:
+            st = Store(f)
+            n, p = st.gen, st.runlist()[0] & ((1 << 56) - 1)
+        if n < FALLBACK_GENS:
+            os.unlink(base)
+            return [(self.name + ".fallback", False, "the persist image "
+                     "reached generation %d only (log %s)" % (n, log))]
+        res = [self._fb_case(d, base, p, *c) for c in _fallback_cases(n)]
+        os.unlink(base)
+        return res
+
+    def _fb_case(self, d, base, p, case, damage, lines, gen, commit):
+        name = "%s.%s" % (self.name, case)
+        img = os.path.join(d, case + ".img")
+        log = os.path.join(d, case + ".log")
+        subprocess.run(["cp", "--sparse=always", base, img], check=True)
+        try:
+            with open(img, "r+b") as f:
+                want = lines(damage(Store(f), p))
+        except (ValueError, OSError) as e:
+            os.unlink(img)
+            return (name, False, "cannot damage image: %s" % e)
+        if commit:
+            wait = (want[-1], PANIC)
+        elif gen is None:
+            wait = (HALT, PANIC)
+        else:
+            wait = lambda t: PANIC in t or COUNT in t.partition(want[-1])[2]
+        run = qemu.boot(img, log, BOOT_TIMEOUT, wait_for=wait,
+                        snapshot=not commit)
+        ver = None
+        if commit:
+            ver = subprocess.run([self.mkimage, "verify", img],
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT)
+        os.unlink(img)
+        if PANIC in run.log:
+            return (name, False, "kernel panicked (log %s)" % log)
+        got = _lines(run.log)
+        missing = [w for w in want if not any(g.startswith(w) for g in got)]
+        if missing:
+            return (name, False, "no line '%s' (log %s)" % (missing[0], log))
+        if gen is None and (READY in run.log or COUNT in run.log):
+            return (name, False, "the kernel ran on (log %s)" % log)
+        if gen is not None and not commit and \
+                COUNT not in run.log.partition(want[-1])[2]:
+            return (name, False, "hello did not run (log %s)" % log)
+        if ver is not None:
+            out = ver.stdout.decode(errors="replace")
+            if ver.returncode != 0 or "newest %d)" % (gen + 1) not in out:
+                return (name, False, "verify after the commit: %s"
+                        % out.strip())
+        return (name, True, "")
 
     def _damage(self, img, damage, boot):
         if boot:
@@ -359,7 +541,8 @@ class StoreFailSuite:
                     % (want, out.strip()))
         if PANIC in run.log:
             return (name, False, "kernel panicked (log %s)" % log)
-        missing = [line for line in lines if line not in _lines(run.log)]
+        got = _lines(run.log)
+        missing = [w for w in lines if not any(g.startswith(w) for g in got)]
         if missing:
             return (name, False, "no line '%s' (log %s)" % (missing[0], log))
         if runs and HELLO not in run.log:
