@@ -21,20 +21,24 @@ States, from the recorded writes W0..Wn-1 (flushes kept in place):
   where there are such writes; dropping every unflushed write of a
   prefix gives the prefix at that flush, which is already a Pi).
 
-Each state must pass `mkimage verify`, and booted (snapshot=on, so the
-state is not changed) it must print `restart: resuming generation N`
-with N in {k, k+1}, k the last generation whose superblock write and a
-flush after it are in the state, and N exactly the newest generation
-whose superblock slot holds a valid superblock (magic, kind, CRC32C)
-in it. hello's first count after the restart must be between L and L+2,
-L the last count the recording printed before generation N's commit
-line (0 for generation 1): never below the committed value.
+Each state must pass `mkimage verify` with the expected newest
+generation (a torn superblock slot excepted: verify wants every slot
+empty or valid, so it must name that slot's checksum as its only
+problem). Booted (snapshot=on, so the state is not changed), it must
+print `restart: resuming generation N` with N in {k, k+1}, k the last
+generation whose superblock write and a flush after it are in the
+state, and N exactly the newest generation whose slot holds a valid
+superblock (magic, kind, CRC32C). hello's first count after the
+restart must be between L and L+2, L the last count the recording
+printed before generation N's commit line (0 for generation 1): never
+below the committed value.
 
 In `make test` (the `crash` suite) every state is verified, and a fixed
 sample is booted (every SAMPLE_EVERY-th prefix of the first checkpoint,
 and every state of the writes just before, at and after the first and
-the last superblock write); `make crashtest` (this file run as a program with --all)
-boots every state and prints `crashtest: N states tried, M passed`.
+the last superblock write); `make crashtest` (this file run as a
+program with --all) boots every state and prints `crashtest: N states
+tried, M passed`.
 A failing state's image and log stay in the log directory; `--state
 NAME` re-runs only that state from the same recording.
 """
