@@ -1,6 +1,7 @@
-# Makefile - the one entry point: make, make run, make test, make bench,
-# make debug, make clean, make reset (images/rules.mk). Each part adds
-# its rules in its own rules.mk; everything is built under $(BUILD).
+# Makefile - the one entry point: make, make run, make test, make
+# crashtest, make bench, make debug, make clean, make reset
+# (images/rules.mk). Each part adds its rules in its own rules.mk;
+# everything is built under $(BUILD).
 
 BUILD		?= build
 QEMU		?= qemu-system-x86_64

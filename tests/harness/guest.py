@@ -14,6 +14,9 @@
   verify must name and the kernel must boot past with its exact lines.
 - persist: a checkpointed machine killed with SIGKILL resumes its last
   committed generation and count (persist.py).
+- crash: every disk state a power cut during a checkpoint can leave
+  (recorded with blklogwrites) passes verify; a sample boots the right
+  generation and count (crash.py; all of them in `make crashtest`).
 """
 
 import os
@@ -24,6 +27,7 @@ import subprocess
 
 import bootfail
 import ckptdisk
+import crash
 import debugsuite
 import persist
 import qemu
@@ -214,6 +218,7 @@ def collect(build):
     return users + [BootSuite(os.path.join(build, "default.img")),
             storefail.StoreFailSuite(build),
             persist.PersistSuite(build),
+            crash.CrashSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
                                SELFTEST_TIMEOUT, expect=("kernel", "blk",
