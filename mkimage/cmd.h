@@ -27,6 +27,15 @@ struct img;
 struct problems;
 
 /*
+ * The ring slot the next commit writes ((newest + 1) % STORE_SB_RING), or
+ * -1 with no valid generation. A superblock there that fails its checks
+ * is what a commit cut short leaves (the kernel skips it at mount), so
+ * verify notes it instead of counting it a problem; a bad superblock in
+ * any other slot is damage to a kept generation.
+ */
+int	verify_commit_slot(const struct img *im);
+
+/*
  * Verify every valid generation of im (or only generation gen if not 0),
  * adding problems to pr. Returns the number of generations checked.
  */

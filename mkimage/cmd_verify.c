@@ -62,6 +62,14 @@ check_leaks(const struct img *im, struct decoded *dcs, int ndc, int newest,
 		    (unsigned long long)leaked, (unsigned long long)first);
 }
 
+int
+verify_commit_slot(const struct img *im)
+{
+	int newest = img_newest(im);
+
+	return newest < 0 ? -1 : (newest + 1) % STORE_SB_RING;
+}
+
 /*
  * Verify im; problems go to pr. gen 0: every valid generation. Returns
  * the number of generations checked.
@@ -74,7 +82,8 @@ verify_image(const struct img *im, uint64_t gen, struct problems *pr)
 
 	verify_boot(im, pr);
 	for (int s = 0; s < STORE_SB_RING; s++)
-		if (!im->gen[s].valid && im->gen[s].why[0] != 0)
+		if (!im->gen[s].valid && im->gen[s].why[0] != 0 &&
+		    s != verify_commit_slot(im))
 			prob_add(pr, "block %d (superblock slot %d): %s", s, s,
 			    im->gen[s].why);
 	if (newest < 0) {
@@ -161,11 +170,18 @@ cmd_verify(int argc, char **argv)
 	else
 		ngen = verify_image(&im, gen, &pr);
 	if (pr.n == 0) {
+		int s = verify_commit_slot(&im);
+
 		if (!quiet)
 			printf("mkimage verify: %s: ok (%d generation%s, "
 			    "newest %llu)\n", argv[optind], ngen,
 			    ngen == 1 ? "" : "s", (unsigned long long)
 			    im.gen[img_newest(&im)].sb.hdr.generation);
+		if (!quiet && s >= 0 && im.gen[s].why[0] != 0)
+			printf("  note: block %d (superblock slot %d): %s: the "
+			    "slot the next commit writes, as a commit cut "
+			    "short leaves it (the kernel skips it too)\n", s,
+			    s, im.gen[s].why);
 		img_close(&im);
 		return 0;
 	}
