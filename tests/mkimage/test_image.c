@@ -151,7 +151,9 @@ test_verify_good(void)
 
 /*
  * Flip bytes all over every used block (and the empty superblock slots):
- * verify must fail, and one problem must name the block.
+ * verify must fail, and one problem must name the block. The slot the
+ * next commit writes is the exception: garbage there is what a commit
+ * cut short leaves, so verify passes it (and notes it, cmd_verify.c).
  */
 static void
 test_flip_every_used_block(void)
@@ -169,6 +171,21 @@ test_flip_every_used_block(void)
 	CHECK(used > 20);
 	memcpy(copy, image, image_len);
 	for (uint64_t b = 0; b < used; b++) {
+		if (b == (uint64_t)verify_commit_slot(&im)) {
+			struct problems pr = { 0 };
+			struct img bad;
+
+			copy[store_off + b * 4096] ^= 1;
+			CHECK(img_open(&bad, copy, image_len, err,
+			    sizeof(err)) == 0);
+			verify_image(&bad, 0, &pr);
+			CHECK_MSG(pr.n == 0, "commit slot %llu: %s",
+			    (unsigned long long)b, pr.n ? pr.msg[0] : "");
+			CHECK(bad.gen[b].why[0] != 0);
+			copy[store_off + b * 4096] ^= 1;
+			prob_free(&pr);
+			continue;
+		}
 		for (int k = 0; k < 12; k++) {
 			size_t off = k == 0 ? 0 : k == 1 ? 4095 :
 			    (size_t)(rnd(&s) % 4096);
