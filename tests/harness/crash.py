@@ -56,6 +56,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import persist          # noqa: E402
 import qemu             # noqa: E402
+from storefail import crc32c  # noqa: E402
 
 LOG_MAGIC = 0x6a736677736872
 LOG_FLUSH = 1
@@ -145,26 +146,6 @@ class State:
             for sector, data in self.applied:
                 f.seek(sector * SECTOR)
                 f.write(data)
-
-
-def _crc32c_table():
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        table.append(c)
-    return table
-
-
-CRC32C_TABLE = _crc32c_table()
-
-
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for b in data:
-        crc = CRC32C_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
 
 
 def _sb_generation(data):
