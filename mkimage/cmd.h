@@ -42,6 +42,12 @@ int	verify_commit_slot(const struct img *im);
 int	verify_image(const struct img *im, uint64_t gen, struct problems *pr);
 
 /*
+ * Parse a --generation argument (a number above 0) into *gen. Returns 0,
+ * or -1 after telling stderr ("mkimage cmd: bad generation 'arg'").
+ */
+int	cmd_parse_gen(const char *cmd, const char *arg, uint64_t *gen);
+
+/*
  * Ring slot of valid generation gen of im, or -1 after telling stderr
  * ("mkimage cmd: path: ...") that it is not kept, listing those that are.
  */

@@ -331,6 +331,16 @@ print_json(const struct diff *d, const char *path, const struct manifest *mf,
 }
 
 int
+cmd_parse_gen(const char *cmd, const char *arg, uint64_t *gen)
+{
+	if (mki_parse_u64(arg, gen) != 0 || *gen == 0) {
+		fprintf(stderr, "mkimage %s: bad generation '%s'\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
 cmd_find_gen(const struct img *im, const char *cmd, const char *path,
     uint64_t gen)
 {

@@ -93,11 +93,8 @@ cmd_inspect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (mki_parse_u64(optarg, &gen) != 0 || gen == 0) {
-				fprintf(stderr, "mkimage inspect: bad "
-				    "generation '%s'\n", optarg);
+			if (cmd_parse_gen("inspect", optarg, &gen) != 0)
 				return 2;
-			}
 			break;
 		case 's': sql = optarg; break;
 		case 'j': json = 1; break;

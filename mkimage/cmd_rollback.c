@@ -74,11 +74,8 @@ cmd_rollback(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (mki_parse_u64(optarg, &gen) != 0 || gen == 0) {
-				fprintf(stderr, "mkimage rollback: bad "
-				    "generation '%s'\n", optarg);
+			if (cmd_parse_gen("rollback", optarg, &gen) != 0)
 				return 2;
-			}
 			break;
 		case 'f': force = 1; break;
 		case 'h':

@@ -132,11 +132,8 @@ cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			if (mki_parse_u64(optarg, &gen) != 0 || gen == 0) {
-				fprintf(stderr, "mkimage verify: bad generation "
-				    "'%s'\n", optarg);
+			if (cmd_parse_gen("verify", optarg, &gen) != 0)
 				return 2;
-			}
 			break;
 		case 'm':
 			if (mki_parse_u64(optarg, &max) != 0) {

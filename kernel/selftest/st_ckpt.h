@@ -28,6 +28,13 @@ struct wdev {
 	uint64_t	frames;		/* frames held */
 };
 
+/*
+ * Bring the disk, the object cache and the disk's store up, the cache
+ * empty (st_objstore.c). False, with the test failed, if no store is
+ * mounted.
+ */
+bool	st_disk_store(void);
+
 /* Set up w over `blocks` blocks (none held yet). False if no memory. */
 bool	wdev_init(struct wdev *w, uint64_t blocks);
 

@@ -51,21 +51,6 @@ cap(unsigned type, oid_t oid)
 	return (struct cap){ (uint8_t)type, 0, 0, 1, oid };
 }
 
-static bool
-disk_store(void)
-{
-	int err = blk_init();
-
-	if (err == 0) {
-		objcache_init();
-		objcache_flush();
-		err = store_mount_disk();
-	}
-	if (err != 0)
-		st_fail("disk store not mounted: error %d", err);
-	return err == 0;
-}
-
 /* The objects of generation gen (2, 3, ...), stamped with it. */
 static void
 make_objects(uint64_t gen)
@@ -173,7 +158,7 @@ test_ckptdisk_generations(void)
 	struct store_ref ref;
 	uint64_t g0;
 
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	sb = store_current();
 	g0 = sb->hdr.generation;
@@ -195,7 +180,7 @@ test_ckptdisk_generations(void)
 		if (!commit(g))
 			return;
 	ST_CHECK_EQ(store_current()->map_root[OT_PAGE].level, 2);
-	ST_CHECK_EQ(disk_store(), true);
+	ST_CHECK_EQ(st_disk_store(), true);
 	ST_CHECK_EQ(store_current()->hdr.generation, 6);
 	check_objects(6);
 }
@@ -232,7 +217,7 @@ disk_cost(unsigned n)
 static void
 test_ckptdisk_cost(void)
 {
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	disk_cost(1);
 	disk_cost(100);

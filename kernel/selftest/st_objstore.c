@@ -18,6 +18,7 @@
 #include <objcache.h>
 #include <printf.h>
 #include <selftest/selftest.h>
+#include <selftest/st_ckpt.h>
 #include <store.h>
 
 #define TEXT_LINES	400		/* "objcache NNNN\n", 14 bytes each */
@@ -25,9 +26,8 @@
 
 static char	text[2 * PAGE_SIZE];	/* the file, then zeros */
 
-/* Bring the disk, the cache and the disk's store up, cache empty. */
-static bool
-disk_store(void)
+bool
+st_disk_store(void)
 {
 	int err = blk_init();
 
@@ -57,7 +57,7 @@ test_objstore_mount(void)
 {
 	const struct store_super *sb;
 
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	sb = store_current();
 	ST_CHECK(sb->hdr.generation >= 1);
@@ -89,7 +89,7 @@ test_objstore_pages(void)
 	struct obj *o;
 	int err;
 
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	make_text();
 	limit = store_current()->oid_limit[OT_PAGE];
@@ -133,7 +133,7 @@ test_objstore_past_limit(void)
 	struct objcache_stats s0, s;
 	struct obj *o;
 
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	sb = store_current();
 	objcache_stats(&s0);
@@ -158,7 +158,7 @@ test_objstore_endpoint_cappage(void)
 	struct obj *o;
 	uint64_t i;
 
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	sb = store_current();
 	for (i = 0; i < sb->oid_limit[OT_ENDPOINT]; i++) {
@@ -221,7 +221,7 @@ test_objstore_cost(void)
 	struct obj *o;
 	unsigned i;
 
-	if (!disk_store())
+	if (!st_disk_store())
 		return;
 	/* Cold: the mount emptied the block cache. */
 	oid = OID_MAKE(OT_PAGE, 0);
