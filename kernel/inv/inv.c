@@ -77,8 +77,9 @@ decode(struct process *p, struct inv *inv)
 	return 0;
 }
 
-void
-inv_answer(struct inv *inv, int rc)
+/* inv_answer(), inline in inv_syscall(): every system call ends here. */
+static inline void
+answer(struct inv *inv, int rc)
 {
 	struct process *p = inv->p;
 	struct proc_regs *r = &p->d.regs;
@@ -136,8 +137,14 @@ inv_syscall(struct process *p)
 	proc_dirty(p);
 	if (rc == INV_DONE)
 		return rc;
-	inv_answer(&inv, rc);
+	answer(&inv, rc);
 	return rc;
+}
+
+void
+inv_answer(struct inv *inv, int rc)
+{
+	answer(inv, rc);
 }
 
 void

@@ -32,13 +32,13 @@
 #define CAL_SPIN_MAX	50000000u
 #define IRQ_TIMER	0
 
-static volatile uint64_t	ticks;
+volatile uint64_t		timer_tick_count;
 static uint64_t			tsc_hz;
 
 static void
 tick(void)
 {
-	ticks++;
+	timer_tick_count++;
 }
 
 /* TSC cycles while PIT channel 2 counts count cycles. */
@@ -95,12 +95,6 @@ timer_init(void)
 	outb(PIT_CH0, div >> 8);
 	pic_set_handler(IRQ_TIMER, tick);
 	kprintf("timer: PIT at %u Hz (divisor %u)\n", TIMER_HZ, div);
-}
-
-uint64_t
-timer_ticks(void)
-{
-	return ticks;
 }
 
 uint64_t

@@ -15,8 +15,15 @@
  */
 void		timer_init(void);
 
-/* Timer interrupts since timer_init(). */
-uint64_t	timer_ticks(void);
+/* Timer interrupts since timer_init(); read inline, since the scheduler
+   and the checkpoint poll read it on every return to user mode. */
+extern volatile uint64_t	timer_tick_count;
+
+static inline uint64_t
+timer_ticks(void)
+{
+	return timer_tick_count;
+}
 
 /*
  * TSC frequency in Hz. Out of line, in this file: the test kernel
