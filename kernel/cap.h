@@ -23,7 +23,7 @@
 #include <abi/err.h>
 #include <lib/capfmt.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <proc.h>
 
 /*

@@ -20,7 +20,7 @@
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
-#include <store.h>
+#include <store/store.h>
 #include <x86_64/trap.h>
 
 static const char *const fc_names[FC_MAX] = {

@@ -22,7 +22,7 @@
 #include <cap.h>
 #include <gpt.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <panic.h>
 
 /* Low `bits` bits set; bits < 64. */

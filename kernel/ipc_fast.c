@@ -30,7 +30,7 @@
 #include <cap.h>
 #include <fault.h>
 #include <ipc.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <proc.h>
 #include <sched.h>
 

@@ -24,14 +24,14 @@
 #include <abi/err.h>
 #include <lib/proccheck.h>
 
-#include <ckpt.h>
+#include <store/ckpt.h>
 #include <dev/blk.h>
 #include <init.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
-#include <store.h>
+#include <store/store.h>
 #include <printf.h>
 #include <x86_64/cpu.h>
 

@@ -5,7 +5,7 @@
  * and is written back by a checkpoint when dirty.
  *
  * Ownership of fields:
- * - struct obj: the object cache (kernel/objcache.c; objcache.h has the
+ * - struct obj: the object cache (kernel/store/objcache.c; objcache.h has the
  *   rest of its interface: lookups, the dirty list, eviction, counters),
  *   except that any module may pin/unpin and mark dirty through the
  *   functions below.

@@ -28,7 +28,7 @@ KERNEL_TEST_ELF	:= $(BUILD)/kernel/kernel-test.elf
 KERNEL_TEST_BOOT_ELF := $(BUILD)/kernel/kernel-test-boot.elf
 KERNEL_OBJDIR	:= $(BUILD)/kernel/obj
 
-KERNEL_ALL_SRCS	:= $(sort $(wildcard kernel/*.c kernel/inv/*.c kernel/dev/*.c \
+KERNEL_ALL_SRCS	:= $(sort $(wildcard kernel/*.c kernel/store/*.c kernel/inv/*.c kernel/dev/*.c \
 		   kernel/x86_64/*.c kernel/x86_64/*.S)) $(LIB_KERNEL_SRCS)
 KERNEL_TEST_SRCS := $(sort $(wildcard kernel/selftest/*.c \
 		   kernel/x86_64/st_*.S))

@@ -12,7 +12,7 @@
 
 #include <panic.h>
 #include <proc.h>
-#include <ckpt.h>
+#include <store/ckpt.h>
 #include <sched.h>
 #include <x86_64/cpu.h>
 #include <x86_64/timer.h>

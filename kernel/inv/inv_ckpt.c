@@ -6,7 +6,7 @@
  * benchmark images stop; where that device is absent it answers
  * ERR_NOT_FOUND.
  */
-#include <ckpt.h>
+#include <store/ckpt.h>
 #include <inv/inv.h>
 #include <panic.h>
 #include <printf.h>

@@ -18,7 +18,7 @@
 #include <cap.h>
 #include <inv/inv.h>
 #include <proc.h>
-#include <store.h>
+#include <store/store.h>
 
 /* Load the object w names; a retired one is ERR_LIMIT. */
 static int

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include <abi/store.h>
-#include <store.h>
+#include <store/store.h>
 
 #define WDEV_MAX_BLOCKS	(512u * 512u)
 

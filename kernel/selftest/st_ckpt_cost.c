@@ -13,8 +13,8 @@
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>
-#include <store.h>
-#include <store_write.h>
+#include <store/store.h>
+#include <store/store_write.h>
 #include <x86_64/cpu.h>
 
 static struct wdev	w;

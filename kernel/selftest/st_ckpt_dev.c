@@ -12,7 +12,7 @@
 #include <abi/err.h>
 #include <lib/storefmt.h>
 #include <lib/string.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <pmm.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>

@@ -20,12 +20,12 @@
 #include <dev/blk.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>
-#include <store.h>
-#include <store_write.h>
+#include <store/store.h>
+#include <store/store_write.h>
 #include <x86_64/cpu.h>
 
 #define BANK		1		/* "prime" in selftest.mki */

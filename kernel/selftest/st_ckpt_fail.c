@@ -18,8 +18,8 @@
 #include <lib/string.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>
-#include <store.h>
-#include <store_write.h>
+#include <store/store.h>
+#include <store/store_write.h>
 
 static struct wdev	w;
 static struct ck_model	m, saved;

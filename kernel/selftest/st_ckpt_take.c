@@ -10,13 +10,13 @@
 #include <stdint.h>
 
 #include <abi/err.h>
-#include <ckpt.h>
+#include <store/ckpt.h>
 #include <lib/string.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <proc.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>
-#include <store.h>
+#include <store/store.h>
 
 static struct wdev	w;
 

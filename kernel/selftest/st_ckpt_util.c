@@ -12,11 +12,11 @@
 #include <dev/blk.h>
 #include <lib/storefmt.h>
 #include <lib/string.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>
-#include <store.h>
-#include <store_write.h>
+#include <store/store.h>
+#include <store/store_write.h>
 
 /* The allocation count and bank of a page stored from seed. */
 static uint32_t

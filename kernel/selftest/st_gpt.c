@@ -11,7 +11,7 @@
 #include <abi/process.h>
 #include <gpt.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <selftest/selftest.h>
 #include <selftest/st_space.h>
 

@@ -17,11 +17,11 @@
 #include <gpt.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <selftest/st_objmem.h>
-#include <store.h>
+#include <store/store.h>
 
 #define P(i)	OID_MAKE(OT_PROCESS, i)
 #define G(i)	OID_MAKE(OT_GPT, i)

@@ -11,7 +11,7 @@
 #include <abi/err.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <printf.h>
 #include <selftest/selftest.h>
 

@@ -14,11 +14,11 @@
 #include <kmem.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <pmm.h>
 #include <printf.h>
 #include <selftest/selftest.h>
-#include <store.h>
+#include <store/store.h>
 #include <x86_64/vm.h>
 
 #define FRESH		(UINT64_C(1) << 44)	/* index of fresh test OIDs */

@@ -13,10 +13,10 @@
 #include <abi/err.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <selftest/selftest.h>
 #include <selftest/st_objmem.h>
-#include <store.h>
+#include <store/store.h>
 
 /* Build, seal and mount the whole store; false (test failed) if not. */
 static bool

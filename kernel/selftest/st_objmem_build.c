@@ -11,11 +11,11 @@
 #include <lib/crc32c.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <pmm.h>
 #include <selftest/st_objmem.h>
-#include <store.h>
-#include <store_priv.h>
+#include <store/store.h>
+#include <store/store_priv.h>
 #include <x86_64/vm.h>
 
 struct mstore	mb;

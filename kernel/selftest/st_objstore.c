@@ -15,11 +15,11 @@
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <selftest/st_ckpt.h>
-#include <store.h>
+#include <store/store.h>
 
 #define TEXT_LINES	400		/* "objcache NNNN\n", 14 bytes each */
 #define TEXT_BYTES	(TEXT_LINES * 14)

@@ -15,7 +15,7 @@
 #include <abi/process.h>
 #include <gpt.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <printf.h>
 #include <selftest/selftest.h>
 #include <selftest/st_space.h>

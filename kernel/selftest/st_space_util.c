@@ -8,7 +8,7 @@
 
 #include <abi/err.h>
 #include <obj.h>
-#include <objcache.h>
+#include <store/objcache.h>
 #include <selftest/selftest.h>
 #include <selftest/st_space.h>
 #include <space.h>

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <store_priv.h>
-#include <store_write.h>
+#include <store/store_priv.h>
+#include <store/store_write.h>
 
 #define COW_FREE	OT_NONE		/* the free map's tree id */
 #define COW_TREES	OT_MAX

@@ -32,7 +32,7 @@
 #include <panic.h>
 #include <pmm.h>
 #include <printf.h>
-#include <store_write_priv.h>
+#include <store/store_write_priv.h>
 #include <x86_64/vm.h>
 
 #define FM_MAX_LEAVES	(PAGE_SIZE / sizeof(uint8_t *))

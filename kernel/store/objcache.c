@@ -24,14 +24,14 @@
 #include <kmem.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache.h>
-#include <objcache_priv.h>
+#include <store/objcache.h>
+#include <store/objcache_priv.h>
 #include <panic.h>
 #include <pmm.h>
 #include <printf.h>
 #include <slab.h>
 #include <space.h>
-#include <store.h>
+#include <store/store.h>
 #include <x86_64/pagezero.h>
 #include <x86_64/vm.h>
 

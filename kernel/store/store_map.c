@@ -20,8 +20,8 @@
 #include <lib/string.h>
 #include <pmm.h>
 #include <printf.h>
-#include <store.h>
-#include <store_priv.h>
+#include <store/store.h>
+#include <store/store_priv.h>
 #include <x86_64/vm.h>
 
 #define STORE_CACHE_BLOCKS	16

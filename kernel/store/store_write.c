@@ -28,7 +28,7 @@
 #include <panic.h>
 #include <pmm.h>
 #include <printf.h>
-#include <store_write_priv.h>
+#include <store/store_write_priv.h>
 #include <x86_64/vm.h>
 
 #define RUN_BLOCKS	((PROC_RUNLIST_MAX + STORE_LIST_ITEMS - 1) / \

@@ -25,7 +25,7 @@
 #include <panic.h>
 #include <pmm.h>
 #include <printf.h>
-#include <store_write_priv.h>
+#include <store/store_write_priv.h>
 #include <x86_64/vm.h>
 
 #define COW_HASH	512

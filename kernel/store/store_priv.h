@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include <lib/storefmt.h>
-#include <store.h>
+#include <store/store.h>
 
 /* The mounted store; valid while mounted is true. */
 struct store_mnt {

@@ -26,14 +26,14 @@
 #include <abi/store.h>
 
 #include <boot.h>
-#include <ckpt.h>
-#include <objcache.h>
+#include <store/ckpt.h>
+#include <store/objcache.h>
 #include <panic.h>
 #include <printf.h>
 #include <proc.h>
 #include <space.h>
-#include <store.h>
-#include <store_write.h>
+#include <store/store.h>
+#include <store/store_write.h>
 #include <x86_64/cpu.h>
 #include <x86_64/rtc.h>
 #include <x86_64/usermode.h>

@@ -21,9 +21,9 @@
 #include <lib/proccheck.h>
 #include <lib/string.h>
 #include <obj.h>
-#include <objcache_priv.h>
+#include <store/objcache_priv.h>
 #include <printf.h>
-#include <store.h>
+#include <store/store.h>
 
 static bool
 all_zero(const void *p, uint64_t n)
