@@ -9,5 +9,13 @@
 /* Set up COM1 and clear the screen. First thing kernel_init() does. */
 void	console_init(void);
 
-/* Write n bytes to both outputs. Callable with interrupts on or off. */
+/*
+ * Write n bytes of log (kprintf, KERNLOG) to both outputs. A line the
+ * terminal has not finished is blanked first and drawn again after the
+ * log's line ends. Callable with interrupts on or off.
+ */
 void	console_write(const char *s, size_t n);
+
+/* Write n bytes for the terminal (CONSOLE caps): \r and \b move the
+   cursor on the terminal's own line. */
+void	console_term_write(const char *s, size_t n);

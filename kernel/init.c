@@ -16,6 +16,7 @@
 
 #include <boot.h>
 #include <console.h>
+#include <console_in.h>
 #include <init.h>
 #include <panic.h>
 #include <pmm.h>
@@ -56,6 +57,7 @@ kernel_init(uint64_t bootinfo_phys)
 	pmm_init(&boot_info);
 	vm_init(pmm_ram_end());
 	pic_init();
+	console_in_init();
 	timer_init();
 	usermode_init();
 	cpu_sti();

@@ -120,7 +120,8 @@ proc_interrupt(struct process *p)
 	proc_cancel_reply(p);
 	sched_dequeue(p);
 	if (p->d.run_state == PS_RECEIVING &&
-	    (wait == W_OPEN || wait == W_REPLY || wait == W_SLEEP)) {
+	    (wait == W_OPEN || wait == W_REPLY || wait == W_SLEEP ||
+	    wait == W_INPUT)) {
 		p->d.regs.rax = ERR_RESTART;
 		p->d.regs.rdi = 0;
 	}

@@ -6,7 +6,8 @@
  * Persistent state (d.run_state, d.wait_oid) and what it means:
  *   PS_RUNNING                  runnable
  *   PS_RECEIVING, wait_oid 0    open wait: any entry cap may deliver
- *   PS_RECEIVING, wait_oid self closed wait: a reply (W_REPLY) or sleep
+ *   PS_RECEIVING, wait_oid self closed wait: a reply (W_REPLY), sleep or
+ *                               console input (W_INPUT)
  *   PS_SENDING, wait_oid E      stalled sending through endpoint E; its
  *                               RIP is backed up to the syscall, so it
  *                               re-executes the send when woken
@@ -33,6 +34,7 @@
 #define W_SEND		4	/* recipient to receive (stalled send) */
 #define W_FAULT		5	/* fault delivered: reply or restart */
 #define W_FAULT_STALL	6	/* fault waits for the keeper to receive */
+#define W_INPUT		7	/* console input (OC_CONS_READ) */
 
 /*
  * Check registers for ring 3 by lib/proccheck.c's rules

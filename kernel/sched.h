@@ -1,7 +1,7 @@
 /*
  * sched.h - who runs: a round-robin run queue with a time slice of one
  * timer tick, a sleep list ordered by wake time, the per-process stall
- * queues of senders, and the idle loop.
+ * queues of senders, the console readers' queue, and the idle loop.
  *
  * Invariants: the current process (sched_current) is on no queue; a
  * process is on at most one queue (k.on_queue says which); every process
@@ -21,6 +21,7 @@
 #define Q_RUN		1
 #define Q_SLEEP		2
 #define Q_STALL		3
+#define Q_INPUT		4
 
 /* The process whose system call or trap the kernel is handling. */
 extern struct process	*sched_current;
@@ -40,6 +41,12 @@ struct process	*sched_take_stalled(struct process *r);
 
 /* Put p (held) on the sleep list until the TSC reaches wake_tsc. */
 void	sched_sleep(struct process *p, uint64_t wake_tsc);
+
+/* Put p (held) at the tail of the console readers' queue. */
+void	sched_input_wait(struct process *p);
+
+/* The first console reader, taken off the queue, or NULL. */
+struct process	*sched_input_take(void);
 
 /*
  * Run p next, ahead of the run queue (IPC hands its time slice to the

@@ -166,6 +166,23 @@
 					   the machine (under QEMU through
 					   isa-debug-exit, status
 					   w0 << 1 | 1) */
+/*
+ * CONSOLE: the terminal a person types at (COM1 and the PS/2 keyboard of
+ * the VGA window, one byte stream; arrow keys arrive as ESC [ A..D).
+ * Input is buffered in the kernel (CONS_INPUT_BUF bytes; more is dropped
+ * and counted) and goes to one reader at a time, in the order readers
+ * asked. Unlike KERNLOG, a write may move the cursor (\r, \b), so a
+ * line editor can redraw its line; kernel and KERNLOG lines printed
+ * meanwhile erase that unfinished line first and redraw it after.
+ */
+#define OC_CONS_READ		0xB00	/* w0 = CONS_NOWAIT or 0 -> w0 =
+					   count (1..24), w1..w3 the bytes;
+					   waits for input unless NOWAIT
+					   (then ERR_WOULD_BLOCK) */
+#define OC_CONS_WRITE		0xB01	/* as OC_LOG_WRITE, and \r, \b pass */
+#define CONS_NOWAIT		1
+#define CONS_READ_MAX		24
+#define CONS_INPUT_BUF		1024
 /* DISCRIM */
 #define OC_DISCRIM_CLASSIFY	0xC00	/* c0 -> w0 = CT_*, w1 = restr */
 #define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */

@@ -38,6 +38,7 @@ static int (*const inv_handlers[CT_MAX])(struct inv *) = {
 	[CT_REPLY] = inv_reply,
 	[CT_DISCRIM] = inv_discrim,
 	[CT_SLEEP] = inv_sleep,
+	[CT_CONSOLE] = inv_console,
 };
 
 /* Every type in captype.def has a handler. */

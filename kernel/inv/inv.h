@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/cap.h>
@@ -57,6 +58,7 @@ int	inv_kernlog(struct inv *);
 int	inv_reply(struct inv *);
 int	inv_discrim(struct inv *);
 int	inv_sleep(struct inv *);
+int	inv_console(struct inv *);
 int	inv_ckpt(struct inv *);
 
 /* OC_MEM_REDUCE, OC_MEM_GUARD and OC_MEM_GET_GUARD, shared by PAGE,
@@ -80,6 +82,16 @@ int	inv_mem_copy_source(struct inv *inv, unsigned ct, struct obj **src);
  */
 int	inv_proc_get_regs(struct inv *inv, struct process *t);
 int	inv_proc_set_regs(struct inv *inv, struct process *t);
+
+/*
+ * The text of an OC_LOG_WRITE or OC_CONS_WRITE (the first byte of w0 is
+ * the count, the bytes follow; inv_kernlog.c) into buf: control bytes
+ * other than newline and tab become '.', and so do carriage return and
+ * backspace unless cursor is true. Returns 0 with *count, or
+ * ERR_BAD_REQUEST (no word) or ERR_BAD_ARG (count beyond the words).
+ */
+int	inv_text(const struct inv *inv, char buf[MI_WORDS_MAX * 8],
+	    unsigned *count, bool cursor);
 
 /* Answer helpers. */
 static inline int

@@ -11,6 +11,7 @@
  * fw_cfg file opt/bench/args if there is one (how make bench passes its
  * bench.* words without rebuilding images), else the kernel command line.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,28 +60,42 @@ log_args(struct inv *inv)
 }
 
 int
+inv_text(const struct inv *inv, char buf[MI_WORDS_MAX * 8], unsigned *count,
+    bool cursor)
+{
+	unsigned n, i, b;
+	int rc;
+
+	if ((rc = inv_args(inv, 1, 0)) != 0)
+		return rc;
+	n = (unsigned)(inv->w[0] & 0xff);
+	if (n + 1 > inv->nwords * 8)
+		return ERR_BAD_ARG;
+	for (i = 0; i < n; i++) {
+		b = (unsigned)(inv->w[(i + 1) / 8] >> (8 * ((i + 1) % 8))) &
+		    0xff;
+		if (b == 0x7f || (b < 0x20 && b != '\n' && b != '\t' &&
+		    !(cursor && (b == '\r' || b == '\b'))))
+			b = '.';
+		buf[i] = (char)b;
+	}
+	*count = n;
+	return 0;
+}
+
+int
 inv_kernlog(struct inv *inv)
 {
 	char buf[MI_WORDS_MAX * 8];
-	unsigned count, i, b;
+	unsigned count;
 	int rc;
 
 	if (inv->opcode == OC_LOG_ARGS)
 		return log_args(inv);
 	if (inv->opcode != OC_LOG_WRITE)
 		return ERR_BAD_REQUEST;
-	if ((rc = inv_args(inv, 1, 0)) != 0)
+	if ((rc = inv_text(inv, buf, &count, false)) != 0)
 		return rc;
-	count = (unsigned)(inv->w[0] & 0xff);
-	if (count + 1 > inv->nwords * 8)
-		return ERR_BAD_ARG;
-	for (i = 0; i < count; i++) {
-		b = (unsigned)(inv->w[(i + 1) / 8] >> (8 * ((i + 1) % 8))) &
-		    0xff;
-		if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7f)
-			b = '.';
-		buf[i] = (char)b;
-	}
 	console_write(buf, count);
 	return 0;
 }
