@@ -7,7 +7,9 @@
 IMAGE_LOADER_FILES := $(BUILD)/boot/stage1.bin $(BUILD)/boot/stage2.bin
 IMAGE_BOOT_FILES := $(IMAGE_LOADER_FILES) $(KERNEL_BOOT_ELF)
 
-# Demo programs, linked with the user runtime (lib/user/rules.mk).
+# Demo programs, linked with the user runtime (lib/user/rules.mk), and
+# the shell (images/shell/rules.mk).
+include images/shell/rules.mk
 $(eval $(call USER_PROG,$(BUILD)/images/demo/hello.elf,images/demo/hello.c))
 
 # build/default.img is the machine's disk: make run writes checkpoints
@@ -15,7 +17,8 @@ $(eval $(call USER_PROG,$(BUILD)/images/demo/hello.elf,images/demo/hello.c))
 # (and its store discarded, with a line saying so) only when an input
 # changed. make reset builds a fresh one on purpose.
 $(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
-		$(BUILD)/images/demo/hello.elf $(BUILD)/mkimage | $(DEPS_STAMP)
+		$(BUILD)/images/demo/hello.elf $(SHELL_ELF) $(BUILD)/mkimage \
+		| $(DEPS_STAMP)
 	@if [ -e $@ ]; then echo "default.img: inputs changed, building a" \
 	    "fresh image (the old store is discarded)"; fi
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)

@@ -52,6 +52,6 @@ cap_weaken(struct cap *c)
 	if (cap_is_memory(c->type))
 		c->restr |= CAP_R_WEAK | CAP_R_RO;
 	else if (c->type != CT_NULL && c->type != CT_DISCRIM &&
-	    c->type != CT_SLEEP)
+	    c->type != CT_SLEEP && c->type != CT_SYSINFO)
 		cap_set_null(c);
 }

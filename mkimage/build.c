@@ -105,11 +105,13 @@ make_cap(struct build *b, const struct mki_capspec *c)
 	case MKI_CK_DISCRIM:
 	case MKI_CK_SLEEP:
 	case MKI_CK_CONSOLE:
+	case MKI_CK_SYSINFO:
 		r.type = c->kind == MKI_CK_KERNLOG ? CT_KERNLOG :
 		    c->kind == MKI_CK_RANGE ? CT_RANGE :
 		    c->kind == MKI_CK_CKPT ? CT_CKPT :
 		    c->kind == MKI_CK_DISCRIM ? CT_DISCRIM :
-		    c->kind == MKI_CK_SLEEP ? CT_SLEEP : CT_CONSOLE;
+		    c->kind == MKI_CK_SLEEP ? CT_SLEEP :
+		    c->kind == MKI_CK_CONSOLE ? CT_CONSOLE : CT_SYSINFO;
 		r.restr = c->restr;
 		return r;
 	case MKI_CK_ENDPOINT:

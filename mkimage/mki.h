@@ -25,6 +25,7 @@ enum mki_capkind {
 	MKI_CK_DISCRIM,
 	MKI_CK_SLEEP,
 	MKI_CK_CONSOLE,
+	MKI_CK_SYSINFO,
 	MKI_CK_ENDPOINT,	/* endpoint E: manage cap */
 	MKI_CK_ENTRY,		/* entry E [payload N] */
 	MKI_CK_PROCESS,		/* process P */

@@ -29,7 +29,7 @@ static const struct {
 	{ "null", MKI_CK_NULL, 0 }, { "kernlog", MKI_CK_KERNLOG, 0 },
 	{ "range", MKI_CK_RANGE, 0 }, { "ckpt", MKI_CK_CKPT, 0 },
 	{ "discrim", MKI_CK_DISCRIM, 0 }, { "sleep", MKI_CK_SLEEP, 0 },
-	{ "console", MKI_CK_CONSOLE, 0 },
+	{ "console", MKI_CK_CONSOLE, 0 }, { "sysinfo", MKI_CK_SYSINFO, 0 },
 	{ "endpoint", MKI_CK_ENDPOINT, 1 }, { "entry", MKI_CK_ENTRY, 1 },
 	{ "process", MKI_CK_PROCESS, 1 }, { "restart", MKI_CK_RESTART, 1 },
 	{ "space", MKI_CK_SPACE, 1 }, { "segment", MKI_CK_SEGMENT, 1 },

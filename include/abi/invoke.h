@@ -183,6 +183,27 @@
 #define CONS_NOWAIT		1
 #define CONS_READ_MAX		24
 #define CONS_INPUT_BUF		1024
+/*
+ * SYSINFO: what a system console shows, read-only (no object named, no
+ * authority to change anything; a weakened SYSINFO cap stays one).
+ */
+#define OC_SYS_PROC_NEXT	0xE00	/* w0 = OID -> the held process (not
+					   stopped) with the next higher OID:
+					   w0 = its OID (0: none left), w1 =
+					   PS_* | fault code << 8, w2 = rip,
+					   w3 = bank id */
+#define OC_SYS_GEN		0xE01	/* w0 = i -> the i-th newest kept
+					   generation (0: the current one):
+					   w0 = generation, w1 = commit time
+					   (ns since 1970, 0 unknown), w2 =
+					   blocks in use, w3 = store blocks;
+					   ERR_NOT_FOUND past the oldest */
+#define OC_SYS_TIME		0xE02	/* -> w0 = wall time (ns since 1970,
+					   0 unknown), w1 = ns since this
+					   boot, w2 = the generation this
+					   boot resumed (0: no store); it
+					   changes at every restart, since a
+					   boot only commits newer ones */
 /* DISCRIM */
 #define OC_DISCRIM_CLASSIFY	0xC00	/* c0 -> w0 = CT_*, w1 = restr */
 #define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */

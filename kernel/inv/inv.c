@@ -39,6 +39,7 @@ static int (*const inv_handlers[CT_MAX])(struct inv *) = {
 	[CT_DISCRIM] = inv_discrim,
 	[CT_SLEEP] = inv_sleep,
 	[CT_CONSOLE] = inv_console,
+	[CT_SYSINFO] = inv_sysinfo,
 };
 
 /* Every type in captype.def has a handler. */

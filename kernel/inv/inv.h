@@ -59,6 +59,7 @@ int	inv_reply(struct inv *);
 int	inv_discrim(struct inv *);
 int	inv_sleep(struct inv *);
 int	inv_console(struct inv *);
+int	inv_sysinfo(struct inv *);
 int	inv_ckpt(struct inv *);
 
 /* OC_MEM_REDUCE, OC_MEM_GUARD and OC_MEM_GET_GUARD, shared by PAGE,

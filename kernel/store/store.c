@@ -149,8 +149,56 @@ mount_below(const struct store_dev *dev, uint64_t limit)
 	store_mnt.dev = *dev;
 	store_mnt.slot = (unsigned)best;
 	store_mnt.newer = newer;
+	store_mnt.mounted_gen = store_mnt.sb.hdr.generation;
 	store_mnt.mounted = true;
 	return 0;
+}
+
+/* Read ring slot into scratch: true if it holds a kept generation of the
+   mounted store (valid, same store, not newer than the current one). */
+static bool
+read_kept_slot(unsigned slot)
+{
+	const struct store_super *sb = (const void *)scratch;
+	const struct store_dev *dev = &store_mnt.dev;
+
+	return dev->read(dev->ctx, slot, scratch) == 0 &&
+	    store_check_super(scratch, slot, dev->blocks) == NULL &&
+	    sb->hdr.store_id == store_mnt.sb.hdr.store_id &&
+	    sb->hdr.generation <= store_mnt.sb.hdr.generation;
+}
+
+uint64_t
+store_mounted_generation(void)
+{
+	return store_mnt.mounted ? store_mnt.mounted_gen : 0;
+}
+
+int
+store_kept_super(unsigned i, struct store_super *out)
+{
+	const struct store_super *sb = (const void *)scratch;
+	uint64_t gen[STORE_SB_RING];
+	unsigned slot, k, newer;
+
+	if (!store_mnt.mounted || scratch == NULL)
+		return ERR_NOT_FOUND;
+	for (slot = 0; slot < STORE_SB_RING; slot++)
+		gen[slot] = read_kept_slot(slot) ? sb->hdr.generation : 0;
+	for (slot = 0; slot < STORE_SB_RING; slot++) {
+		if (gen[slot] == 0)
+			continue;
+		for (k = newer = 0; k < STORE_SB_RING; k++)
+			if (gen[k] > gen[slot])
+				newer++;
+		/* Generations are unique: exactly i are newer. */
+		if (newer == i && read_kept_slot(slot) &&
+		    sb->hdr.generation == gen[slot]) {
+			memcpy(out, scratch, sizeof(*out));
+			return 0;
+		}
+	}
+	return ERR_NOT_FOUND;
 }
 
 int

@@ -81,6 +81,23 @@ void	store_unmount(void);
 const struct store_super *store_current(void);
 
 /*
+ * The generation this boot resumed (mounted), which later commits do not
+ * change; 0 if nothing is mounted. Every boot resumes a generation older
+ * than any it commits, so a process that remembers this number notices
+ * a restart by its change.
+ */
+uint64_t	store_mounted_generation(void);
+
+/*
+ * The i-th newest kept generation of the mounted store (0: the current
+ * one): the ring's valid superblocks of this store at or below the
+ * current generation, read again from the disk and checked. Copies the
+ * superblock into *out. Returns 0; ERR_NOT_FOUND past the oldest one
+ * (or nothing mounted); ERR_NO_SPACE if the mount has no scratch frame.
+ */
+int	store_kept_super(unsigned i, struct store_super *out);
+
+/*
  * Copy the OID map entry of oid (store_entry_size(OID_TYPE(oid)) bytes:
  * a struct store_ref for pages and cap pages, else the object itself)
  * into entry. Returns 0 if the entry is in use; ERR_NOT_FOUND if the

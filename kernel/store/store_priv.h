@@ -19,6 +19,8 @@ struct store_mnt {
 	struct store_super sb;		/* the current superblock */
 	unsigned	slot;
 	unsigned	newer;		/* valid newer generations passed over */
+	uint64_t	mounted_gen;	/* the generation mounted (commits
+					   leave it) */
 };
 
 extern struct store_mnt	store_mnt;

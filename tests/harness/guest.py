@@ -14,6 +14,8 @@
   verify must name and the kernel must boot past with its exact lines.
 - persist: a checkpointed machine killed with SIGKILL resumes its last
   committed generation and count (persist.py).
+- shell: the default image's shell driven at its console, killed and
+  booted again: variables and history are kept (shellsuite.py).
 - console: a person at the terminal, typing through COM1 and the PS/2
   keyboard at a line editor (console.py, term.py).
 - crash: every disk state a power cut during a checkpoint can leave
@@ -33,6 +35,7 @@ import console
 import crash
 import debugsuite
 import persist
+import shellsuite
 import qemu
 import storefail
 from hostsuites import results_with_problems
@@ -222,6 +225,7 @@ def collect(build):
             storefail.StoreFailSuite(build),
             persist.PersistSuite(build),
             console.ConsoleSuite(build),
+            shellsuite.ShellSuite(build),
             crash.CrashSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
