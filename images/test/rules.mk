@@ -40,7 +40,8 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist console
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist console \
+		   storefail
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -50,6 +51,7 @@ $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
 $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/console.img: $(UTEST_DIR)/console.elf
+$(UTEST_DIR)/storefail.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/dzero.elf
 

@@ -62,7 +62,8 @@ test_weaken(void)
 		cap_weaken(&c);
 		if (cap_is_memory((uint8_t)t))
 			ST_CHECK_EQ(c.restr, CAP_R_WEAK | CAP_R_RO);
-		else if (t == CT_NULL || t == CT_DISCRIM || t == CT_SLEEP)
+		else if (t == CT_NULL || t == CT_DISCRIM || t == CT_SLEEP ||
+		    t == CT_SYSINFO)
 			ST_CHECK_EQ(c.type, t);
 		else
 			ST_CHECK(c.type == CT_NULL && c.oid == 0);

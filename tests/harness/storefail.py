@@ -1,9 +1,10 @@
 """storefail.py - damaged stores (and boot sectors) the kernel must boot
 past, and `mkimage verify` must name.
 
-Each case edits one thing in a copy of the default image, keeping every
-checksum right as a buggy or hostile writer would (the store's blocks,
-block pointers and superblock are resealed): a process's registers,
+Each case edits one thing in a copy of build/images/test/storefail.img
+(images/test/storefail.mki: hello alone), keeping every checksum right
+as a buggy or hostile writer would (the store's blocks, block pointers
+and superblock are resealed): a process's registers,
 MXCSR or wait state, the run list, the boot partition entry; or breaks
 a page's data checksum (the process faults with FC_STORE). Then:
 - `mkimage verify` must fail naming it (or pass, for states a running
@@ -36,7 +37,7 @@ import qemu
 BOOT_TIMEOUT = 120
 READY = "kernel: ready"
 PANIC = "panic:"
-HELLO = "hello: a user process"         # the default image's process runs
+HELLO = "hello: a user process"         # the storefail image's process runs
 HALT = "restart: no usable generation, halting"
 
 SECTOR = 512
@@ -252,7 +253,7 @@ def _stopped(st, p):
 
 def _pages_damaged(st, p):
     """Spoil the data block of every page in the first page map leaf
-    (the default image's hello has its code there): found only when a
+    (the storefail image's hello has its code there): found only when a
     fault loads one, long after the restart."""
     n, level = st.root(OT_PAGE)
     while level > 0:
@@ -287,7 +288,7 @@ def _part_lba_past_disk(disk):
 
 def _store_cases(p):
     """(name, damage(store, index), verify wants, kernel lines, runs) for
-    the default image's first process, of index p."""
+    the storefail image's first process, of index p."""
     o = "%#x" % oid(OT_PROCESS, p)
 
     def refuse(why):
@@ -423,7 +424,7 @@ class StoreFailSuite:
     name = "storefail"
 
     def __init__(self, build):
-        self.image = os.path.join(build, "default.img")
+        self.image = os.path.join(build, "images", "test", "storefail.img")
         self.mkimage = os.path.join(build, "mkimage")
         self.persist = os.path.join(build, "images", "test", "persist.img")
 
