@@ -79,6 +79,9 @@ struct endpoint {
 	struct process	*senders;	/* blocked senders, FIFO (ipc.c) */
 };
 
+/* A KERNLOG line longer than this is printed in pieces of this size. */
+#define PROC_LOG_LINE	128
+
 /*
  * Kernel-only process state: not persistent, rebuilt after restart from
  * d.run_state and d.wait_oid (proc.c). Owned by sched.c, ipc.c, fault.c.
@@ -102,7 +105,10 @@ struct proc_kstate {
 	uint8_t		sysret_ok;	/* rcx/r11 hold nothing live */
 	uint8_t		fpu_credit;	/* runs left with FPU state loaded
 					   eagerly (x86_64/usermode.c) */
-	uint8_t		reserved[3];
+	uint8_t		log_len;	/* bytes in log_line */
+	uint8_t		reserved[2];
+	char		log_line[PROC_LOG_LINE];	/* KERNLOG output
+					   until its newline (inv_kernlog.c) */
 };
 
 struct process {

@@ -3,9 +3,9 @@
  * (OC_LOG_WRITE). Every program of ours holds it in cap register 0
  * unless it calls log_set_cap().
  *
- * Output is not atomic: a line longer than one OC_LOG_WRITE (LOG_CHUNK
- * bytes) may interleave with another process's output, so test images
- * let one process at a time print protocol lines.
+ * The kernel buffers each process's output until its newline, so lines
+ * of processes printing at once never mix (one of more than 128 bytes
+ * prints in pieces); a line shows only once its newline is written.
  */
 #pragma once
 

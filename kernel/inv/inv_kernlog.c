@@ -1,7 +1,11 @@
 /*
  * inv_kernlog.c - KERNLOG caps: OC_LOG_WRITE prints up to 31 bytes on
  * the console, exactly as given (no prefix), so user programs can print
- * whole protocol lines over several calls. The bytes are w0..w3 in
+ * whole protocol lines over several calls. Output is line-buffered per
+ * process (k.log_line): a line reaches the console whole when its
+ * newline comes (or PROC_LOG_LINE bytes of it), so lines of processes
+ * that write at once never mix; a line without its newline yet is not
+ * shown, and is lost if the machine stops first. The bytes are w0..w3 in
  * little-endian order after the first byte of w0, which is their count;
  * the count may not exceed the bytes the sent words hold. Control bytes
  * other than newline and tab print as '.' so a process cannot drive the
@@ -59,6 +63,24 @@ log_args(struct inv *inv)
 	return inv_answer_words(inv, MI_WORDS_MAX);
 }
 
+/*
+ * Add n bytes to p's line; print the line when it ends or fills, so each
+ * line reaches the console whole, never mixed with another process's.
+ */
+static void
+log_append(struct process *p, const char *s, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		p->k.log_line[p->k.log_len++] = s[i];
+		if (s[i] == '\n' || p->k.log_len == PROC_LOG_LINE) {
+			console_write(p->k.log_line, p->k.log_len);
+			p->k.log_len = 0;
+		}
+	}
+}
+
 int
 inv_text(const struct inv *inv, char buf[MI_WORDS_MAX * 8], unsigned *count,
     bool cursor)
@@ -96,6 +118,6 @@ inv_kernlog(struct inv *inv)
 		return ERR_BAD_REQUEST;
 	if ((rc = inv_text(inv, buf, &count, false)) != 0)
 		return rc;
-	console_write(buf, count);
+	log_append(inv->p, buf, count);
 	return 0;
 }
