@@ -40,7 +40,7 @@
 #define NSEGS		64
 
 struct mobj {
-	int		state;		/* 0 empty, 1 live, 2 dead (stale cap) */
+	int		state;		/* 0 empty, 1 live, 2 stale cap */
 	unsigned	bank, type;
 	uint64_t	oid;
 };
@@ -526,7 +526,8 @@ umain(uint64_t seed, uint64_t steps, uint64_t seconds, uint64_t a3)
 			check_all();
 		if (step % 1024 == 1023) {
 			kcall(CR_SLEEP, OC_SLEEP_NOW, 0, 0, 0, 0, 0, now);
-			uprintf("bankfuzz: %lu steps\n", (unsigned long)step + 1);
+			uprintf("bankfuzz: %lu steps\n",
+			    (unsigned long)step + 1);
 			if (seconds != 0 && now[0] - t0 > seconds *
 			    1000000000) {
 				step++;
@@ -544,8 +545,8 @@ umain(uint64_t seed, uint64_t steps, uint64_t seconds, uint64_t a3)
 		}
 	for (unsigned i = 0; i < NOBJ; i++)
 		if (objs[i].state == 1) {
-			check(kcall_cap(CR_CP, OC_CAPPAGE_FETCH, 1, i, 0, CR_ARG),
-			    0, "fetch");
+			check(kcall_cap(CR_CP, OC_CAPPAGE_FETCH, 1, i, 0,
+			    CR_ARG), 0, "fetch");
 			check(bank_free(CR_ROOT, CR_ARG), 0, "final free");
 			objs[i].state = 2;
 		}
