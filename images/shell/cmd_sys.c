@@ -1,10 +1,12 @@
 /*
- * cmd_sys.c - the commands that look at the system through the SYSINFO
- * and CKPT caps: ps, ckpt, gens, uptime.
+ * cmd_sys.c - the commands that look at the system through the SYSINFO,
+ * CKPT and bank caps: ps, ckpt, gens, uptime, banks.
  */
 #include <abi/err.h>
+#include <abi/obj.h>
 #include <abi/process.h>
 #include <lib/fmt.h>
+#include <user/bank.h>
 #include <user/invoke.h>
 #include <user/log.h>
 
@@ -154,4 +156,45 @@ cmd_uptime(int argc, char **argv)
 		fmt_snprintf(first, sizeof(first), "(unknown)");
 	uprintf("up %s since this boot; %s since the first (wall clock), "
 	    "%lu boots\n", boot, first, (unsigned long)shell_starts);
+}
+
+static const char *const type_name[] = {
+	[OT_PAGE] = "pages", [OT_CAPPAGE] = "cap pages", [OT_GPT] = "GPTs",
+	[OT_PROCESS] = "processes", [OT_ENDPOINT] = "endpoints",
+};
+
+/* One bank: its place in the tree, then per type what it holds. */
+static void
+show_bank(unsigned cr)
+{
+	uint64_t index, parent, restr, total, own, limit;
+	unsigned t;
+	int rc;
+
+	if ((rc = bank_info(cr, &index, &parent, &restr)) != 0) {
+		uprintf("banks: error %d\n", rc);
+		return;
+	}
+	uprintf("  bank %lu (parent %lu%s)\n", (unsigned long)index,
+	    (unsigned long)parent, restr ? ", restricted cap" : "");
+	uprintf("    %-10s %10s %10s %12s\n", "TYPE", "HELD", "OWN", "LIMIT");
+	for (t = OT_PAGE; t <= OT_ENDPOINT; t++) {
+		if (bank_usage(cr, t, &total, &own) != 0 ||
+		    bank_get_limit(cr, t, &limit) != 0)
+			continue;
+		if (limit == BANK_NO_LIMIT)
+			uprintf("    %-10s %10lu %10lu %12s\n", type_name[t],
+			    (unsigned long)total, (unsigned long)own, "none");
+		else
+			uprintf("    %-10s %10lu %10lu %12lu\n", type_name[t],
+			    (unsigned long)total, (unsigned long)own,
+			    (unsigned long)limit);
+	}
+}
+
+void
+cmd_banks(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	show_bank(CR_BANK);
 }

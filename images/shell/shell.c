@@ -39,6 +39,8 @@ const struct command cmd_table[] = {
 	    cmd_history },
 	{ "uptime", "", "time since this boot and since the first", 0, 0,
 	    cmd_uptime },
+	{ "banks", "", "the shell's bank: objects held and limits", 0, 0,
+	    cmd_banks },
 };
 const unsigned cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

@@ -16,6 +16,7 @@
 #define CR_SLEEP	2
 #define CR_CKPT		3
 #define CR_SYS		4
+#define CR_BANK		5	/* the shell's own bank */
 
 #define ARGS_MAX	8
 
@@ -41,6 +42,7 @@ void	cmd_ps(int argc, char **argv);
 void	cmd_ckpt(int argc, char **argv);
 void	cmd_gens(int argc, char **argv);
 void	cmd_uptime(int argc, char **argv);
+void	cmd_banks(int argc, char **argv);
 void	cmd_set(int argc, char **argv);
 void	cmd_get(int argc, char **argv);
 void	cmd_unset(int argc, char **argv);

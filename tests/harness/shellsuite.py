@@ -2,7 +2,7 @@
 image (build/default.img, images/shell/), typing through COM1 (term.py).
 
 On a writable copy: every command answers (help lists them all, ps, gens
-after ckpt, uptime, set/get/unset/vars, history, a usage line for bad
+after ckpt, uptime, banks, set/get/unset/vars, history, a usage line for bad
 arguments, one line for an unknown command); then QEMU is killed (no
 clean shutdown) right after `ckpt`, the copy boots again, and the
 variables, the history and the boot count must be as the shell left them
@@ -20,7 +20,7 @@ import term
 
 TIMEOUT = 90
 COMMANDS = ("help", "ps", "ckpt", "gens", "set", "get", "unset", "vars",
-            "history", "uptime")
+            "history", "uptime", "banks")
 
 
 class ShellSuite:
@@ -81,13 +81,15 @@ class ShellSuite:
 
     def _commands(self, t):
         res = []
-        m = self._ask(t, "help", re.compile(r"uptime .*\n"))
+        m = self._ask(t, "help", re.compile(r"banks .*\n"))
         missing = [c for c in COMMANDS
                    if m is None or not re.search(r"^  %s " % c,
                                                  t.text[:m.end()], re.M)]
         res.append((self.name + ".help", not missing,
                     "help does not list %s" % missing))
         res.append(self._check(t, "ps", "ps", r"\n  [2-9]\d* processes"))
+        res.append(self._check(t, "banks", "banks",
+                               r"bank 1 \(parent 1\)\r\n.*\n    pages "))
         res.append(self._check(t, "set_get", "set greeting hello  world",
                                r"shell> "))
         res.append(self._check(t, "get", "get greeting", r"\nhello world\r"))
