@@ -32,7 +32,7 @@
 
 #define STORE_BLOCK_SIZE	PAGE_SIZE
 #define STORE_MAGIC		0x31524f5453504143ULL	/* "CAPSTOR1" */
-#define STORE_VERSION		1
+#define STORE_VERSION		2	/* 2: processes of 1296 bytes, clock_ns */
 #define STORE_SB_RING		4	/* superblock slots = kept generations */
 #define STORE_FIRST_DATA	STORE_SB_RING	/* first allocatable block */
 #define STORE_OT_MAX		8	/* per-type arrays; > every OT_* code */
@@ -235,7 +235,10 @@ struct store_super {
 	struct store_bptr released[STORE_RELEASED_LISTS];
 	struct store_bptr runlist;	/* processes to resume */
 	struct store_bptr manifest;	/* mkimage names and symbols */
-	uint8_t		reserved[STORE_BLOCK_SIZE - 560];	/* zero */
+	uint64_t	clock_ns;	/* the persistent clock at the commit:
+					   ns the system ran or was off since
+					   its first boot (0 from mkimage) */
+	uint8_t		reserved[STORE_BLOCK_SIZE - 568];	/* zero */
 };
 _Static_assert(__builtin_offsetof(struct store_super, store_blocks) == 64, "");
 _Static_assert(__builtin_offsetof(struct store_super, time_ns) == 72, "");
@@ -248,5 +251,6 @@ _Static_assert(__builtin_offsetof(struct store_super, free_root) == 416, "");
 _Static_assert(__builtin_offsetof(struct store_super, released) == 440, "");
 _Static_assert(__builtin_offsetof(struct store_super, runlist) == 512, "");
 _Static_assert(__builtin_offsetof(struct store_super, manifest) == 536, "");
-_Static_assert(__builtin_offsetof(struct store_super, reserved) == 560, "");
+_Static_assert(__builtin_offsetof(struct store_super, clock_ns) == 560, "");
+_Static_assert(__builtin_offsetof(struct store_super, reserved) == 568, "");
 _Static_assert(sizeof(struct store_super) == STORE_BLOCK_SIZE, "");

@@ -26,6 +26,8 @@
 #include <abi/store.h>
 
 #include <boot.h>
+#include <clock.h>
+#include <inv/inv.h>
 #include <store/ckpt.h>
 #include <store/objcache.h>
 #include <panic.h>
@@ -94,6 +96,7 @@ write_object(struct obj *o)
 		h = &obj_gpt(o)->d.hdr;
 		break;
 	case OT_PROCESS:
+		proc_persist(obj_process(o));	/* its wait, in d */
 		h = &obj_process(o)->d.hdr;
 		break;
 	case OT_ENDPOINT:
@@ -153,6 +156,7 @@ ckpt_take(uint64_t *gen)
 			goto failed;
 		written++;
 	}
+	store_gen_clock(clock_now_ns());
 	if ((err = store_gen_runlist(oids, n)) != 0 ||
 	    (err = store_gen_commit(rtc_now_ns(), gen)) != 0)
 		goto failed;
@@ -171,6 +175,7 @@ ckpt_take(uint64_t *gen)
 	kprintf("ckpt: committed generation %lu: pause %lu us, %lu KiB in "
 	    "%lu ms\n", *gen, tsc_us(cpu_rdtsc() - t0), kib,
 	    tsc_us(t2 - t1) / 1000);
+	inv_ckpt_committed(*gen);	/* OC_CKPT_WAIT answered */
 	return 0;
 failed:
 	store_gen_abort();
