@@ -20,7 +20,7 @@ static const char schema[] =
 "CREATE TABLE generations(slot INTEGER, generation INTEGER, time_ns INTEGER,"
 "  valid INTEGER, current INTEGER, why TEXT, used_blocks INTEGER,"
 "  pages INTEGER, cappages INTEGER, gpts INTEGER, processes INTEGER,"
-"  endpoints INTEGER);"
+"  endpoints INTEGER, clock_ns INTEGER);"
 "CREATE TABLE objects(oid INTEGER PRIMARY KEY, type TEXT, idx INTEGER,"
 "  alloc_count INTEGER, bank INTEGER, block INTEGER, name TEXT);"
 "CREATE TABLE caps(holder INTEGER, place TEXT, slot INTEGER, type TEXT,"
@@ -29,7 +29,7 @@ static const char schema[] =
 "CREATE TABLE processes(oid INTEGER PRIMARY KEY, name TEXT, program TEXT,"
 "  state TEXT, rip INTEGER, symbol TEXT, rsp INTEGER, fault_code INTEGER,"
 "  fault_addr INTEGER, bank INTEGER, space INTEGER, pages INTEGER,"
-"  runnable INTEGER);"
+"  runnable INTEGER, wait TEXT, wake_ns INTEGER);"
 "CREATE TABLE programs(idx INTEGER PRIMARY KEY, name TEXT, path TEXT,"
 "  base INTEGER, lo INTEGER, hi INTEGER, entry INTEGER);"
 "CREATE TABLE symbols(program TEXT, name TEXT, addr INTEGER, size INTEGER,"
@@ -126,7 +126,7 @@ void
 catalog_add_gen(sqlite3 *db, const struct catalog_gen *g)
 {
 	sqlite3_stmt *st = prep(db, "INSERT INTO generations VALUES(?,?,?,?,"
-	    "?,?,?,?,?,?,?,?)");
+	    "?,?,?,?,?,?,?,?,?)");
 
 	if (st == NULL)
 		return;
@@ -139,6 +139,8 @@ catalog_add_gen(sqlite3 *db, const struct catalog_gen *g)
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)g->used_blocks);
 	for (int t = OT_PAGE; t < OT_MAX; t++)
 		sqlite3_bind_int64(st, 7 + t, (sqlite3_int64)g->counts[t]);
+	_Static_assert(OT_MAX == 6, "generations: a column per type");
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)g->clock_ns);
 	run(st);
 	sqlite3_finalize(st);
 }
@@ -151,6 +153,17 @@ catalog_state_name(unsigned st)
 	};
 
 	return st < PS_MAX ? names[st] : "invalid";
+}
+
+const char *
+catalog_wait_name(unsigned w)
+{
+	static const char *const names[PW_MAX] = {
+		"none", "open", "reply", "sleep", "send", "fault",
+		"fault_stall", "ckpt",
+	};
+
+	return w < PW_MAX ? names[w] : "invalid";
 }
 
 static const char *
@@ -310,7 +323,7 @@ static int
 fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 {
 	sqlite3_stmt *p = prep(db, "INSERT INTO processes VALUES(?,?,?,?,?,?,"
-	    "?,?,?,?,?,?,?)");
+	    "?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *s = prep(db, "INSERT INTO segments VALUES(?,?,?,?,?,?,"
 	    "?,?)");
 	uint64_t budget = SPACE_BUDGET;
@@ -378,6 +391,9 @@ fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		sqlite3_bind_int64(p, 12, (sqlite3_int64)pages);
 		sqlite3_bind_int(p, 13, runs != NULL && bsearch(&pr->hdr.oid,
 		    runs, os->nrun, sizeof(oid_t), cmp_oid) != NULL);
+		sqlite3_bind_text(p, 14, catalog_wait_name(pr->wait), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(p, 15, (sqlite3_int64)pr->wake_ns);
 		rc |= run(p);
 		space_segs_free(&sg);
 	}
