@@ -23,6 +23,8 @@ static const char schema[] =
 "  endpoints INTEGER, clock_ns INTEGER);"
 "CREATE TABLE objects(oid INTEGER PRIMARY KEY, type TEXT, idx INTEGER,"
 "  alloc_count INTEGER, bank INTEGER, block INTEGER, name TEXT);"
+"CREATE TABLE freed(oid INTEGER PRIMARY KEY, type TEXT, idx INTEGER,"
+"  alloc_count INTEGER);"
 "CREATE TABLE caps(holder INTEGER, place TEXT, slot INTEGER, type TEXT,"
 "  restr INTEGER, aux INTEGER, alloc_count INTEGER, target INTEGER,"
 "  valid INTEGER);"
@@ -270,6 +272,29 @@ fill_objects(sqlite3 *db, struct objset *os, const struct manifest *mf)
 	return rc;
 }
 
+/* Free entries: the counts kept for freed objects (abi/store.h). */
+static int
+fill_freed(sqlite3 *db, const struct objset *os)
+{
+	sqlite3_stmt *f = prep(db, "INSERT INTO freed VALUES(?,?,?,?)");
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	for (size_t i = 0; i < os->nfreed; i++) {
+		oid_t oid = os->freed[i].oid;
+
+		sqlite3_bind_int64(f, 1, (sqlite3_int64)oid);
+		sqlite3_bind_text(f, 2, store_ot_name(OID_TYPE(oid)), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(f, 3, (sqlite3_int64)OID_INDEX(oid));
+		sqlite3_bind_int64(f, 4, os->freed[i].alloc_count);
+		rc |= run(f);
+	}
+	sqlite3_finalize(f);
+	return rc;
+}
+
 static int
 fill_manifest(sqlite3 *db, const struct manifest *mf)
 {
@@ -443,8 +468,9 @@ catalog_fill(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		catalog_set(db, "source", mf->source, 0);
 	if (mf->cmdline != NULL)
 		catalog_set(db, "manifest_cmdline", mf->cmdline, 0);
-	if (fill_objects(db, os, mf) || fill_manifest(db, mf) ||
-	    fill_processes(db, os, mf) || fill_banks(db, mf))
+	if (fill_objects(db, os, mf) || fill_freed(db, os) ||
+	    fill_manifest(db, mf) || fill_processes(db, os, mf) ||
+	    fill_banks(db, mf))
 		return -1;
 	return 0;
 }

@@ -180,6 +180,15 @@ proc_line(FILE *f, sqlite3_stmt *st)
 }
 
 static void
+freed_line(FILE *f, sqlite3_stmt *st)
+{
+	char b1[32];
+
+	fprintf(f, "  %-9s %6lld free, counts %lld..%lld\n",
+	    col(st, 0, b1, sizeof(b1)), num(st, 1), num(st, 2), num(st, 3));
+}
+
+static void
 bank_line(FILE *f, sqlite3_stmt *st)
 {
 	char b1[80];
@@ -231,6 +240,9 @@ static const char q_procs[] =
 	"SELECT oid, coalesce(name, '-'), coalesce(program, '-'), state, rip,"
 	" coalesce(symbol, '?'), runnable, wait, wake_ns FROM processes"
 	" ORDER BY oid";
+static const char q_freed[] =
+	"SELECT type, count(*), min(alloc_count), max(alloc_count) FROM freed"
+	" GROUP BY type ORDER BY min(oid)";
 static const char q_banks[] =
 	"SELECT id, coalesce(name, '(unnamed)'), coalesce(parent, 0), objects,"
 	" pages, stored_pages FROM banks ORDER BY id";
@@ -257,6 +269,8 @@ report_text(sqlite3 *db, FILE *f)
 	fputs("generations (* = the one shown):\n", f);
 	rc |= lines(db, f, q_gens, NULL, gen_line);
 	rc |= lines(db, f, q_procs, "processes:\n", proc_line);
+	rc |= lines(db, f, q_freed, "free entries (allocation counts kept):\n",
+	    freed_line);
 	rc |= lines(db, f, q_banks, "banks and usage:\n", bank_line);
 	rc |= lines(db, f, q_segs, "address spaces (segments):\n", seg_line);
 	rc |= lines(db, f, q_captypes, "capability graph: caps by type and "

@@ -109,11 +109,20 @@ _Static_assert(sizeof(struct store_node) == STORE_BLOCK_SIZE, "");
  * of PAGE and CAPPAGE trees hold struct store_ref entries pointing at
  * headerless data blocks; leaves of the other types hold the objects
  * themselves (struct obj_gpt, obj_process, obj_endpoint). hdr.key of a
- * leaf is the OID index of its first entry, hdr.count its used entries
- * (non-zero slots).
+ * leaf is the OID index of its first entry, hdr.count its used entries.
+ *
+ * An entry is in one of three states (lib/storefmt.c decides):
+ *   unused  all zero: never allocated; reads as a fresh object, count 0
+ *   free    only the allocation count is set (non-zero), and for a
+ *           store_ref the flag STORE_REF_FREE: a freed object whose
+ *           count is kept, so a cap from before the free never matches
+ *           again; reads as a fresh object with that count
+ *   used    a store_ref with STORE_REF_USED, or an object whose hdr.oid
+ *           is its own OID
  */
 #define STORE_REF_USED		0x01	/* object allocated */
-#define STORE_REF_ALL		0x01
+#define STORE_REF_FREE		0x02	/* free, its allocation count kept */
+#define STORE_REF_ALL		0x01	/* the flags an entry in use may hold */
 
 struct store_ref {
 	uint64_t	block;		/* data block, 0 = reads as all zero */

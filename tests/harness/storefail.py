@@ -4,8 +4,10 @@ past, and `mkimage verify` must name.
 Each case edits one thing in a copy of the default image, keeping every
 checksum right as a buggy or hostile writer would (the store's blocks,
 block pointers and superblock are resealed): a process's registers,
-MXCSR or wait state, the run list, the boot partition entry; or breaks
-a page's data checksum (the process faults with FC_STORE). Then:
+MXCSR or wait state, the run list, the boot partition entry, free map
+entries (a freed page's kept count must keep the stale caps to it
+dead; a malformed free entry refuses its leaf); or breaks a page's data
+checksum (the process faults with FC_STORE). Then:
 - `mkimage verify` must fail naming it (or pass, for states a running
   system reaches: a parked or stopped process on the run list);
 - the kernel must boot and print each expected line (or a line starting
@@ -52,10 +54,19 @@ PROCS_PER_LEAF = 3
 
 # struct store_blkhdr, store_super, store_list, obj_process offsets
 HDR_CRC, HDR_LEVEL, HDR_COUNT, HDR_KEY, HDR_SIZE = 20, 40, 44, 48, 64
-SB_MAP_ROOT, SB_OID_LIMIT, SB_RUNLIST = 96, 288, 512
+SB_MAP_ROOT, SB_OID_LIMIT, SB_OBJ_COUNT, SB_RUNLIST = 96, 288, 352, 512
 BPTR_SIZE, BPTR_CRC = 24, 16
 LIST_ITEMS = HDR_SIZE + BPTR_SIZE
 PROC_SIZE = 1296
+EP_SIZE = 48
+LEAF_SLOTS = {OT_PAGE: REFS_PER_LEAF, OT_PROCESS: PROCS_PER_LEAF,
+              OT_ENDPOINT: 84}
+ENTRY_SIZE = {OT_PAGE: REF_SIZE, OT_PROCESS: PROC_SIZE,
+              OT_ENDPOINT: EP_SIZE}
+# struct store_ref
+R_BLOCK, R_CRC, R_COUNT, R_BANK, R_FLAGS = 0, 8, 12, 16, 20
+REF_USED, REF_FREE = 1, 2
+H_COUNT, H_BANK = 8, 12               # struct obj_hdr
 P_RUN_STATE, P_FAULT_CODE, P_FAULT_ADDR, P_WAIT_OID = 16, 20, 24, 32
 P_RIP, P_FS_BASE = 40 + 128, 40 + 144
 P_MXCSR = 752 + 24
@@ -176,8 +187,15 @@ class Store:
     def edit_process(self, index, edit):
         """edit(entry, at) changes process index's map entry, a bytearray
         view of its leaf at offset at."""
-        n, level = self.root(OT_PROCESS)
-        path, ptr = [], SB_MAP_ROOT + BPTR_SIZE * OT_PROCESS
+        self.edit_entry(OT_PROCESS, index, edit)
+
+    def edit_entry(self, ot, index, edit, used_delta=0):
+        """edit(leaf, at) changes the map entry of (ot, index) in its
+        leaf at offset at; used_delta adjusts the leaf's and the
+        superblock's count of entries in use."""
+        per, size = LEAF_SLOTS[ot], ENTRY_SIZE[ot]
+        n, level = self.root(ot)
+        path, ptr = [], SB_MAP_ROOT + BPTR_SIZE * ot
         parent = (self.slot, self.sb)
         while True:
             path.append((parent[0], parent[1], ptr))
@@ -185,15 +203,20 @@ class Store:
             key, = struct.unpack_from("<Q", blk, HDR_KEY)
             if level == 0:
                 break
-            span = PROCS_PER_LEAF * FANOUT ** (level - 1)
+            span = per * FANOUT ** (level - 1)
             ptr = HDR_SIZE + BPTR_SIZE * ((index - key) // span)
             parent = (n, blk)
             n, level = self._bptr(blk, ptr)
-        edit(blk, HDR_SIZE + (index - key) * PROC_SIZE)
+        edit(blk, HDR_SIZE + (index - key) * size)
+        count, = struct.unpack_from("<I", blk, HDR_COUNT)
+        struct.pack_into("<I", blk, HDR_COUNT, count + used_delta)
         path.append((n, blk, None))
         crc = self._commit(path[1:], blk)
-        struct.pack_into("<I", self.sb, SB_MAP_ROOT + BPTR_SIZE * OT_PROCESS
+        struct.pack_into("<I", self.sb, SB_MAP_ROOT + BPTR_SIZE * ot
                          + BPTR_CRC, crc)
+        at = SB_OBJ_COUNT + 8 * ot
+        count, = struct.unpack_from("<Q", self.sb, at)
+        struct.pack_into("<Q", self.sb, at, count + used_delta)
         self._put(self.slot, self.sb)
 
     def runlist(self):
@@ -264,6 +287,44 @@ def _pages_damaged(st, p):
             st.spoil(b)
 
 
+def _free_pages(st, p):
+    """Free every stored page of the first page map leaf (hello's code
+    is there), keeping each count one above the caps hello's space holds:
+    a stale cap to a freed object must not find it again."""
+    n, level = st.root(OT_PAGE)
+    while level > 0:
+        n, level = st._bptr(st.block(n), HDR_SIZE)
+    leaf = st.block(n)
+    key, = struct.unpack_from("<Q", leaf, HDR_KEY)
+    for i in range(REFS_PER_LEAF):
+        at = HDR_SIZE + REF_SIZE * i
+        flags, = struct.unpack_from("<I", leaf, at + R_FLAGS)
+        block, = struct.unpack_from("<Q", leaf, at + R_BLOCK)
+        if not flags & REF_USED or block == 0:
+            continue
+
+        def free(blk, e):
+            count, = struct.unpack_from("<I", blk, e + R_COUNT)
+            blk[e:e + REF_SIZE] = bytes(REF_SIZE)
+            struct.pack_into("<I", blk, e + R_COUNT, count + 1)
+            struct.pack_into("<I", blk, e + R_FLAGS, REF_FREE)
+        st.edit_entry(OT_PAGE, key + i, free, -1)
+
+
+def _free_process(bank):
+    """Make the unused process entry after hello's free with count 3
+    (and, if bank is set, a bank too: malformed)."""
+    def damage(st, p):
+        def free(blk, e):
+            struct.pack_into("<I", blk, e + H_COUNT, 3)
+            struct.pack_into("<I", blk, e + H_BANK, bank)
+        st.set_oid_limit(OT_PROCESS, p + 2)     # still one leaf
+        st.edit_entry(OT_PROCESS, p + 1, free)
+        if not bank:
+            st.set_runlist(st.runlist() + [oid(OT_PROCESS, p + 1)])
+    return damage
+
+
 def _run_dup(st, p):
     st.set_runlist(st.runlist() + [oid(OT_PROCESS, p)])
 
@@ -294,6 +355,9 @@ def _store_cases(p):
         return ["store: object %s: %s" % (o, why),
                 "restart: generation 1 damaged (process %s corrupt), no "
                 "older generation" % o, HALT]
+    def refuse_leaf():
+        return ["store: block ", "restart: generation 1 damaged (process "
+                "%s corrupt), no older generation" % o, HALT]
     rip = "rip %#x is not a canonical user-half address" % USER_VA_END
     fs = "fs_base 0xdead000000000000 is not a canonical user-half address"
     return [
@@ -327,6 +391,16 @@ def _store_cases(p):
          "(data of PAGE 0x100000000000001): checksum mismatch",
          ["store: damaged block ",
           "fault: process %s: FC_STORE at " % o], False),
+        ("free_entry_stale_caps", _free_pages,
+         "capability to 0x100000000000001 has count 1, the object 2 "
+         "(free)", ["fault: process %s: FC_NO_MAPPING at " % o], False),
+        ("free_entry_malformed", _free_process(7),
+         "entry %d: a free entry holds more than its allocation count"
+         % (p + 1), refuse_leaf(), False),
+        ("runlist_free_entry", _free_process(0),
+         "run list entry 1 (%#x): not stored" % oid(OT_PROCESS, p + 1),
+         ["kernel: run list entry 1 (%#x): not stored, not started"
+          % oid(OT_PROCESS, p + 1), "kernel: ready, 1 processes"], True),
         ("runlist_parked_faulted", _faulted, None,
          ["proc: process %s: starts faulted (FC_UD at 0x1234), parked" % o,
           "kernel: ready, 0 processes"], False),
