@@ -25,6 +25,8 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/restart.elf,images/test/restart.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/storefull.elf,images/test/storefull.c))
+
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
 	images/test/fuzz_prog.c images/test/fuzz_space.c \
@@ -40,7 +42,8 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist restart
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist restart \
+		   storefull
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -50,6 +53,7 @@ $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
 $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/restart.img: $(UTEST_DIR)/restart.elf
+$(UTEST_DIR)/storefull.img: $(UTEST_DIR)/storefull.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/dzero.elf
 
