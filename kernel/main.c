@@ -16,6 +16,7 @@
  *                fault pending at the commit goes to its keeper again
  *                once every process has its wait back
  *   ckpt         periodic checkpoints (ckpt= on the command line)
+ *   scrub        the idle-time scrub of the current generation
  *   scheduler    runs them (or idles) and never returns.
  * The test kernel links selftest/selftest.c's kernel_main instead of this
  * file (kernel/rules.mk).
@@ -31,6 +32,7 @@
 #include <dev/blk.h>
 #include <init.h>
 #include <store/objcache.h>
+#include <store/scrub.h>
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
@@ -180,6 +182,7 @@ start_processes(void)
 		    store_current()->hdr.generation, running);
 	kprintf("kernel: ready, %u processes\n", running);
 	ckpt_init();
+	store_scrub_init();
 	return true;
 }
 
