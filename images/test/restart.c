@@ -17,7 +17,9 @@
  *            again and resumes the faulter past its ud2;
  *   faulter  runs ud2 once;
  *   waiter   OC_CKPT_WAIT on the generations the server commits.
- * Every line starts with the role's name; the harness reads them.
+ * Every line starts with the role's name and fits one OC_LOG_WRITE
+ * (LOG_CHUNK), so lines of roles running at once never interleave; the
+ * harness reads them.
  */
 #include <stdint.h>
 
@@ -92,22 +94,26 @@ server(void)
 		uprintf("rserver: receive failed: error %d\n", rc);
 		return;
 	}
-	rc = kcall(CR_CKPT, OC_CKPT_TAKE, 0, 0, 0, 0, 0, w);
-	uprintf("rserver: holding call %lu across generation %lu (error "
-	    "%d)\n", (unsigned long)m.w[0], (unsigned long)w[0], rc);
+	if (m.w[0] != 41)
+		uprintf("rserver: got %lu\n", (unsigned long)m.w[0]);
+	if ((rc = kcall(CR_CKPT, OC_CKPT_TAKE, 0, 0, 0, 0, 0, w)) != 0) {
+		uprintf("rserver: take: error %d\n", rc);
+		return;
+	}
+	uprintf("rserver: held, gen %lu\n", (unsigned long)w[0]);
 	hold_until_restart();
-	uprintf("rserver: the reply cap died at the restart\n");
+	uprintf("rserver: reply cap died\n");
 	if ((rc = receive(&m)) != 0) {
 		uprintf("rserver: receive failed: error %d\n", rc);
 		return;
 	}
-	uprintf("rserver: call %lu again, answering\n", (unsigned long)m.w[0]);
+	uprintf("rserver: call %lu again\n", (unsigned long)m.w[0]);
 	umsg_init(&m, 0, 1, m.w[0] + 1, 0, 0, 0);
 	if ((rc = ipc_reply(CR_REPLY, &m)) != 0)
 		uprintf("rserver: reply failed: error %d\n", rc);
 	rc = kcall(CR_CKPT, OC_CKPT_TAKE, 0, 0, 0, 0, 0, w);
-	uprintf("rserver: answered; committed generation %lu (error %d)\n",
-	    (unsigned long)w[0], rc);
+	uprintf("rserver: answered, gen %lu\n", rc == 0 ?
+	    (unsigned long)w[0] : 0ul);
 }
 
 static void
@@ -116,10 +122,10 @@ client(void)
 	struct umsg m;
 	int rc;
 
-	uprintf("rclient: calling with 41\n");
+	uprintf("rclient: calling 41\n");
 	umsg_init(&m, 1, 1, 41, 0, 0, 0);
 	rc = ipc_call(CR_ENTRY, &m);
-	uprintf("rclient: answer %lu (error %d)\n", (unsigned long)m.w[0], rc);
+	uprintf("rclient: answer %lu err %d\n", (unsigned long)m.w[0], rc);
 }
 
 static void
@@ -128,12 +134,10 @@ sleeper(uint64_t secs)
 	uint64_t t0 = now_ms(), t1;
 	int rc;
 
-	uprintf("rsleeper%lu: at %lu ms, sleeping %lu s\n",
-	    (unsigned long)secs, (unsigned long)t0, (unsigned long)secs);
+	uprintf("rsleep%lu: asleep\n", (unsigned long)secs);
 	rc = kcall(CR_SLEEP, OC_SLEEP_FOR, 1, secs * 1000 * MS, 0, 0, 0, 0);
 	t1 = now_ms();
-	uprintf("rsleeper%lu: woke (error %d) at %lu ms after %lu ms\n",
-	    (unsigned long)secs, rc, (unsigned long)t1,
+	uprintf("rsleep%lu: woke %d after %lu\n", (unsigned long)secs, rc,
 	    (unsigned long)(t1 - t0));
 }
 
@@ -148,17 +152,15 @@ keeper(void)
 		    MI_OPCODE(m.info));
 		return;
 	}
-	uprintf("rkeeper: fault %lu at rip %#lx\n", (unsigned long)m.w[0],
-	    (unsigned long)m.w[3]);
+	uprintf("rkeeper: fault %lu\n", (unsigned long)m.w[0]);
 	hold_until_restart();
-	uprintf("rkeeper: the reply cap died at the restart\n");
+	uprintf("rkeeper: reply cap died\n");
 	if ((rc = receive(&m)) != 0 || MI_OPCODE(m.info) != OC_FAULT) {
 		uprintf("rkeeper: no fault again: error %d opcode %#x\n", rc,
 		    MI_OPCODE(m.info));
 		return;
 	}
-	uprintf("rkeeper: fault %lu again at rip %#lx, skipping it\n",
-	    (unsigned long)m.w[0], (unsigned long)m.w[3]);
+	uprintf("rkeeper: fault %lu again\n", (unsigned long)m.w[0]);
 	rc = kcall(CR_RESTART, OC_RESTART_SET_REGS, 2, RIP_INDEX, m.w[3] + 2,
 	    0, 0, 0);
 	umsg_init(&m, 0, 0, 0, 0, 0, 0);
@@ -171,7 +173,7 @@ faulter(void)
 {
 	uprintf("rfaulter: faulting\n");
 	__asm__ volatile("ud2");
-	uprintf("rfaulter: resumed past the fault\n");
+	uprintf("rfaulter: resumed\n");
 }
 
 static void
@@ -186,12 +188,10 @@ waiter(void)
 	}
 	g = w[0];
 	rc = kcall(CR_CKPT, OC_CKPT_WAIT, 1, g, 0, 0, 0, w);
-	uprintf("rwaiter: generation %lu is committed at once (error %d)\n",
-	    (unsigned long)w[0], rc);
+	uprintf("rwaiter: at once %lu err %d\n", (unsigned long)w[0], rc);
 	for (unsigned i = 1; i <= 2; i++) {
 		rc = kcall(CR_CKPT, OC_CKPT_WAIT, 1, g + i, 0, 0, 0, w);
-		uprintf("rwaiter: generation %lu committed (error %d)\n",
-		    (unsigned long)w[0], rc);
+		uprintf("rwaiter: gen %lu err %d\n", (unsigned long)w[0], rc);
 	}
 }
 
