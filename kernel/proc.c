@@ -3,7 +3,9 @@
  * from the store at boot. See proc.h for what each state means.
  *
  * Invariant: a process is held (pinned once, k.held) whenever it is not
- * PS_STOPPED, is current, is on a queue or has a stall queue; registers
+ * PS_STOPPED, is current, is on a queue or has a stall queue, and one
+ * not held has d.wait PW_NONE (proc_release), so only held processes
+ * need proc_persist() before a checkpoint; registers
  * of a process that can run are always valid for ring 3
  * (proc_regs_check), so the return to user mode never faults.
  */
@@ -71,6 +73,8 @@ proc_release(struct process *p)
 	if (p->k.held_next != NULL)
 		p->k.held_next->k.held_prev = p->k.held_prev;
 	p->k.held_next = p->k.held_prev = NULL;
+	p->d.wait = PW_NONE;		/* stopped: proc_persist() for it */
+	p->d.wake_ns = 0;
 	obj_unpin(&p->obj);
 }
 

@@ -95,8 +95,10 @@ bool	proc_start_fault(oid_t oid);
 
 /*
  * Write what p waits for from kernel memory into d (d.wait, and
- * d.wake_ns for a sleep: the deadline on the persistent clock), before
- * a checkpoint writes p. Cannot fail.
+ * d.wake_ns for a sleep: the deadline on the persistent clock). The
+ * checkpointer calls it for every held process when it takes its
+ * snapshot; a process not held waits for nothing and proc_release()
+ * has cleared its d.wait. Cannot fail.
  */
 void	proc_persist(struct process *p);
 

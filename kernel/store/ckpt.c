@@ -17,7 +17,8 @@
  * - a written page keeps no hardware mapping (they are dropped), so the
  *   next user write faults and marks it dirty again;
  * - a process's registers change while it runs without a dirty mark, so
- *   every held process is written by every checkpoint.
+ *   every held process is written by every checkpoint, its wait copied
+ *   into d first (proc_persist; a process not held waits for nothing).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -96,7 +97,6 @@ write_object(struct obj *o)
 		h = &obj_gpt(o)->d.hdr;
 		break;
 	case OT_PROCESS:
-		proc_persist(obj_process(o));	/* its wait, in d */
 		h = &obj_process(o)->d.hdr;
 		break;
 	case OT_ENDPOINT:
@@ -140,6 +140,7 @@ ckpt_take(uint64_t *gen)
 	usermode_fpu_flush();		/* every FPU state in its d.fxsave */
 	for (p = proc_held_first(); p != NULL; p = p->k.held_next) {
 		proc_dirty(p);
+		proc_persist(p);	/* its wait, from k into d */
 		if (p->d.run_state == PS_STOPPED)
 			continue;
 		if (n == PROC_RUNLIST_MAX) {
