@@ -106,9 +106,9 @@ record(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
 		fc = FC_GP;
 	p->d.fault_code = fc;
 	p->d.fault_addr = addr;
-	p->k.fault_err = err;
-	p->k.fault_gpt = kept_gpt;
-	p->k.fault_kept_addr = kept_addr;
+	p->d.fault_err = err;
+	p->d.fault_gpt = kept_gpt;
+	p->d.fault_kept_addr = kept_addr;
 	proc_dirty(p);
 }
 
@@ -121,7 +121,7 @@ static void
 put_message(struct process *r, struct process *p, uint64_t payload,
     uint64_t w1, const struct cap *c1, bool call)
 {
-	const uint64_t w[4] = { p->d.fault_code, w1, p->k.fault_err,
+	const uint64_t w[4] = { p->d.fault_code, w1, p->d.fault_err,
 	    p->d.regs.rip };
 	struct cap caps[2], reply;
 
@@ -178,7 +178,7 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 
 /*
  * Deliver p's recorded fault: to the keeper of kept GPT g (NULL: look
- * it up by p->k.fault_gpt), else to p's handler, else park p and log.
+ * it up by p->d.fault_gpt), else to p's handler, else park p and log.
  */
 static void
 deliver(struct process *p, struct gpt *g)
@@ -186,14 +186,14 @@ deliver(struct process *p, struct gpt *g)
 	struct cap gcap, null;
 	struct obj *o;
 
-	if (g == NULL && p->k.fault_gpt != 0 &&
-	    ((o = cap_lookup(p->k.fault_gpt)) != NULL ||
-	    obj_get(p->k.fault_gpt, &o) == 0))
+	if (g == NULL && p->d.fault_gpt != 0 &&
+	    ((o = cap_lookup(p->d.fault_gpt)) != NULL ||
+	    obj_get(p->d.fault_gpt, &o) == 0))
 		g = obj_gpt(o);
 	if (g != NULL && (g->d.flags & GPT_F_KEEPER)) {
 		cap_make(&gcap, CT_GPT, &g->obj);
 		if (send_fault(p, &g->d.slot[GPT_KEEPER_SLOT],
-		    p->k.fault_kept_addr, &gcap) == 0)
+		    p->d.fault_kept_addr, &gcap) == 0)
 			return;
 	}
 	cap_set_null(&null);

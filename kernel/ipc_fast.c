@@ -135,7 +135,7 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 	/* Commit: nothing below fails. */
 	if (fault) {
 		fault_premap(t, t->d.fault_code, t->d.fault_addr,
-		    t->k.fault_err);
+		    t->d.fault_err);
 		t->d.run_state = PS_RUNNING;
 		t->d.wait_oid = 0;
 		t->d.fault_code = FC_NONE;

@@ -12,8 +12,11 @@
  *                halting"); then every process is checked and made
  *                runnable ("kernel: ready, N processes": N run or wait;
  *                parked, stopped and refused ones do not count), after
- *                "restart: resuming generation N (N processes)"
+ *                "restart: resuming generation N (N processes)"; a
+ *                fault pending at the commit goes to its keeper again
+ *                once every process has its wait back
  *   ckpt         periodic checkpoints (ckpt= on the command line)
+ *   scrub        the idle-time scrub of the current generation
  *   scheduler    runs them (or idles) and never returns.
  * The test kernel links selftest/selftest.c's kernel_main instead of this
  * file (kernel/rules.mk).
@@ -24,10 +27,12 @@
 #include <abi/err.h>
 #include <lib/proccheck.h>
 
+#include <clock.h>
 #include <store/ckpt.h>
 #include <dev/blk.h>
 #include <init.h>
 #include <store/objcache.h>
+#include <store/scrub.h>
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
@@ -127,9 +132,9 @@ static bool
 start_processes(void)
 {
 	static oid_t oids[PROC_RUNLIST_MAX];
-	unsigned i, n = 0, running = 0;
+	static uint8_t how[PROC_RUNLIST_MAX];
+	unsigned i, n = 0, running = 0, h;
 	const char *why;
-	bool runs;
 	int rc;
 
 	if ((rc = blk_init()) != 0)
@@ -150,11 +155,12 @@ start_processes(void)
 	if (rc == ERR_TOO_BIG)
 		kprintf("kernel: run list longer than %u, rest ignored\n",
 		    PROC_RUNLIST_MAX);
+	clock_resume(store_current());
 	for (i = 0; i < n; i++) {
-		runs = false;
+		h = PROC_START_IDLE;
 		rc = 0;
 		if ((why = proc_runlist_problem(oids, i, 1)) == NULL &&
-		    (rc = proc_start(oids[i], &runs)) == ERR_NOT_FOUND)
+		    (rc = proc_start(oids[i], &h)) == ERR_NOT_FOUND)
 			why = proc_runlist_problem(oids, i, 0);
 		if (why != NULL)
 			kprintf("kernel: run list entry %u (%#lx): %s, not "
@@ -162,14 +168,21 @@ start_processes(void)
 		else if (rc != 0)
 			kprintf("kernel: run list entry %u (%#lx): error %d, "
 			    "not started\n", i, oids[i], rc);
-		if (runs)
+		how[i] = (uint8_t)(why == NULL && rc == 0 ? h :
+		    PROC_START_IDLE);
+		if (how[i] == PROC_START_RUNS)
 			running++;
 	}
+	/* Every wait is back: a keeper may receive its faults again. */
+	for (i = 0; i < n; i++)
+		if (how[i] == PROC_START_FAULT && proc_start_fault(oids[i]))
+			running++;
 	if (store_current() != NULL)
 		kprintf("restart: resuming generation %lu (%u processes)\n",
 		    store_current()->hdr.generation, running);
 	kprintf("kernel: ready, %u processes\n", running);
 	ckpt_init();
+	store_scrub_init();
 	return true;
 }
 

@@ -96,9 +96,6 @@ struct proc_kstate {
 	struct process	*stall_on;	/* whose stall queue we are on */
 	struct process	*held_next;	/* every held process (proc.c): */
 	struct process	*held_prev;	/*   what a checkpoint writes */
-	uint64_t	fault_err;	/* pending fault: x86 error code, */
-	uint64_t	fault_kept_addr;/*   address relative to the kept */
-	oid_t		fault_gpt;	/*   GPT (0: none, go to handler) */
 	uint8_t		on_queue;	/* which queue q_* links into (Q_*) */
 	uint8_t		wait;		/* what a blocked process waits for */
 	uint8_t		held;		/* pinned by the scheduler */

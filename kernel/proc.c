@@ -3,7 +3,9 @@
  * from the store at boot. See proc.h for what each state means.
  *
  * Invariant: a process is held (pinned once, k.held) whenever it is not
- * PS_STOPPED, is current, is on a queue or has a stall queue; registers
+ * PS_STOPPED, is current, is on a queue or has a stall queue, and one
+ * not held has d.wait PW_NONE (proc_release), so only held processes
+ * need proc_persist() before a checkpoint; registers
  * of a process that can run are always valid for ring 3
  * (proc_regs_check), so the return to user mode never faults.
  */
@@ -12,6 +14,7 @@
 
 #include <abi/err.h>
 #include <cap.h>
+#include <clock.h>
 #include <fault.h>
 #include <lib/proccheck.h>
 #include <lib/string.h>
@@ -70,6 +73,8 @@ proc_release(struct process *p)
 	if (p->k.held_next != NULL)
 		p->k.held_next->k.held_prev = p->k.held_prev;
 	p->k.held_next = p->k.held_prev = NULL;
+	p->d.wait = PW_NONE;		/* stopped: proc_persist() for it */
+	p->d.wake_ns = 0;
 	obj_unpin(&p->obj);
 }
 
@@ -119,8 +124,8 @@ proc_interrupt(struct process *p)
 
 	proc_cancel_reply(p);
 	sched_dequeue(p);
-	if (p->d.run_state == PS_RECEIVING &&
-	    (wait == W_OPEN || wait == W_REPLY || wait == W_SLEEP ||
+	if (p->d.run_state == PS_RECEIVING && (wait == W_OPEN ||
+	    wait == W_REPLY || wait == W_SLEEP || wait == W_CKPT ||
 	    wait == W_INPUT)) {
 		p->d.regs.rax = ERR_RESTART;
 		p->d.regs.rdi = 0;
@@ -148,7 +153,7 @@ proc_resume(struct process *p)
 	if (p->d.run_state != PS_STOPPED && p->d.run_state != PS_FAULTED)
 		return;
 	if (p->d.run_state == PS_FAULTED)
-		fault_premap(p, fc, p->d.fault_addr, p->k.fault_err);
+		fault_premap(p, fc, p->d.fault_addr, p->d.fault_err);
 	proc_interrupt(p);
 	p->d.fault_code = FC_NONE;
 	p->d.fault_addr = 0;
@@ -172,16 +177,83 @@ proc_reset(struct process *p)
 	cap_set_null(&p->d.space);
 	cap_set_null(&p->d.handler);
 	space_process_changed(p);
-	p->k.fault_err = 0;
-	p->k.fault_kept_addr = 0;
-	p->k.fault_gpt = 0;
+	p->d.fault_err = 0;
+	p->d.fault_kept_addr = 0;
+	p->d.fault_gpt = 0;
 	p->k.fpu_credit = 0;
 	p->k.sysret_ok = 0;
 	proc_dirty(p);
 }
 
+void
+proc_persist(struct process *p)
+{
+	p->d.wait = p->k.wait;
+	p->d.wake_ns = p->k.wait == W_SLEEP ? clock_at_tsc(p->k.wake_tsc) : 0;
+}
+
+/* A REPLY cap to p from before the restart must never match again. */
+static void
+retire_reply(struct process *p)
+{
+	if (p->d.reply_seq < REPLY_SEQ_LIMIT)
+		p->d.reply_seq++;
+}
+
+/* Restore p's stored wait (proc_state_problem() passed it). */
+static unsigned
+restore(struct process *p)
+{
+	switch (p->d.run_state) {
+	case PS_RUNNING:
+	case PS_SENDING:		/* its RIP re-executes the send */
+		proc_ready(p);
+		return PROC_START_RUNS;
+	case PS_RECEIVING:
+		switch (p->d.wait) {
+		case PW_OPEN:
+			proc_block(p, PS_RECEIVING, W_OPEN, 0);
+			break;
+		case PW_SLEEP:
+			proc_block(p, PS_RECEIVING, W_SLEEP, p->obj.oid);
+			sched_sleep(p, clock_tsc_at(p->d.wake_ns));
+			break;
+		case PW_INPUT:
+			/*
+			 * The terminal is not persistent: what it showed is
+			 * gone, so the reader hears of the restart (and
+			 * redraws) rather than waiting on a blank screen.
+			 */
+			p->d.regs.rax = ERR_RESTART;
+			p->d.regs.rdi = 0;
+			proc_ready(p);
+			break;
+		default:		/* PW_REPLY, PW_CKPT: back up */
+			retire_reply(p);
+			proc_ready(p);
+			break;
+		}
+		return PROC_START_RUNS;
+	case PS_FAULTED:
+		if (p->d.wait == PW_NONE) {
+			kprintf("proc: process %#lx: starts faulted (%s at "
+			    "%#lx), parked\n", p->obj.oid,
+			    fault_name(p->d.fault_code), p->d.fault_addr);
+			return PROC_START_IDLE;
+		}
+		retire_reply(p);	/* the keeper's REPLY cap dies */
+		proc_block(p, PS_FAULTED, W_NONE, 0);
+		return PROC_START_FAULT;
+	default:			/* PS_STOPPED */
+		kprintf("proc: process %#lx: stopped, left stopped\n",
+		    p->obj.oid);
+		proc_release(p);
+		return PROC_START_IDLE;
+	}
+}
+
 int
-proc_start(oid_t oid, bool *runs)
+proc_start(oid_t oid, unsigned *how)
 {
 	const uint64_t *regs;
 	const char *why;
@@ -190,7 +262,7 @@ proc_start(oid_t oid, bool *runs)
 	unsigned bad;
 	int rc;
 
-	*runs = false;
+	*how = PROC_START_IDLE;
 	if (OID_TYPE(oid) != OT_PROCESS)
 		return ERR_BAD_ARG;
 	if ((rc = obj_get(oid, &o)) != 0)
@@ -201,6 +273,11 @@ proc_start(oid_t oid, bool *runs)
 	proc_hold(p);
 	usermode_fxsave_sanitize(p->d.fxsave);
 	p->k.sysret_ok = 0;
+	/* A reply wait or a checkpoint wait re-executes its syscall. */
+	if (p->d.run_state == PS_RECEIVING &&
+	    (p->d.wait == PW_REPLY || p->d.wait == PW_CKPT))
+		p->d.regs.rip -= 2;
+	proc_dirty(p);
 	if ((why = proc_regs_problem(&p->d.regs, &bad)) != NULL) {
 		regs = (const uint64_t *)&p->d.regs;
 		kprintf("proc: process %#lx: %s %#lx %s, parked\n", oid,
@@ -210,42 +287,20 @@ proc_start(oid_t oid, bool *runs)
 		p->d.fault_addr = p->d.regs.rip;
 		p->d.wait_oid = 0;
 		p->k.wait = W_NONE;
-		proc_dirty(p);
 		return 0;
 	}
-	/* objcache_load() saw proc_state_problem() pass: states are valid. */
-	switch (p->d.run_state) {
-	case PS_RUNNING:
-	case PS_SENDING:		/* its RIP re-executes the send */
-		proc_ready(p);
-		*runs = true;
-		break;
-	case PS_RECEIVING:
-		if (p->d.wait_oid == 0)
-			proc_block(p, PS_RECEIVING, W_OPEN, 0);
-		else {
-			/* A reply or a sleep cannot survive a restart; a
-			   REPLY cap to p from before it must never match
-			   again. */
-			p->d.regs.rax = ERR_RESTART;
-			if (p->d.reply_seq < REPLY_SEQ_LIMIT)
-				p->d.reply_seq++;
-			proc_ready(p);
-		}
-		*runs = true;
-		break;
-	case PS_FAULTED:
-		p->k.wait = W_NONE;
-		if (p->d.reply_seq < REPLY_SEQ_LIMIT)
-			p->d.reply_seq++;	/* the keeper's REPLY cap dies */
-		kprintf("proc: process %#lx: starts faulted (%s at %#lx), "
-		    "parked\n", oid, fault_name(p->d.fault_code),
-		    p->d.fault_addr);
-		break;
-	default:			/* PS_STOPPED */
-		kprintf("proc: process %#lx: stopped, left stopped\n", oid);
-		proc_release(p);
-		break;
-	}
+	*how = restore(p);
 	return 0;
+}
+
+bool
+proc_start_fault(oid_t oid)
+{
+	struct obj *o = cap_lookup(oid);
+	struct process *p;
+
+	assert(o != NULL);		/* held since proc_start() */
+	p = obj_process(o);
+	fault_deliver(p);
+	return p->k.wait != W_NONE;
 }

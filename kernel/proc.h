@@ -6,8 +6,9 @@
  * Persistent state (d.run_state, d.wait_oid) and what it means:
  *   PS_RUNNING                  runnable
  *   PS_RECEIVING, wait_oid 0    open wait: any entry cap may deliver
- *   PS_RECEIVING, wait_oid self closed wait: a reply (W_REPLY), sleep or
- *                               console input (W_INPUT)
+ *   PS_RECEIVING, wait_oid self closed wait: a reply (W_REPLY), a sleep
+ *                               (W_SLEEP), a commit (W_CKPT) or console
+ *                               input (W_INPUT)
  *   PS_SENDING, wait_oid E      stalled sending through endpoint E; its
  *                               RIP is backed up to the syscall, so it
  *                               re-executes the send when woken
@@ -26,15 +27,20 @@
 #include <lib/proccheck.h>
 #include <obj.h>
 
-/* k.wait: what a blocked process waits for. */
-#define W_NONE		0
-#define W_OPEN		1	/* open wait: entry messages */
-#define W_REPLY		2	/* the reply to its CALL */
-#define W_SLEEP		3	/* the sleep list */
-#define W_SEND		4	/* recipient to receive (stalled send) */
-#define W_FAULT		5	/* fault delivered: reply or restart */
-#define W_FAULT_STALL	6	/* fault waits for the keeper to receive */
-#define W_INPUT		7	/* console input (OC_CONS_READ) */
+/*
+ * k.wait: what a blocked process waits for. Kernel memory, so that a
+ * process loaded but not started never looks blocked; proc_persist()
+ * copies it into d.wait for a checkpoint and proc_start() restores it.
+ */
+#define W_NONE		PW_NONE
+#define W_OPEN		PW_OPEN		/* open wait: entry messages */
+#define W_REPLY		PW_REPLY	/* the reply to its CALL */
+#define W_SLEEP		PW_SLEEP	/* the sleep list */
+#define W_SEND		PW_SEND		/* recipient to receive (stalled) */
+#define W_FAULT		PW_FAULT	/* fault delivered: reply or restart */
+#define W_FAULT_STALL	PW_FAULT_STALL	/* fault waits for the keeper */
+#define W_CKPT		PW_CKPT		/* OC_CKPT_WAIT: a commit */
+#define W_INPUT		PW_INPUT	/* OC_CONS_READ: console input */
 
 /*
  * Check registers for ring 3 by lib/proccheck.c's rules
@@ -50,23 +56,53 @@ int	proc_regs_check(const struct proc_regs *r);
  */
 int	proc_reg_check(unsigned index, uint64_t value);
 
+/* How proc_start() left a process. */
+#define PROC_START_IDLE		0	/* stopped or parked: not counted */
+#define PROC_START_RUNS		1	/* runs, or waits in IPC or a sleep */
+#define PROC_START_FAULT	2	/* its fault goes to its keeper again:
+					   proc_start_fault() once every
+					   process is started */
+
 /*
- * Load the stored process oid and start it as the run list asks: pin
- * it, sanitize its FXSAVE image for this CPU, check its registers (a
- * process whose registers fail is parked PS_FAULTED/FC_GP with a proc:
- * line naming the register) and restore its run state: a runnable or
- * stalled sender runs, an open wait waits again, a reply wait or sleep
- * becomes runnable with ERR_RESTART in rax, a faulted process is parked;
- * a reply wait's or fault's reply_seq moves on, so no REPLY cap from
- * before the restart matches again. Once per process (the run list
- * rules refuse duplicates). *runs is set true if the
- * process runs or waits in IPC, false if it is stopped or parked.
- * Returns 0 (also when parked or stopped); ERR_NOT_FOUND if the store
- * holds no such process (nothing is started); ERR_BAD_ARG if oid is not
- * a process's; or obj_get()'s error (ERR_CORRUPT: it failed the checks
- * of its stored state, proc_state_problem).
+ * Load the stored process oid and start it as the run list asks, so that
+ * it never sees the restart (docs/kernel.md "Restart"): pin it, sanitize
+ * its FXSAVE image for this CPU, restore its wait from d.wait and check
+ * its registers (a process whose registers fail is parked
+ * PS_FAULTED/FC_GP with a proc: line naming the register). A runnable
+ * process or a stalled sender runs (the sender's RIP re-executes the
+ * send); an open wait waits again; a sleep goes back on the sleep list
+ * until d.wake_ns on the persistent clock (clock.h), at once if that has
+ * passed; a reply wait or an OC_CKPT_WAIT has its RIP backed up onto
+ * its syscall and runs, re-executing the call; a fault delivered or
+ * stalled (PW_FAULT, PW_FAULT_STALL) waits for proc_start_fault(); a
+ * parked fault (PW_NONE) stays parked. A reply wait's or a delivered
+ * fault's reply_seq moves on, so no REPLY cap from before the restart
+ * matches again. Once per process (the run list rules refuse
+ * duplicates); *how says which (PROC_START_*). Returns 0 (also when
+ * parked or stopped); ERR_NOT_FOUND if the store holds no such process
+ * (nothing is started); ERR_BAD_ARG if oid is not a process's; or
+ * obj_get()'s error (ERR_CORRUPT: it failed the checks of its stored
+ * state, proc_state_problem).
  */
-int	proc_start(oid_t oid, bool *runs);
+int	proc_start(oid_t oid, unsigned *how);
+
+/*
+ * Deliver again the fault of oid, which proc_start() left
+ * PROC_START_FAULT, now that every process on the run list has its wait
+ * back: to its keeper or handler (a stall if that one does not wait),
+ * else parked with a fault: line. Returns true if it was delivered or
+ * stalled. Cannot fail (oid is held).
+ */
+bool	proc_start_fault(oid_t oid);
+
+/*
+ * Write what p waits for from kernel memory into d (d.wait, and
+ * d.wake_ns for a sleep: the deadline on the persistent clock). The
+ * checkpointer calls it for every held process when it takes its
+ * snapshot; a process not held waits for nothing and proc_release()
+ * has cleared its d.wait. Cannot fail.
+ */
+void	proc_persist(struct process *p);
 
 /* Pin p once for the scheduler (idempotent) / drop that pin. */
 void	proc_hold(struct process *p);

@@ -13,6 +13,7 @@
 #include <panic.h>
 #include <proc.h>
 #include <store/ckpt.h>
+#include <store/scrub.h>
 #include <sched.h>
 #include <x86_64/cpu.h>
 #include <x86_64/timer.h>
@@ -269,7 +270,8 @@ sched_return(void)
 			usermode_return(p);
 			continue;	/* p faulted instead of running */
 		}
-		timer_idle();
+		if (!store_scrub_step())	/* idle: scrub, else halt */
+			timer_idle();
 		wake_sleepers();
 	}
 }

@@ -70,22 +70,38 @@ proc_regs_problem(const struct proc_regs *r, unsigned *bad)
 	return NULL;
 }
 
-/* Why wait_oid w does not fit run state s of the process self. */
+/* Why wait kind k and wait_oid w do not fit run state s of process self. */
 static const char *
-wait_problem(unsigned s, oid_t w, oid_t self)
+wait_problem(unsigned s, unsigned k, oid_t w, oid_t self)
 {
 	switch (s) {
-	case PS_RECEIVING:		/* open wait, or reply or sleep */
-		return w == 0 || w == self ? NULL :
+	case PS_RECEIVING:
+		if (k == PW_OPEN)
+			return w == 0 ? NULL :
+			    "in an open wait, but waits on an object";
+		if (k != PW_REPLY && k != PW_SLEEP && k != PW_CKPT &&
+		    k != PW_INPUT)
+			return "receiving, but its wait is not a receive";
+		return w == self ? NULL :
 		    "receiving, but waits on another object than itself";
 	case PS_SENDING:		/* stalled on this endpoint */
+		if (k != PW_SEND)
+			return "sending, but its wait is not a send";
 		return OID_TYPE(w) == OT_ENDPOINT ? NULL :
 		    "sending, but waits on no endpoint";
-	case PS_FAULTED:		/* stalled on the keeper's endpoint */
-		return w == 0 || OID_TYPE(w) == OT_ENDPOINT ? NULL :
-		    "faulted, but waits on something other than an endpoint";
+	case PS_FAULTED:
+		if (k == PW_FAULT_STALL)	/* on the keeper's endpoint */
+			return OID_TYPE(w) == OT_ENDPOINT ? NULL :
+			    "faulted, but waits on something other than an "
+			    "endpoint";
+		if (k != PW_NONE && k != PW_FAULT)
+			return "faulted, but its wait is not a fault's";
+		return w == 0 ? NULL :
+		    "faulted, but waits on an object without a stall";
 	default:
-		return w == 0 ? NULL : "waits on an object, but is not blocked";
+		if (w != 0)
+			return "waits on an object, but is not blocked";
+		return k == PW_NONE ? NULL : "waits, but is not blocked";
 	}
 }
 
@@ -103,12 +119,18 @@ proc_state_problem(const struct obj_process *p)
 		return "unknown fault code";
 	if (p->run_state == PS_FAULTED && p->fault_code == FC_NONE)
 		return "faulted without a fault code";
+	if (p->wait >= PW_MAX)
+		return "unknown wait";
+	if (p->wake_ns != 0 && p->wait != PW_SLEEP)
+		return "a wake time, but not asleep";
+	if (p->fault_gpt != 0 && OID_TYPE(p->fault_gpt) != OT_GPT)
+		return "its fault's kept GPT is not a GPT OID";
 	for (i = 0; i < sizeof(p->reserved0); i++)
 		if (p->reserved0[i] != 0)
 			return "reserved process fields are not zero";
 	if (mxcsr & MXCSR_RESERVED)
 		return "MXCSR sets reserved bits";
-	return wait_problem(p->run_state, p->wait_oid, p->hdr.oid);
+	return wait_problem(p->run_state, p->wait, p->wait_oid, p->hdr.oid);
 }
 
 const char *

@@ -381,6 +381,33 @@ store_entry_used(unsigned ot, const void *e)
 }
 
 const char *
+store_unused_problem(unsigned ot, const void *e, uint32_t *kept)
+{
+	const uint8_t *b = e;
+	int ref = ot == OT_PAGE || ot == OT_CAPPAGE;
+	/* Where the count is; the bytes after it that must be zero. */
+	size_t at = ref ? offsetof(struct store_ref, alloc_count) :
+	    offsetof(struct obj_hdr, alloc_count);
+	size_t rest = ref ? offsetof(struct store_ref, flags) - at - 4 :
+	    store_entry_size(ot) - at - 4;
+	uint32_t count, flags = STORE_REF_FREE;
+
+	*kept = 0;
+	if (store_all_zero(b, store_entry_size(ot)))
+		return NULL;
+	__builtin_memcpy(&count, b + at, sizeof(count));
+	if (ref)
+		__builtin_memcpy(&flags, b + offsetof(struct store_ref, flags),
+		    sizeof(flags));
+	if (count == 0 || flags != STORE_REF_FREE ||
+	    !store_all_zero(b, at) || !store_all_zero(b + at + 4, rest))
+		return count == 0 ? "an unused entry that is not zero" :
+		    "a free entry holds more than its allocation count";
+	*kept = count;
+	return NULL;
+}
+
+const char *
 store_kind_name(unsigned kind)
 {
 	static const char *const names[STORE_BK_MAX] = {

@@ -20,16 +20,18 @@ static const char schema[] =
 "CREATE TABLE generations(slot INTEGER, generation INTEGER, time_ns INTEGER,"
 "  valid INTEGER, current INTEGER, why TEXT, used_blocks INTEGER,"
 "  pages INTEGER, cappages INTEGER, gpts INTEGER, processes INTEGER,"
-"  endpoints INTEGER);"
+"  endpoints INTEGER, clock_ns INTEGER);"
 "CREATE TABLE objects(oid INTEGER PRIMARY KEY, type TEXT, idx INTEGER,"
 "  alloc_count INTEGER, bank INTEGER, block INTEGER, name TEXT);"
+"CREATE TABLE freed(oid INTEGER PRIMARY KEY, type TEXT, idx INTEGER,"
+"  alloc_count INTEGER);"
 "CREATE TABLE caps(holder INTEGER, place TEXT, slot INTEGER, type TEXT,"
 "  restr INTEGER, aux INTEGER, alloc_count INTEGER, target INTEGER,"
 "  valid INTEGER);"
 "CREATE TABLE processes(oid INTEGER PRIMARY KEY, name TEXT, program TEXT,"
 "  state TEXT, rip INTEGER, symbol TEXT, rsp INTEGER, fault_code INTEGER,"
 "  fault_addr INTEGER, bank INTEGER, space INTEGER, pages INTEGER,"
-"  runnable INTEGER);"
+"  runnable INTEGER, wait TEXT, wake_ns INTEGER);"
 "CREATE TABLE programs(idx INTEGER PRIMARY KEY, name TEXT, path TEXT,"
 "  base INTEGER, lo INTEGER, hi INTEGER, entry INTEGER);"
 "CREATE TABLE symbols(program TEXT, name TEXT, addr INTEGER, size INTEGER,"
@@ -126,7 +128,7 @@ void
 catalog_add_gen(sqlite3 *db, const struct catalog_gen *g)
 {
 	sqlite3_stmt *st = prep(db, "INSERT INTO generations VALUES(?,?,?,?,"
-	    "?,?,?,?,?,?,?,?)");
+	    "?,?,?,?,?,?,?,?,?)");
 
 	if (st == NULL)
 		return;
@@ -139,6 +141,8 @@ catalog_add_gen(sqlite3 *db, const struct catalog_gen *g)
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)g->used_blocks);
 	for (int t = OT_PAGE; t < OT_MAX; t++)
 		sqlite3_bind_int64(st, 7 + t, (sqlite3_int64)g->counts[t]);
+	_Static_assert(OT_MAX == 6, "generations: a column per type");
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)g->clock_ns);
 	run(st);
 	sqlite3_finalize(st);
 }
@@ -151,6 +155,17 @@ catalog_state_name(unsigned st)
 	};
 
 	return st < PS_MAX ? names[st] : "invalid";
+}
+
+const char *
+catalog_wait_name(unsigned w)
+{
+	static const char *const names[PW_MAX] = {
+		"none", "open", "reply", "sleep", "send", "fault",
+		"fault_stall", "ckpt", "input",
+	};
+
+	return w < PW_MAX ? names[w] : "invalid";
 }
 
 static const char *
@@ -257,6 +272,29 @@ fill_objects(sqlite3 *db, struct objset *os, const struct manifest *mf)
 	return rc;
 }
 
+/* Free entries: the counts kept for freed objects (abi/store.h). */
+static int
+fill_freed(sqlite3 *db, const struct objset *os)
+{
+	sqlite3_stmt *f = prep(db, "INSERT INTO freed VALUES(?,?,?,?)");
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	for (size_t i = 0; i < os->nfreed; i++) {
+		oid_t oid = os->freed[i].oid;
+
+		sqlite3_bind_int64(f, 1, (sqlite3_int64)oid);
+		sqlite3_bind_text(f, 2, store_ot_name(OID_TYPE(oid)), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(f, 3, (sqlite3_int64)OID_INDEX(oid));
+		sqlite3_bind_int64(f, 4, os->freed[i].alloc_count);
+		rc |= run(f);
+	}
+	sqlite3_finalize(f);
+	return rc;
+}
+
 static int
 fill_manifest(sqlite3 *db, const struct manifest *mf)
 {
@@ -310,7 +348,7 @@ static int
 fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 {
 	sqlite3_stmt *p = prep(db, "INSERT INTO processes VALUES(?,?,?,?,?,?,"
-	    "?,?,?,?,?,?,?)");
+	    "?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *s = prep(db, "INSERT INTO segments VALUES(?,?,?,?,?,?,"
 	    "?,?)");
 	uint64_t budget = SPACE_BUDGET;
@@ -378,6 +416,9 @@ fill_processes(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		sqlite3_bind_int64(p, 12, (sqlite3_int64)pages);
 		sqlite3_bind_int(p, 13, runs != NULL && bsearch(&pr->hdr.oid,
 		    runs, os->nrun, sizeof(oid_t), cmp_oid) != NULL);
+		sqlite3_bind_text(p, 14, catalog_wait_name(pr->wait), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(p, 15, (sqlite3_int64)pr->wake_ns);
 		rc |= run(p);
 		space_segs_free(&sg);
 	}
@@ -427,8 +468,9 @@ catalog_fill(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		catalog_set(db, "source", mf->source, 0);
 	if (mf->cmdline != NULL)
 		catalog_set(db, "manifest_cmdline", mf->cmdline, 0);
-	if (fill_objects(db, os, mf) || fill_manifest(db, mf) ||
-	    fill_processes(db, os, mf) || fill_banks(db, mf))
+	if (fill_objects(db, os, mf) || fill_freed(db, os) ||
+	    fill_manifest(db, mf) || fill_processes(db, os, mf) ||
+	    fill_banks(db, mf))
 		return -1;
 	return 0;
 }

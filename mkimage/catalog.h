@@ -14,7 +14,7 @@
 
 struct catalog_gen {
 	int		slot;
-	uint64_t	generation, time_ns, used_blocks;
+	uint64_t	generation, time_ns, used_blocks, clock_ns;
 	int		valid, current;
 	const char	*why;		/* why invalid, or "" */
 	uint64_t	counts[STORE_OT_MAX];
@@ -47,3 +47,6 @@ int	catalog_close(sqlite3 *db);
 
 /* Lower-case name of a process run state. */
 const char *catalog_state_name(unsigned st);
+
+/* "none", "open", "reply", ... for a stored wait (PW_*). */
+const char *catalog_wait_name(unsigned w);

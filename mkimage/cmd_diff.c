@@ -147,8 +147,8 @@ diff_leaf(struct diff *d, unsigned ot, const uint8_t *la, const uint8_t *lb,
 
 		if (!ua && ub)
 			add_change(d, ot, key + s, CH_CREATED, NULL, eb);
-		else if (ua && !ub)
-			add_change(d, ot, key + s, CH_FREED, ea, NULL);
+		else if (ua && !ub)	/* a free entry shows its kept count */
+			add_change(d, ot, key + s, CH_FREED, ea, eb);
 		else if (ua && ub && memcmp(ea, eb, esz) != 0)
 			add_change(d, ot, key + s, CH_CHANGED, ea, eb);
 	}

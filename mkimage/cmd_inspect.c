@@ -55,6 +55,7 @@ inspect_catalog(const struct img *im, int slot, sqlite3 *db,
 		if (g->valid) {
 			cg.generation = g->sb.hdr.generation;
 			cg.time_ns = g->sb.time_ns;
+			cg.clock_ns = g->sb.clock_ns;
 			cg.used_blocks = g->sb.used_blocks;
 			for (int t = 0; t < STORE_OT_MAX; t++)
 				cg.counts[t] = g->sb.obj_count[t];

@@ -188,11 +188,28 @@ walk_leaf(struct dstate *ds, unsigned ot, const uint8_t *blk, uint64_t key,
 		struct obj_hdr oh;
 
 		if (!store_entry_used(ot, e)) {
-			if (!mki_all_zero(e, esz))
+			struct objset *os = &ds->dc->os;
+			const char *why;
+			uint32_t kept;
+
+			if ((why = store_unused_problem(ot, e, &kept)) != NULL)
 				prob_add(ds->pr, "block %llu (%s map leaf): "
-				    "unused entry %llu is not zero",
+				    "entry %llu: %s",
 				    (unsigned long long)h->block,
-				    store_ot_name(ot), (unsigned long long)idx);
+				    store_ot_name(ot), (unsigned long long)idx,
+				    why);
+			else if (kept != 0 && idx >= limit)
+				prob_add(ds->pr, "block %llu (%s map leaf): free "
+				    "entry %llu beyond the OID limit %llu",
+				    (unsigned long long)h->block,
+				    store_ot_name(ot), (unsigned long long)idx,
+				    (unsigned long long)limit);
+			else if (kept != 0) {
+				mki_grow(&os->freed, &os->capfreed_,
+				    os->nfreed + 1, sizeof(*os->freed));
+				os->freed[os->nfreed].oid = OID_MAKE(ot, idx);
+				os->freed[os->nfreed++].alloc_count = kept;
+			}
 			continue;
 		}
 		used++;

@@ -156,7 +156,7 @@ os_alloc_count(struct objset *os, oid_t oid)
 		pg = OID_TYPE(oid) == OT_PAGE ? os_page(os, oid) :
 		    os_cpage(os, oid);
 		if (pg == NULL || !(pg->flags & STORE_REF_USED))
-			return -1;
+			return os_freed_count(os, oid);
 		return pg->alloc_count;
 	case OT_GPT:
 		if (os_gpt(os, oid) != NULL)
@@ -172,8 +172,26 @@ os_alloc_count(struct objset *os, oid_t oid)
 		break;
 	}
 	if (h == NULL || h->oid != oid)
-		return -1;
+		return os_freed_count(os, oid);
 	return h->alloc_count;
+}
+
+int64_t
+os_freed_count(struct objset *os, oid_t oid)
+{
+	size_t lo = 0, hi = os->nfreed;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (os->freed[mid].oid == oid)
+			return os->freed[mid].alloc_count;
+		if (os->freed[mid].oid < oid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 int
@@ -216,6 +234,7 @@ os_free(struct objset *os)
 	free(os->gpts);
 	free(os->procs);
 	free(os->eps);
+	free(os->freed);
 	free(os->runlist);
 	free(os->manifest);
 	memset(os, 0, sizeof(*os));

@@ -11,6 +11,12 @@
 
 #include <abi/store.h>
 
+/* A free map entry (abi/store.h): its object's kept allocation count. */
+struct os_freed {
+	oid_t		oid;
+	uint32_t	alloc_count;
+};
+
 /* A page or cap page: data is STORE_BLOCK_SIZE bytes, or NULL for zero. */
 struct os_page {
 	oid_t		oid;		/* own OID */
@@ -33,6 +39,8 @@ struct objset {
 	size_t		nprocs, capprocs_;
 	struct obj_endpoint *eps;
 	size_t		neps, capeps_;
+	struct os_freed	*freed;		/* free entries, by OID (decoder) */
+	size_t		nfreed, capfreed_;
 	oid_t		*runlist;	/* processes to resume */
 	size_t		nrun, caprun_;
 	uint8_t		*manifest;	/* manifest bytes (manifest.h) */
@@ -59,9 +67,13 @@ struct obj_endpoint	*os_ep(struct objset *os, oid_t oid);
 
 /*
  * Allocation count of the object oid names, or -1 if it does not exist
- * (out of range or an unused slot).
+ * (out of range or an unused slot). A free entry's kept count counts:
+ * the kernel reads it as a fresh object with that count.
  */
 int64_t	os_alloc_count(struct objset *os, oid_t oid);
+
+/* The kept count of oid's free entry (os->freed), or -1 if none. */
+int64_t	os_freed_count(struct objset *os, oid_t oid);
 
 /*
  * The count capability c (naming an object) must carry to be current

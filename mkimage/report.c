@@ -157,20 +157,35 @@ gen_line(FILE *f, sqlite3_stmt *st)
 	}
 	fprintf(f, "  %s slot %lld  generation %-6lld %s UTC  %lld blocks  "
 	    "%lld pages, %lld cap pages, %lld gpts, %lld processes, "
-	    "%lld endpoints\n", num(st, 4) ? "*" : " ", num(st, 0),
-	    num(st, 1), tbuf, num(st, 6), num(st, 7), num(st, 8), num(st, 9),
-	    num(st, 10), num(st, 11));
+	    "%lld endpoints, clock %.3f s\n", num(st, 4) ? "*" : " ",
+	    num(st, 0), num(st, 1), tbuf, num(st, 6), num(st, 7), num(st, 8),
+	    num(st, 9), num(st, 10), num(st, 11), (double)num(st, 12) / 1e9);
 }
 
 static void
 proc_line(FILE *f, sqlite3_stmt *st)
 {
-	char b1[80], b2[80], b3[160], b4[16];
+	char b1[80], b2[80], b3[160], b4[16], b5[16], wake[48] = "";
 
-	fprintf(f, "  %#-18llx %-16s %-12s %-9s rip %#llx %s%s\n",
+	col(st, 7, b5, sizeof(b5));
+	if (strcmp(b5, "sleep") == 0)
+		snprintf(wake, sizeof(wake), " until %.3f s",
+		    (double)num(st, 8) / 1e9);
+	fprintf(f, "  %#-18llx %-16s %-12s %-9s rip %#llx %s%s%s%s%s\n",
 	    num(st, 0), col(st, 1, b1, sizeof(b1)), col(st, 2, b2, sizeof(b2)),
 	    col(st, 3, b4, sizeof(b4)), num(st, 4),
-	    col(st, 5, b3, sizeof(b3)), num(st, 6) ? "  (runnable)" : "");
+	    col(st, 5, b3, sizeof(b3)), num(st, 6) ? "  (runnable)" : "",
+	    strcmp(b5, "none") != 0 ? "  waits: " : "",
+	    strcmp(b5, "none") != 0 ? b5 : "", wake);
+}
+
+static void
+freed_line(FILE *f, sqlite3_stmt *st)
+{
+	char b1[32];
+
+	fprintf(f, "  %-9s %6lld free, counts %lld..%lld\n",
+	    col(st, 0, b1, sizeof(b1)), num(st, 1), num(st, 2), num(st, 3));
 }
 
 static void
@@ -219,11 +234,15 @@ edge_line(FILE *f, sqlite3_stmt *st)
 
 static const char q_gens[] =
 	"SELECT slot, generation, time_ns, valid, current, why, used_blocks,"
-	" pages, cappages, gpts, processes, endpoints FROM generations"
+	" pages, cappages, gpts, processes, endpoints, clock_ns FROM generations"
 	" ORDER BY slot";
 static const char q_procs[] =
 	"SELECT oid, coalesce(name, '-'), coalesce(program, '-'), state, rip,"
-	" coalesce(symbol, '?'), runnable FROM processes ORDER BY oid";
+	" coalesce(symbol, '?'), runnable, wait, wake_ns FROM processes"
+	" ORDER BY oid";
+static const char q_freed[] =
+	"SELECT type, count(*), min(alloc_count), max(alloc_count) FROM freed"
+	" GROUP BY type ORDER BY min(oid)";
 static const char q_banks[] =
 	"SELECT id, coalesce(name, '(unnamed)'), coalesce(parent, 0), objects,"
 	" pages, stored_pages FROM banks ORDER BY id";
@@ -250,6 +269,8 @@ report_text(sqlite3 *db, FILE *f)
 	fputs("generations (* = the one shown):\n", f);
 	rc |= lines(db, f, q_gens, NULL, gen_line);
 	rc |= lines(db, f, q_procs, "processes:\n", proc_line);
+	rc |= lines(db, f, q_freed, "free entries (allocation counts kept):\n",
+	    freed_line);
 	rc |= lines(db, f, q_banks, "banks and usage:\n", bank_line);
 	rc |= lines(db, f, q_segs, "address spaces (segments):\n", seg_line);
 	rc |= lines(db, f, q_captypes, "capability graph: caps by type and "

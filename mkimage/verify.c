@@ -57,7 +57,8 @@ verify_cap(struct objset *os, const struct cap *c, const char *where,
 		    (unsigned long long)c->alloc_count,
 		    (unsigned long long)count,
 		    count == ALLOC_COUNT_RETIRED && c->type != CT_REPLY ?
-		    " (retired)" : "");
+		    " (retired)" : os_freed_count(os, c->oid) >= 0 ?
+		    " (free)" : "");
 		return -1;
 	}
 	return 0;

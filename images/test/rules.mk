@@ -29,6 +29,9 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/bank.elf,images/test/bank.c \
 $(eval $(call USER_PROG,$(UTEST_DIR)/bankfuzz.elf,images/test/bankfuzz.c))
 $(eval $(call USER_PROG,$(UTEST_DIR)/bankpersist.elf,\
 	images/test/bankpersist.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/restart.elf,images/test/restart.c))
+
+$(eval $(call USER_PROG,$(UTEST_DIR)/storefull.elf,images/test/storefull.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
@@ -46,7 +49,7 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
 UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist console \
-		   storefail bank bankfuzz bankpersist
+		   storefail bank bankfuzz bankpersist restart storefull
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -62,6 +65,8 @@ $(UTEST_DIR)/bankfuzz.img: $(UTEST_DIR)/bankfuzz.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankpersist.img: $(UTEST_DIR)/bankpersist.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
+$(UTEST_DIR)/restart.img: $(UTEST_DIR)/restart.elf
+$(UTEST_DIR)/storefull.img: $(UTEST_DIR)/storefull.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/dzero.elf
 

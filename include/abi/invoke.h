@@ -167,6 +167,15 @@
 					   dirty object, commit) */
 #define OC_CKPT_GENERATION	0xA01	/* -> w0 = the current committed
 					   generation */
+#define OC_CKPT_WAIT		0xA02	/* w0 = generation -> w0 = the
+					   committed generation, once it is
+					   w0 or later: at once if it is,
+					   else when a commit makes it so
+					   (periodic or OC_CKPT_TAKE; with
+					   neither it waits for ever);
+					   ERR_NOT_FOUND without a store. A
+					   wait under way at a commit is
+					   re-executed after a restart */
 #define OC_CKPT_POWEROFF	0xA80	/* w0 = 0 all well, 1 failure: end
 					   the machine (under QEMU through
 					   isa-debug-exit, status
@@ -214,8 +223,12 @@
 #define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */
 
 /* SLEEP */
-#define OC_SLEEP_NOW		0xD00	/* -> w0 = ns since boot */
-#define OC_SLEEP_FOR		0xD01	/* w0 = ns to sleep */
+#define OC_SLEEP_NOW		0xD00	/* -> w0 = ns since the system's
+					   first boot: the persistent clock,
+					   which runs on while the machine
+					   is off and never goes back */
+#define OC_SLEEP_FOR		0xD01	/* w0 = ns to sleep; a restart
+					   keeps the deadline (wall time) */
 
 /*
  * Fault message a keeper or handler receives (opcode OC_FAULT):

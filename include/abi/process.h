@@ -5,14 +5,27 @@
  * A checkpoint stores every process exactly as it was at the snapshot
  * instant, so restart resumes it from these fields alone.
  *
+ * Everything a blocked or faulted process needs to go on after a
+ * restart is here too: what it waits for (wait, PW_*), when a sleep
+ * ends (wake_ns, on the persistent clock of the superblock's clock_ns)
+ * and the parts of a pending fault its keeper is told (fault_err,
+ * fault_gpt, fault_kept_addr). docs/kernel.md "Restart" says what each
+ * state does after a restart.
+ *
  * Invariants (lib/proccheck.c checks them, for the kernel on every load
  * and for mkimage verify): run_state is one of PS_*; with PS_FAULTED,
- * fault_code is not FC_NONE; wait_oid is 0 unless the process waits: its
- * own OID or 0 when PS_RECEIVING, an endpoint when PS_SENDING, an
- * endpoint or 0 when PS_FAULTED; reserved fields and MXCSR_RESERVED bits
- * are zero; rip, rsp, fs_base and gs_base are canonical user-half
- * addresses; rflags keeps IF and bit 1 set, IOPL 0, nothing outside
- * RFLAGS_USER_MASK.
+ * fault_code is not FC_NONE; wait is one of PW_* and fits run_state and
+ * wait_oid:
+ *   PS_RUNNING, PS_STOPPED  PW_NONE, wait_oid 0
+ *   PS_RECEIVING            PW_OPEN with wait_oid 0; PW_REPLY, PW_SLEEP,
+ *                           PW_CKPT or PW_INPUT with wait_oid its own OID
+ *   PS_SENDING              PW_SEND, wait_oid an endpoint
+ *   PS_FAULTED              PW_NONE (parked) or PW_FAULT, wait_oid 0;
+ *                           PW_FAULT_STALL, wait_oid an endpoint
+ * wake_ns is 0 unless PW_SLEEP; fault_gpt is 0 or a GPT's OID; reserved
+ * fields and MXCSR_RESERVED bits are zero; rip, rsp, fs_base and gs_base
+ * are canonical user-half addresses; rflags keeps IF and bit 1 set, IOPL
+ * 0, nothing outside RFLAGS_USER_MASK.
  */
 #pragma once
 
@@ -28,6 +41,18 @@
 #define PS_SENDING	3	/* blocked in the send phase on wait_oid */
 #define PS_FAULTED	4	/* stopped with a fault to deliver */
 #define PS_MAX		5
+
+/* What a blocked process waits for (wait; the kernel's W_* are these). */
+#define PW_NONE		0	/* nothing: runnable, stopped or parked */
+#define PW_OPEN		1	/* open wait: any entry message */
+#define PW_REPLY	2	/* the reply to its CALL */
+#define PW_SLEEP	3	/* the clock to reach wake_ns */
+#define PW_SEND		4	/* its recipient to receive (stalled send) */
+#define PW_FAULT	5	/* fault delivered: a reply or a restart */
+#define PW_FAULT_STALL	6	/* fault waits for the keeper to receive */
+#define PW_CKPT		7	/* OC_CKPT_WAIT: a generation's commit */
+#define PW_INPUT	8	/* OC_CONS_READ: console input */
+#define PW_MAX		9
 
 /* Fault codes. */
 #define FC_NONE		0
@@ -84,7 +109,8 @@ _Static_assert(__builtin_offsetof(struct proc_regs, fs_base) == 144, "");
 struct obj_process {
 	struct obj_hdr	hdr;
 	uint8_t		run_state;	/* PS_* */
-	uint8_t		reserved0[3];	/* zero */
+	uint8_t		wait;		/* PW_* */
+	uint8_t		reserved0[2];	/* zero */
 	uint32_t	fault_code;	/* FC_* */
 	uint64_t	fault_addr;	/* faulting address, if any */
 	oid_t		wait_oid;	/* object blocked on, or 0 */
@@ -94,6 +120,10 @@ struct obj_process {
 	struct cap	cap_reg[PROC_CAP_REGS];
 	uint64_t	reply_seq;	/* REPLY caps carry it (abi/cap.h) */
 	uint8_t		fxsave[FXSAVE_SIZE];	/* FXSAVE64 image, 16-aligned */
+	uint64_t	fault_err;	/* pending fault: x86 error code, */
+	uint64_t	fault_kept_addr; /*  address relative to the kept */
+	oid_t		fault_gpt;	/*   GPT (0: none, to the handler) */
+	uint64_t	wake_ns;	/* PW_SLEEP: the clock's deadline */
 };
 
 /*
@@ -105,6 +135,7 @@ struct obj_process {
  */
 #define REPLY_SEQ_LIMIT		(UINT64_C(1) << 48)
 _Static_assert(__builtin_offsetof(struct obj_process, run_state) == 16, "");
+_Static_assert(__builtin_offsetof(struct obj_process, wait) == 17, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fault_code) == 20, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fault_addr) == 24, "");
 _Static_assert(__builtin_offsetof(struct obj_process, wait_oid) == 32, "");
@@ -115,4 +146,7 @@ _Static_assert(__builtin_offsetof(struct obj_process, cap_reg) == 232, "");
 _Static_assert(__builtin_offsetof(struct obj_process, reply_seq) == 744, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fxsave) == 752, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fxsave) % 16 == 0, "");
-_Static_assert(sizeof(struct obj_process) == 1264, "");
+_Static_assert(__builtin_offsetof(struct obj_process, fault_err) == 1264, "");
+_Static_assert(__builtin_offsetof(struct obj_process, fault_gpt) == 1280, "");
+_Static_assert(__builtin_offsetof(struct obj_process, wake_ns) == 1288, "");
+_Static_assert(sizeof(struct obj_process) == 1296, "");

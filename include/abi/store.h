@@ -32,7 +32,7 @@
 
 #define STORE_BLOCK_SIZE	PAGE_SIZE
 #define STORE_MAGIC		0x31524f5453504143ULL	/* "CAPSTOR1" */
-#define STORE_VERSION		1
+#define STORE_VERSION		2	/* 2: processes of 1296 bytes, clock_ns */
 #define STORE_SB_RING		4	/* superblock slots = kept generations */
 #define STORE_FIRST_DATA	STORE_SB_RING	/* first allocatable block */
 #define STORE_OT_MAX		8	/* per-type arrays; > every OT_* code */
@@ -109,11 +109,20 @@ _Static_assert(sizeof(struct store_node) == STORE_BLOCK_SIZE, "");
  * of PAGE and CAPPAGE trees hold struct store_ref entries pointing at
  * headerless data blocks; leaves of the other types hold the objects
  * themselves (struct obj_gpt, obj_process, obj_endpoint). hdr.key of a
- * leaf is the OID index of its first entry, hdr.count its used entries
- * (non-zero slots).
+ * leaf is the OID index of its first entry, hdr.count its used entries.
+ *
+ * An entry is in one of three states (lib/storefmt.c decides):
+ *   unused  all zero: never allocated; reads as a fresh object, count 0
+ *   free    only the allocation count is set (non-zero), and for a
+ *           store_ref the flag STORE_REF_FREE: a freed object whose
+ *           count is kept, so a cap from before the free never matches
+ *           again; reads as a fresh object with that count
+ *   used    a store_ref with STORE_REF_USED, or an object whose hdr.oid
+ *           is its own OID
  */
 #define STORE_REF_USED		0x01	/* object allocated */
-#define STORE_REF_ALL		0x01
+#define STORE_REF_FREE		0x02	/* free, its allocation count kept */
+#define STORE_REF_ALL		0x01	/* the flags an entry in use may hold */
 
 struct store_ref {
 	uint64_t	block;		/* data block, 0 = reads as all zero */
@@ -235,7 +244,10 @@ struct store_super {
 	struct store_bptr released[STORE_RELEASED_LISTS];
 	struct store_bptr runlist;	/* processes to resume */
 	struct store_bptr manifest;	/* mkimage names and symbols */
-	uint8_t		reserved[STORE_BLOCK_SIZE - 560];	/* zero */
+	uint64_t	clock_ns;	/* the persistent clock at the commit:
+					   ns the system ran or was off since
+					   its first boot (0 from mkimage) */
+	uint8_t		reserved[STORE_BLOCK_SIZE - 568];	/* zero */
 };
 _Static_assert(__builtin_offsetof(struct store_super, store_blocks) == 64, "");
 _Static_assert(__builtin_offsetof(struct store_super, time_ns) == 72, "");
@@ -248,5 +260,6 @@ _Static_assert(__builtin_offsetof(struct store_super, free_root) == 416, "");
 _Static_assert(__builtin_offsetof(struct store_super, released) == 440, "");
 _Static_assert(__builtin_offsetof(struct store_super, runlist) == 512, "");
 _Static_assert(__builtin_offsetof(struct store_super, manifest) == 536, "");
-_Static_assert(__builtin_offsetof(struct store_super, reserved) == 560, "");
+_Static_assert(__builtin_offsetof(struct store_super, clock_ns) == 560, "");
+_Static_assert(__builtin_offsetof(struct store_super, reserved) == 568, "");
 _Static_assert(sizeof(struct store_super) == STORE_BLOCK_SIZE, "");

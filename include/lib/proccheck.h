@@ -5,7 +5,8 @@
  *
  * Two sets, because the kernel treats them differently:
  * - state rules (proc_state_problem): what the kernel itself never writes
- *   (run state, fault code and wait_oid out of step, reserved fields or
+ *   (run state, wait, fault code and wait_oid out of step, a wake time
+ *   without a sleep, a kept GPT that is no GPT, reserved fields or
  *   MXCSR reserved bits set). objcache_load() refuses such a process on
  *   every load (ERR_CORRUPT), so no path can run it;
  * - register rules (proc_reg_problem, proc_regs_problem): what ring 3 can

@@ -134,6 +134,15 @@ uint64_t store_span(uint64_t leaf_span, unsigned level);
  */
 int	store_entry_used(unsigned ot, const void *e);
 
+/*
+ * For a map leaf entry e of type ot that is not in use: NULL if it is
+ * unused (all zero; *kept = 0) or free with its allocation count kept
+ * (*kept = that count: only the count set, non-zero, with STORE_REF_FREE
+ * and nothing else in a store_ref's flags), else why it is neither. e
+ * needs no alignment.
+ */
+const char *store_unused_problem(unsigned ot, const void *e, uint32_t *kept);
+
 /* Name of a block kind ("mapleaf"), or "?" */
 const char *store_kind_name(unsigned kind);
 

@@ -62,6 +62,13 @@ int	inv_console(struct inv *);
 int	inv_sysinfo(struct inv *);
 int	inv_ckpt(struct inv *);
 
+/*
+ * Generation gen is committed: every process blocked in OC_CKPT_WAIT for
+ * gen or an earlier one gets its answer (w0 = gen) and runs. From the
+ * checkpointer, after the commit. Cannot fail.
+ */
+void	inv_ckpt_committed(uint64_t gen);
+
 /* OC_MEM_REDUCE, OC_MEM_GUARD and OC_MEM_GET_GUARD, shared by PAGE,
    CAPPAGE, GPT (inv_mem.c). Returns ERR_BAD_REQUEST for any other
    opcode. */

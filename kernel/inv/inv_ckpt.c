@@ -1,6 +1,9 @@
 /*
  * inv_ckpt.c - the CKPT cap: take a checkpoint now (OC_CKPT_TAKE), ask
- * for the committed generation (OC_CKPT_GENERATION), and
+ * for the committed generation (OC_CKPT_GENERATION), wait until a
+ * generation is committed (OC_CKPT_WAIT: the waiter blocks in W_CKPT,
+ * its target generation in its w0 register, until inv_ckpt_committed()
+ * answers it; a restart re-executes the wait), and
  * OC_CKPT_POWEROFF, which ends the machine: under QEMU through
  * isa-debug-exit (exit status w0 << 1 | 1), which is how test and
  * benchmark images stop; where that device is absent it answers
@@ -8,6 +11,7 @@
  */
 #include <store/ckpt.h>
 #include <inv/inv.h>
+#include <proc.h>
 #include <panic.h>
 #include <printf.h>
 #include <x86_64/qemu.h>
@@ -33,6 +37,54 @@ ckpt_take_op(struct inv *inv)
 	return 0;
 }
 
+/*
+ * OC_CKPT_WAIT: answer at once if generation w0 is committed, else
+ * block until it is. The registers stay as the syscall left them (w0 is
+ * r8), so inv_ckpt_committed() finds the target there and a restart can
+ * re-execute the call.
+ */
+static int
+ckpt_wait_op(struct inv *inv)
+{
+	struct process *p = inv->p;
+	int rc;
+
+	if ((rc = inv_args(inv, 1, 0)) != 0)
+		return rc;
+	if (inv->w[0] <= ckpt_generation()) {
+		inv->rw[0] = ckpt_generation();
+		return inv_answer_words(inv, 1);
+	}
+	if (ckpt_generation() == 0)
+		return ERR_NOT_FOUND;		/* no store: never */
+	proc_block(p, PS_RECEIVING, W_CKPT, p->obj.oid);
+	return INV_DONE;
+}
+
+void
+inv_ckpt_committed(uint64_t gen)
+{
+	struct process *p;
+	struct proc_regs *r;
+
+	for (p = proc_held_first(); p != NULL; p = p->k.held_next) {
+		r = &p->d.regs;
+		if (p->d.run_state != PS_RECEIVING || p->k.wait != W_CKPT ||
+		    r->r8 > gen)
+			continue;
+		/* The kernel answer inv.c writes: rax 0, w0 = gen. */
+		if (r->rax & IC_RECV) {
+			r->rdi = MI_MAKE(0, 1, 0);
+			r->rsi = 0;
+			r->r8 = gen;
+			r->r9 = r->r10 = r->r12 = 0;
+		}
+		r->rax = 0;
+		proc_dirty(p);
+		proc_ready(p);
+	}
+}
+
 int
 inv_ckpt(struct inv *inv)
 {
@@ -44,6 +96,8 @@ inv_ckpt(struct inv *inv)
 	case OC_CKPT_GENERATION:
 		inv->rw[0] = ckpt_generation();
 		return inv_answer_words(inv, 1);
+	case OC_CKPT_WAIT:
+		return ckpt_wait_op(inv);
 	case OC_CKPT_POWEROFF:
 		break;
 	default:

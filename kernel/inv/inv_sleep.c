@@ -1,10 +1,12 @@
 /*
- * inv_sleep.c - SLEEP caps: the time since boot in nanoseconds (TSC),
- * and sleeping for a while (woken by the timer tick that follows the
- * deadline, so at 100 Hz up to 10 ms late).
+ * inv_sleep.c - SLEEP caps: the persistent clock (clock.h: nanoseconds
+ * since the system's first boot, across restarts), and sleeping for a
+ * while (woken by the timer tick that follows the deadline, so at 100 Hz
+ * up to 10 ms late; a restart keeps the deadline, proc.c).
  */
 #include <stdint.h>
 
+#include <clock.h>
 #include <inv/inv.h>
 #include <proc.h>
 #include <sched.h>
@@ -17,7 +19,7 @@ inv_sleep(struct inv *inv)
 
 	switch (inv->opcode) {
 	case OC_SLEEP_NOW:
-		inv->rw[0] = sched_ns_now();
+		inv->rw[0] = clock_now_ns();
 		return inv_answer_words(inv, 1);
 	case OC_SLEEP_FOR:
 		if ((rc = inv_args(inv, 1, 0)) != 0)

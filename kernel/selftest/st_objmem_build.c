@@ -108,6 +108,7 @@ fill_process(unsigned leaf, unsigned slot, uint64_t idx, uint8_t state)
 	p->hdr.alloc_count = 10 + (uint32_t)idx;
 	p->hdr.bank = 3;
 	p->run_state = state;
+	p->wait = state == PS_RECEIVING ? PW_OPEN : PW_NONE;
 	for (unsigned i = 0; i < sizeof(p->regs) / 8; i++)
 		r[i] = mb_reg(idx, i);
 	p->space = cap(CT_GPT, 0, 0, 2, OID_MAKE(OT_GPT, 1));

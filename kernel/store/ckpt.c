@@ -17,7 +17,8 @@
  * - a written page keeps no hardware mapping (they are dropped), so the
  *   next user write faults and marks it dirty again;
  * - a process's registers change while it runs without a dirty mark, so
- *   every held process is written by every checkpoint.
+ *   every held process is written by every checkpoint, its wait copied
+ *   into d first (proc_persist; a process not held waits for nothing).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +27,8 @@
 #include <abi/store.h>
 
 #include <boot.h>
+#include <clock.h>
+#include <inv/inv.h>
 #include <store/ckpt.h>
 #include <store/objcache.h>
 #include <panic.h>
@@ -137,6 +140,7 @@ ckpt_take(uint64_t *gen)
 	usermode_fpu_flush();		/* every FPU state in its d.fxsave */
 	for (p = proc_held_first(); p != NULL; p = p->k.held_next) {
 		proc_dirty(p);
+		proc_persist(p);	/* its wait, from k into d */
 		if (p->d.run_state == PS_STOPPED)
 			continue;
 		if (n == PROC_RUNLIST_MAX) {
@@ -153,6 +157,7 @@ ckpt_take(uint64_t *gen)
 			goto failed;
 		written++;
 	}
+	store_gen_clock(clock_now_ns());
 	if ((err = store_gen_runlist(oids, n)) != 0 ||
 	    (err = store_gen_commit(rtc_now_ns(), gen)) != 0)
 		goto failed;
@@ -171,6 +176,7 @@ ckpt_take(uint64_t *gen)
 	kprintf("ckpt: committed generation %lu: pause %lu us, %lu KiB in "
 	    "%lu ms\n", *gen, tsc_us(cpu_rdtsc() - t0), kib,
 	    tsc_us(t2 - t1) / 1000);
+	inv_ckpt_committed(*gen);	/* OC_CKPT_WAIT answered */
 	return 0;
 failed:
 	store_gen_abort();

@@ -121,13 +121,20 @@ int
 objcache_load(struct obj *o)
 {
 	const struct obj_hdr *h;
-	struct store_ref ref;
+	struct store_ref ref = { 0 };
 	int err;
 
+	/*
+	 * A free entry (abi/store.h) reads as a fresh object, but with the
+	 * allocation count it kept: ERR_NOT_FOUND with o->alloc_count set,
+	 * so no cap from before the free matches it again.
+	 */
 	switch (o->type) {
 	case OT_PAGE:
 	case OT_CAPPAGE:
 		err = store_get_entry(o->oid, &ref);
+		if (err == ERR_NOT_FOUND)
+			o->alloc_count = ref.alloc_count;
 		if (err != 0)
 			return err;
 		err = store_read_data(o->oid, &ref, o->type == OT_PAGE ?
@@ -153,6 +160,8 @@ objcache_load(struct obj *o)
 	default:
 		return ERR_BAD_ARG;
 	}
+	if (err == ERR_NOT_FOUND)
+		o->alloc_count = h->alloc_count;	/* the struct was zero */
 	if (err != 0)
 		return err;
 	o->alloc_count = h->alloc_count;

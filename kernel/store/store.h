@@ -102,8 +102,11 @@ int	store_kept_super(unsigned i, struct store_super *out);
  * a struct store_ref for pages and cap pages, else the object itself)
  * into entry. Returns 0 if the entry is in use; ERR_NOT_FOUND if the
  * store holds no such object (nothing mounted, index at or above the
- * type's OID limit, no subtree, unused entry); ERR_BAD_ARG for an OID
- * of no object type; ERR_IO; ERR_CORRUPT. entry is written only on 0.
+ * type's OID limit, no subtree, an unused or a free entry); ERR_BAD_ARG
+ * for an OID of no object type; ERR_IO; ERR_CORRUPT. entry is written
+ * on 0, and on ERR_NOT_FOUND from an unused or free entry (all zero but
+ * a free entry's kept allocation count, abi/store.h); so a caller that
+ * zeroes it first reads the count a fresh object must start from.
  * Checks made here: the entry's own OID (inline objects), its flags,
  * and for a store_ref its block number and that a zero block has no CRC.
  */

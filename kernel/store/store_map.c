@@ -117,8 +117,10 @@ check_map_body(const uint8_t *blk, unsigned kind, unsigned ot, uint64_t key)
 		const char *why;
 
 		if (!store_entry_used(ot, e)) {
-			if (!store_all_zero(e, esz))
-				return "an unused entry that is not zero";
+			uint32_t kept;
+
+			if ((why = store_unused_problem(ot, e, &kept)) != NULL)
+				return why;
 			continue;
 		}
 		used++;
@@ -265,10 +267,10 @@ store_get_entry(oid_t oid, void *entry)
 	const uint8_t *e = blk + sizeof(struct store_blkhdr) +
 	    (i - key) * store_entry_size(t);
 
-	if (!store_entry_used(t, e))
-		return ERR_NOT_FOUND;
+	/* Unused or free (the leaf check saw which): all zero but a free
+	   entry's kept allocation count, which the caller needs too. */
 	memcpy(entry, e, store_entry_size(t));
-	return 0;
+	return store_entry_used(t, e) ? 0 : ERR_NOT_FOUND;
 }
 
 int

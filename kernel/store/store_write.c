@@ -41,6 +41,7 @@ static struct {
 	bool		active;
 	bool		slot_unsure;
 	bool		run_set;	/* store_gen_runlist() replaced it */
+	uint64_t	clock_ns;	/* the new superblock's clock_ns */
 	uint64_t	limit[OT_MAX];	/* the next generation's OID limits */
 	uint64_t	count[OT_MAX];	/* and object counts */
 	struct store_bptr runlist;
@@ -185,6 +186,7 @@ store_gen_begin(void)
 		gw.count[t] = sb->obj_count[t];
 	}
 	gw.run_set = false;
+	gw.clock_ns = sb->clock_ns;
 	gw.nrun_block = 0;
 	gw.active = true;
 	return 0;
@@ -360,6 +362,13 @@ write_maps(struct store_super *sb)
 	return 0;
 }
 
+void
+store_gen_clock(uint64_t clock_ns)
+{
+	assert(gw.active);
+	gw.clock_ns = clock_ns;
+}
+
 int
 store_gen_commit(uint64_t time_ns, uint64_t *gen)
 {
@@ -376,6 +385,7 @@ store_gen_commit(uint64_t time_ns, uint64_t *gen)
 	sb->released[2] = cur->released[1];
 	sb->released[1] = cur->released[0];
 	sb->time_ns = time_ns;
+	sb->clock_ns = gw.clock_ns;
 	sb->flags &= ~(uint32_t)STORE_SB_F_MKIMAGE;
 	if ((err = write_maps(sb)) != 0 || (err = sf_clear_released()) != 0 ||
 	    (err = sf_settle()) != 0 || (err = sf_write(sb)) != 0)

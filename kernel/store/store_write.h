@@ -9,6 +9,7 @@
  *	store_gen_page(oid, data, alloc_count, bank);	any number, any order
  *	store_gen_object(obj);				GPTs, processes, endpoints
  *	store_gen_runlist(oids, n);			optional
+ *	store_gen_clock(clock_ns);			optional
  *	store_gen_commit(time_ns, &gen);
  *
  * Invariants:
@@ -79,6 +80,13 @@ int	store_gen_object(const void *obj);
  * generation is abandoned.
  */
 int	store_gen_runlist(const oid_t *oids, unsigned n);
+
+/*
+ * The persistent clock (clock.h) the new superblock records as its
+ * clock_ns; without this call the current generation's is kept. Cannot
+ * fail.
+ */
+void	store_gen_clock(uint64_t clock_ns);
 
 /*
  * Write the map leaves and nodes on the paths to every changed entry,

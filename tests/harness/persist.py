@@ -17,11 +17,29 @@ after a count, so the count it holds is not 0). Then:
 - on a read-only disk every checkpoint fails with `ckpt: generation 2
   failed: error E, still at generation 1`, is retried at the next
   period, and hello keeps counting.
+
+Exact restart (build/images/test/restart.img, images/test/restart.c):
+the first boot is killed as soon as the server has committed the
+generation that holds a client blocked in its call, a keeper holding a
+fault, a 20 s and a 3 s sleeper and an OC_CKPT_WAIT waiter. After a
+pause the second boot must resume that generation and:
+- the client gets its answer (42, error 0) without printing its
+  "calling" line again: the call was re-executed, never ERR_RESTART;
+- the server and the keeper see the REPLY caps they held die, and the
+  keeper receives the same fault again and resumes the faulter;
+- the 20 s sleeper wakes 20 s after it fell asleep in host wall time
+  (within RESTART_SLACK s: the RTC counts seconds), the pause and both
+  boots included, and its persistent clock says the same; the 3 s one,
+  whose deadline passed while the machine was off, wakes at once;
+- the waiter, blocked in OC_CKPT_WAIT for the next generation, gets it
+  when the server commits it, and OC_CKPT_WAIT for a committed
+  generation answers at once.
 """
 
 import os
 import re
 import subprocess
+import time
 
 import qemu
 
@@ -34,6 +52,18 @@ FAILED = re.compile(r"^ckpt: generation (\d+) failed: error (\d+), still at "
 COUNT = re.compile(r"^hello: count (\d+) \(generation (\d+)\)", re.M)
 RING = 4
 TIMEOUT = 60
+
+# The exact-restart image's lines (images/test/restart.c).
+# Each line fits one OC_LOG_WRITE, so lines never interleave.
+R_HOLD = re.compile(r"^rserver: held, gen (\d+)\r?$", re.M)
+R_SLEEP = re.compile(r"^rsleep(\d+): asleep\r?$", re.M)
+R_WOKE = re.compile(r"^rsleep(\d+): woke (-?\d+) after (\d+)\r?$", re.M)
+R_WAITED = re.compile(r"^rwaiter: gen (\d+) err 0\r?$", re.M)
+R_ANSWER = "rclient: answer 42 err 0"
+R_FAULT_AGAIN = "rkeeper: fault 7 again"
+R_RESUMED = "rfaulter: resumed"
+RESTART_PAUSE = 3               # s between the kill and the second boot
+RESTART_SLACK = 2.5             # s: RTC seconds at commit and at restart
 
 
 def _counts_after(text, pos):
@@ -107,7 +137,117 @@ class PersistSuite:
                                     os.path.join(d, "second.log")))
         os.unlink(img)
         results.append(self._readonly(d))
+        results += self._exact(d)
         return results
+
+    def _exact(self, d):
+        """The exact-restart image: boot, kill after the server's commit,
+        boot again (module docstring)."""
+        src = os.path.join(os.path.dirname(self.image), "restart.img")
+        if not os.path.exists(src):
+            return [("persist.restart.image", False,
+                     "%s missing: run `make`" % src)]
+        img = os.path.join(d, "restart.img")
+        subprocess.run(["cp", "--sparse=always", src, img], check=True)
+        seen = {}
+
+        def stamp(text):
+            """Note the host time each sleeper's line first appears."""
+            for kind, pat in (("sleep", R_SLEEP), ("woke", R_WOKE)):
+                for m in pat.finditer(text):
+                    seen.setdefault((kind, int(m.group(1))),
+                                    time.monotonic())
+
+        def first_done(text):
+            stamp(text)
+            return R_HOLD.search(text) is not None or "panic" in text
+
+        log1 = os.path.join(d, "restart1.log")
+        log2 = os.path.join(d, "restart2.log")
+        one = qemu.boot(img, log1, TIMEOUT, wait_for=first_done,
+                        snapshot=False)
+        hold = R_HOLD.search(one.log)
+        if hold is None:
+            os.unlink(img)
+            return [("persist.restart.commit", False, "no 'rserver: held, "
+                     "gen N' (log %s)" % log1)]
+        gen = int(hold.group(1))
+        time.sleep(RESTART_PAUSE)
+        resumed = {}
+
+        def second_done(text):
+            stamp(text)
+            m = RESUMING.search(text)
+            if m is not None and "resume" not in resumed:
+                resumed["resume"] = time.monotonic()
+            after = text[m.end():] if m else ""
+            return "panic" in text or (
+                R_ANSWER in after and R_RESUMED in after and
+                len(R_WOKE.findall(after)) >= 2 and
+                any(int(g) > gen for g in R_WAITED.findall(after)))
+
+        two = qemu.boot(img, log2, TIMEOUT, wait_for=second_done,
+                        snapshot=False)
+        os.unlink(img)
+        return self._exact_checks(one.log, two.log, gen, seen, resumed,
+                                  log1, log2)
+
+    @staticmethod
+    def _exact_checks(first, second, gen, seen, resumed, log1, log2):
+        res = []
+
+        def check(name, ok, why):
+            res.append(("persist.restart." + name, ok, "" if ok else
+                        "%s (logs %s, %s)" % (why, log1, log2)))
+        m = RESUMING.search(second)
+        check("resumes_generation", m is not None and
+              int(m.group(1)) == gen and "panic" not in second,
+              "want 'restart: resuming generation %d', no panic" % gen)
+        after = second[m.end():] if m else ""
+        check("fault_before_commit", re.search(
+              r"^rkeeper: fault 7\r?$", first.partition(
+                  R_HOLD.search(first).group(0))[0], re.M) is not None,
+              "the keeper had not received the fault at the commit")
+        check("call_answered", R_ANSWER in after and
+              "rclient: calling" not in after,
+              "the client's call was not answered exactly once, or it "
+              "called again")
+        check("reply_caps_died", "rserver: reply cap died" in after and
+              "rkeeper: reply cap died" in after,
+              "a REPLY cap from before the restart still worked")
+        check("fault_delivered_again", R_FAULT_AGAIN in after and
+              R_RESUMED in after,
+              "the faulter's fault was not delivered again and answered")
+        woke = {int(w.group(1)): w for w in R_WOKE.finditer(after)}
+        slept = {int(w.group(1)): w for w in R_SLEEP.finditer(first)}
+        ok, why = True, ""
+        if 20 not in woke or 20 not in slept or 3 not in woke:
+            ok, why = False, "a sleeper did not wake after the restart"
+        else:
+            w = woke[20]
+            t0, t1 = seen.get(("sleep", 20)), seen.get(("woke", 20))
+            host = t1 - t0 if t0 is not None and t1 is not None else -1
+            guest = int(w.group(3)) / 1000.0
+            if int(w.group(2)) != 0 or not 20 <= guest < 20 + \
+                    RESTART_SLACK or abs(host - 20) > RESTART_SLACK:
+                ok, why = False, ("20 s sleeper: error %s, %.2f s on its "
+                                  "clock, %.2f s host wall time" %
+                                  (w.group(2), guest, host))
+            n = woke[3]
+            late = seen.get(("woke", 3), 0) - resumed.get("resume", 0)
+            if ok and (int(n.group(2)) != 0 or int(n.group(3)) < 3000 or
+                       late > RESTART_SLACK):
+                ok, why = False, ("3 s sleeper: error %s, slept %s ms, "
+                                  "woke %.2f s after the resume" %
+                                  (n.group(2), n.group(3), late))
+        check("sleeps_keep_wall_time", ok, why)
+        waited = [int(g) for g in R_WAITED.findall(after)]
+        check("checkpoint_wait", gen in waited and gen + 1 in waited and
+              re.search(r"^rwaiter: at once 1 err 0\r?$", first, re.M)
+              is not None, "OC_CKPT_WAIT "
+              "answers %s after the restart, want %d (re-executed) and %d, "
+              "and 1 at once before it" % (waited, gen, gen + 1))
+        return res
 
     def _readonly(self, d):
         log = os.path.join(d, "readonly.log")

@@ -129,7 +129,7 @@ test_state(void)
 	p.fault_code = FC_GP;
 	CHECK(proc_state_problem(&p) == NULL);
 	good_process(&p);
-	p.reserved0[2] = 1;
+	p.reserved0[1] = 1;
 	CHECK(proc_state_problem(&p) != NULL);
 	good_process(&p);
 	p.reply_seq = UINT64_MAX;	/* any sequence: the kernel's count */
@@ -166,36 +166,77 @@ test_wait_oid(void)
 {
 	static const struct {
 		uint8_t	state;
-		oid_t	wait;
+		uint8_t	wait;
+		oid_t	oid;
 		int	ok;
 	} cases[] = {
-		{ PS_RUNNING, 0, 1 },
-		{ PS_RUNNING, EP(1), 0 },
-		{ PS_STOPPED, 0, 1 },
-		{ PS_STOPPED, P(3), 0 },
-		{ PS_RECEIVING, 0, 1 },		/* open wait */
-		{ PS_RECEIVING, P(3), 1 },	/* reply or sleep: itself */
-		{ PS_RECEIVING, P(4), 0 },
-		{ PS_RECEIVING, EP(1), 0 },
-		{ PS_SENDING, EP(1), 1 },
-		{ PS_SENDING, 0, 0 },
-		{ PS_SENDING, P(3), 0 },
-		{ PS_FAULTED, 0, 1 },		/* delivered or parked */
-		{ PS_FAULTED, EP(7), 1 },	/* stalled on the keeper */
-		{ PS_FAULTED, P(3), 0 },
+		{ PS_RUNNING, PW_NONE, 0, 1 },
+		{ PS_RUNNING, PW_NONE, EP(1), 0 },
+		{ PS_RUNNING, PW_OPEN, 0, 0 },
+		{ PS_STOPPED, PW_NONE, 0, 1 },
+		{ PS_STOPPED, PW_NONE, P(3), 0 },
+		{ PS_STOPPED, PW_SLEEP, 0, 0 },
+		{ PS_RECEIVING, PW_OPEN, 0, 1 },	/* open wait */
+		{ PS_RECEIVING, PW_OPEN, P(3), 0 },
+		{ PS_RECEIVING, PW_NONE, 0, 0 },
+		{ PS_RECEIVING, PW_REPLY, P(3), 1 },	/* closed: itself */
+		{ PS_RECEIVING, PW_SLEEP, P(3), 1 },
+		{ PS_RECEIVING, PW_CKPT, P(3), 1 },
+		{ PS_RECEIVING, PW_REPLY, 0, 0 },
+		{ PS_RECEIVING, PW_SEND, P(3), 0 },
+		{ PS_RECEIVING, PW_REPLY, P(4), 0 },
+		{ PS_RECEIVING, PW_SLEEP, EP(1), 0 },
+		{ PS_SENDING, PW_SEND, EP(1), 1 },
+		{ PS_SENDING, PW_SEND, 0, 0 },
+		{ PS_SENDING, PW_SEND, P(3), 0 },
+		{ PS_SENDING, PW_OPEN, EP(1), 0 },
+		{ PS_FAULTED, PW_NONE, 0, 1 },		/* parked */
+		{ PS_FAULTED, PW_FAULT, 0, 1 },		/* delivered */
+		{ PS_FAULTED, PW_FAULT_STALL, EP(7), 1 },
+		{ PS_FAULTED, PW_FAULT_STALL, 0, 0 },
+		{ PS_FAULTED, PW_FAULT, EP(7), 0 },
+		{ PS_FAULTED, PW_REPLY, 0, 0 },
+		{ PS_FAULTED, PW_NONE, P(3), 0 },
+		{ PS_RUNNING, PW_MAX, 0, 0 },
 	};
 	struct obj_process p;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		good_process(&p);
 		p.run_state = cases[i].state;
+		p.wait = cases[i].wait;
 		p.fault_code = cases[i].state == PS_FAULTED ? FC_GP : FC_NONE;
-		p.wait_oid = cases[i].wait;
+		p.wait_oid = cases[i].oid;
 		CHECK_MSG((proc_state_problem(&p) == NULL) == cases[i].ok,
-		    "state %u wait_oid %#llx: %s", cases[i].state,
-		    (unsigned long long)cases[i].wait,
+		    "state %u wait %u wait_oid %#llx: %s", cases[i].state,
+		    cases[i].wait, (unsigned long long)cases[i].oid,
 		    proc_state_problem(&p) ? proc_state_problem(&p) : "ok");
 	}
+}
+
+/* The restart fields: a wake time only asleep, a kept GPT a GPT. */
+static void
+test_restart_fields(void)
+{
+	struct obj_process p;
+
+	good_process(&p);
+	p.wake_ns = 5;
+	CHECK(strcmp(proc_state_problem(&p), "a wake time, but not asleep") ==
+	    0);
+	p.run_state = PS_RECEIVING;
+	p.wait = PW_SLEEP;
+	p.wait_oid = p.hdr.oid;
+	CHECK(proc_state_problem(&p) == NULL);
+	p.wake_ns = 0;			/* the clock's first instant */
+	CHECK(proc_state_problem(&p) == NULL);
+	good_process(&p);
+	p.fault_gpt = OID_MAKE(OT_GPT, 2);
+	p.fault_err = UINT64_MAX;	/* any error code, any address */
+	p.fault_kept_addr = UINT64_MAX;
+	CHECK(proc_state_problem(&p) == NULL);
+	p.fault_gpt = EP(2);
+	CHECK(proc_state_problem(&p) != NULL);
 }
 
 static void
@@ -229,6 +270,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_state),
 	CHECK_CASE(test_mxcsr),
 	CHECK_CASE(test_wait_oid),
+	CHECK_CASE(test_restart_fields),
 	CHECK_CASE(test_runlist),
 };
 

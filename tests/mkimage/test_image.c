@@ -346,7 +346,18 @@ static void p_wait(struct obj_process *p) { p->wait_oid = p->hdr.oid; }
 static void p_send(struct obj_process *p)
 {
 	p->run_state = PS_SENDING;
+	p->wait = PW_SEND;
 	p->wait_oid = 0;
+}
+static void
+p_sleep_run(struct obj_process *p)
+{
+	p->wait = PW_SLEEP;
+}
+static void
+p_wake(struct obj_process *p)
+{
+	p->wake_ns = 5;
 }
 static void
 r_dup(struct store_list *l)
@@ -393,6 +404,8 @@ static void b_active(uint8_t *img) { img[446] = 0; }
 static const struct damage damages[] = {
 	{ "rip 0x800000000000 is not a canonical user-half address",
 	    .proc = p_rip },
+	{ "waits, but is not blocked", .proc = p_sleep_run },
+	{ "a wake time, but not asleep", .proc = p_wake },
 	{ "fs_base 0xdead000000000000 is not a canonical user-half address",
 	    .proc = p_fs },
 	{ "rflags 0x3202 sets IOPL or a flag ring 3 may not hold",

@@ -134,6 +134,47 @@ test_shapes(void)
 }
 
 /* store_bits_set against a bit at a time, every length and offset. */
+/* The free entry: only a non-zero count kept, and FREE for a ref. */
+static void
+test_free_entry(void)
+{
+	uint8_t e[sizeof(struct obj_endpoint) + 1] = { 0 };
+	struct store_ref ref = { 0 };
+	struct obj_hdr h = { 0 };
+	uint32_t kept = 9;
+
+	CHECK(store_unused_problem(OT_PAGE, e + 1, &kept) == NULL && kept == 0);
+	ref.alloc_count = 5;
+	memcpy(e + 1, &ref, sizeof(ref));
+	CHECK(strcmp(store_unused_problem(OT_PAGE, e + 1, &kept),
+	    "a free entry holds more than its allocation count") == 0);
+	ref.flags = STORE_REF_FREE;
+	memcpy(e + 1, &ref, sizeof(ref));
+	CHECK(!store_entry_used(OT_PAGE, e + 1));
+	CHECK(store_unused_problem(OT_CAPPAGE, e + 1, &kept) == NULL &&
+	    kept == 5);
+	ref.bank = 2;
+	memcpy(e + 1, &ref, sizeof(ref));
+	CHECK(store_unused_problem(OT_PAGE, e + 1, &kept) != NULL);
+	ref.bank = 0;
+	ref.alloc_count = 0;
+	memcpy(e + 1, &ref, sizeof(ref));
+	CHECK(strcmp(store_unused_problem(OT_PAGE, e + 1, &kept),
+	    "an unused entry that is not zero") == 0);
+	memset(e, 0, sizeof(e));
+	h.alloc_count = 3;
+	memcpy(e + 1, &h, sizeof(h));
+	CHECK(!store_entry_used(OT_ENDPOINT, e + 1));
+	CHECK(store_unused_problem(OT_ENDPOINT, e + 1, &kept) == NULL &&
+	    kept == 3);
+	e[sizeof(e) - 1] = 1;		/* the last byte of the endpoint */
+	CHECK(store_unused_problem(OT_ENDPOINT, e + 1, &kept) != NULL);
+	e[sizeof(e) - 1] = 0;
+	h.bank = 1;
+	memcpy(e + 1, &h, sizeof(h));
+	CHECK(store_unused_problem(OT_ENDPOINT, e + 1, &kept) != NULL);
+}
+
 static void
 test_bits_set(void)
 {
@@ -799,6 +840,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_seal_check),
 	CHECK_CASE(test_bptr_problem),
 	CHECK_CASE(test_shapes),
+	CHECK_CASE(test_free_entry),
 	CHECK_CASE(test_bits_set),
 	CHECK_CASE(test_freemap_checks),
 	CHECK_CASE(test_check_super),
