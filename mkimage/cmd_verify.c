@@ -174,6 +174,10 @@ cmd_verify(int argc, char **argv)
 			    "newest %llu)\n", argv[optind], ngen,
 			    ngen == 1 ? "" : "s", (unsigned long long)
 			    im.gen[img_newest(&im)].sb.hdr.generation);
+		if (!quiet && pr.stale_caps > 0)
+			printf("  note: %zu stale capabilities (to objects "
+			    "rescinded or freed since; they act as null)\n",
+			    pr.stale_caps);
 		if (!quiet && s >= 0 && im.gen[s].why[0] != 0)
 			printf("  note: block %d (superblock slot %d): %s: the "
 			    "slot the next commit writes, as a commit cut "

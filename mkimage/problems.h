@@ -10,6 +10,7 @@ struct problems {
 	char	**msg;
 	size_t	n, cap;
 	size_t	dropped;	/* beyond PROBLEMS_MAX, counted only */
+	size_t	stale_caps;	/* rescinded caps seen: not problems */
 };
 
 #define PROBLEMS_MAX	1000

@@ -49,6 +49,11 @@ verify_cap(struct objset *os, const struct cap *c, const char *where,
 		    where, store_ct_name(c->type), (unsigned long long)c->oid);
 		return -1;
 	}
+	if (!cap_count_current(c, count) && (c->type == CT_REPLY ?
+	    cap_reply_seq(c) < count : c->alloc_count < count)) {
+		pr->stale_caps++;
+		return 1;
+	}
 	if (!cap_count_current(c, count)) {
 		prob_add(pr, "%s: %s capability to %#llx has count %llu, the "
 		    "object %llu%s", where, store_ct_name(c->type),
@@ -87,6 +92,7 @@ walk_space(struct tstate *ts, const struct cap *c, unsigned span,
 {
 	unsigned l2g = CAP_GUARD_L2G(c), match = CAP_GUARD_MATCH(c), eff;
 	struct obj_gpt *g;
+	uint64_t count;
 	ssize_t pos;
 
 	if (c->type == CT_NULL)
@@ -111,8 +117,9 @@ walk_space(struct tstate *ts, const struct cap *c, unsigned span,
 		return;
 	}
 	pos = gpt_pos(ts->os, c->oid);
-	if (pos < 0)
-		return;		/* reported by verify_cap */
+	if (pos < 0 || os_cap_count(ts->os, c, &count) != 0 ||
+	    !cap_count_current(c, count))
+		return;		/* missing or stale: see verify_cap */
 	g = &ts->os->gpts[pos];
 	if (ts->onpath[pos]) {
 		prob_add(ts->pr, "%s: GPT %#llx contains itself", where,
@@ -121,7 +128,7 @@ walk_space(struct tstate *ts, const struct cap *c, unsigned span,
 	}
 	if (g->l2v < PAGE_SHIFT || g->l2v > GPT_L2V_MAX ||
 	    (ts->seen[pos] >> (eff & 63) & 1))
-		return;		/* bad l2v reported per object */
+		return;		/* unset, or bad l2v reported per object */
 	ts->seen[pos] |= (uint64_t)1 << (eff & 63);
 	ts->onpath[pos] = 1;
 	for (unsigned i = 0; i < GPT_SLOTS; i++) {
@@ -143,7 +150,8 @@ check_gpt(struct objset *os, struct obj_gpt *g, struct problems *pr)
 {
 	char w[96];
 
-	if (g->l2v < PAGE_SHIFT || g->l2v > GPT_L2V_MAX)
+	/* l2v 0 is unset, as OC_GPT_RESET leaves it: a walk faults there. */
+	if (g->l2v != 0 && (g->l2v < PAGE_SHIFT || g->l2v > GPT_L2V_MAX))
 		prob_add(pr, "GPT %#llx: l2v %u out of range %u..%u",
 		    (unsigned long long)g->hdr.oid, g->l2v, PAGE_SHIFT,
 		    GPT_L2V_MAX);
@@ -184,13 +192,13 @@ check_process(struct objset *os, struct obj_process *p, struct problems *pr)
 		    proc_reg_name(bad), (unsigned long long)v, why);
 	}
 	snprintf(w, sizeof(w), "process %#llx space", oid);
-	if (verify_cap(os, &p->space, w, pr) == 0 &&
+	if (verify_cap(os, &p->space, w, pr) != -1 &&
 	    p->space.type != CT_NULL && p->space.type != CT_GPT &&
 	    p->space.type != CT_PAGE)
 		prob_add(pr, "%s: %s capability is not a space", w,
 		    store_ct_name(p->space.type));
 	snprintf(w, sizeof(w), "process %#llx fault handler", oid);
-	if (verify_cap(os, &p->handler, w, pr) == 0 &&
+	if (verify_cap(os, &p->handler, w, pr) != -1 &&
 	    p->handler.type != CT_NULL && p->handler.type != CT_ENTRY)
 		prob_add(pr, "%s: %s capability, not entry", w,
 		    store_ct_name(p->handler.type));
@@ -213,7 +221,7 @@ check_endpoint(struct objset *os, struct obj_endpoint *e, struct problems *pr)
 	if (e->reserved != 0 || e->reserved2 != 0)
 		prob_add(pr, "endpoint %#llx: reserved fields are not zero",
 		    (unsigned long long)e->hdr.oid);
-	if (verify_cap(os, &e->recipient, w, pr) == 0 &&
+	if (verify_cap(os, &e->recipient, w, pr) != -1 &&
 	    e->recipient.type != CT_NULL && e->recipient.type != CT_PROCESS)
 		prob_add(pr, "%s: %s capability, not process", w,
 		    store_ct_name(e->recipient.type));

@@ -21,7 +21,11 @@ void	verify_boot(const struct img *im, struct problems *pr);
 
 /*
  * Check the cap c found at where (for messages) against os. Returns 0
- * if valid, else -1 after adding a problem.
+ * if valid; 1 if stale (its count is below its object's: rescinded,
+ * which a running system leaves behind everywhere and the kernel treats
+ * as null; counted in pr->stale_caps, not a problem); else -1 after
+ * adding a problem (malformed, a missing object, or a count above the
+ * object's, which no running system makes: counts only grow).
  */
 int	verify_cap(struct objset *os, const struct cap *c, const char *where,
 	    struct problems *pr);
