@@ -48,7 +48,7 @@ $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
 $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
-	$(KEEPERS_OUT)/dzero.elf
+	$(KEEPERS_OUT)/vcopy.elf
 
 $(UTEST_DIR)/caps.mki: images/test/caps_mki.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -9,7 +9,7 @@
 # on a user stack).
 #
 # A kept process gets no BSS pages from mkimage (they are left to its
-# keeper), and keepers/dzero only fills space it built itself, never the
+# keeper), and keepers/vcopy only fills space it built itself, never the
 # program's part of the tree. So the runtime and every program that runs
 # kept initialize their statics: with -fno-zero-initialized-in-bss even
 # "= 0" lands in .data. $(call USER_NO_BSS,ELF) checks a linked program.
