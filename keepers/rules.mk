@@ -9,3 +9,9 @@ $(eval $(call USER_PROG,$(KEEPERS_OUT)/vcopy.elf,\
 	keepers/vcopy.c keepers/vc_tree.c keepers/spacewalk.c))
 
 ALL		+= $(KEEPERS_OUT)/vcopy.elf
+
+# prockeep: the process keeper (fault reports with symbols, policies).
+$(eval $(call USER_PROG,$(KEEPERS_OUT)/prockeep.elf,\
+	keepers/prockeep.c keepers/pk_report.c keepers/spacewalk.c))
+
+ALL		+= $(KEEPERS_OUT)/prockeep.elf
