@@ -25,6 +25,9 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/pktest.elf,images/test/pktest.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/bank.elf,images/test/bank.c \
+	images/test/bank_life.c))
+
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
 	images/test/fuzz_prog.c images/test/fuzz_space.c \
@@ -40,7 +43,8 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest fuzz persist
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest fuzz persist \
+		   bank
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -50,6 +54,7 @@ $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
 $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/pktest.img: $(UTEST_DIR)/pktest.elf $(KEEPERS_OUT)/prockeep.elf
+$(UTEST_DIR)/bank.img: $(UTEST_DIR)/bank.elf $(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/vcopy.elf
 

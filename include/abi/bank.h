@@ -83,6 +83,25 @@
 					   the root), w2 = 1 if the cap is
 					   restricted */
 
+/*
+ * The bank table: how the bank server learns the banks a .mki declared
+ * (mkimage's `cap N banktable`, docs/mkimage.md). A weak, read-only cap
+ * page whose slot k holds a read-only cap to page k of the table; the
+ * table's bytes are a struct bank_table followed by parent[0..nbanks]:
+ * parent[i] is the id of bank i's parent, 0 for a top-level bank
+ * (parent[0] is 0: id 0 names no bank). Bank ids are 1..nbanks in
+ * declaration order, a parent's below its child's; nbanks is at most
+ * BANK_PAYLOAD_INDEX.
+ */
+#define BANK_TABLE_MAGIC	0x4b4e4142u	/* "BANK" */
+struct bank_table {
+	uint32_t	magic;
+	uint32_t	nbanks;
+	/* uint16_t parent[nbanks + 1] follows */
+};
+_Static_assert(sizeof(struct bank_table) == 8, "");
+#define BANK_TABLE_PARENT(i)	(sizeof(struct bank_table) + 2 * (i))
+
 /* The run-time segment region of the global address map (README). */
 #define BANK_SEGMENT_BASE	0x400000000000ull
 #define BANK_SEGMENT_END	USER_MAP_END

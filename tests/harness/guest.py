@@ -210,6 +210,7 @@ USER_IMAGES = [
     ("keeper", "images/test/keeper.img", 120),
     ("prockeep", "images/test/pktest.img", 120),
     ("fuzz", "images/test/fuzz.img", 300),
+    ("bank", "images/test/bank.img", 120),
 ]
 
 

@@ -316,13 +316,13 @@ test_limits(void)
 	free(text);
 
 	text = lines("endpoint e\nbankserver e\nprogram x \"x.elf\"\n"
-	    "process p program x\n  cap 0 bank b65534\n  cap 1 bank b65535\n"
-	    "bank b0\n", 65535, bank_line);
+	    "process p program x\n  cap 0 bank b32766\n  cap 1 bank b32767\n"
+	    "bank b0\n", 32767, bank_line);
 	j.text = text;
 	capture(do_parse, &j, out, sizeof(out));
 	CHECK(j.d == NULL);
-	CHECK_MSG(strstr(out, "t.mki:6: bank 'b65535' has id 65536: a bank "
-	    "cap's payload holds ids up to 65535") && !strstr(out, "t.mki:5"),
+	CHECK_MSG(strstr(out, "t.mki:6: bank 'b32767' has id 32768: a bank "
+	    "cap's payload holds ids up to 32767") && !strstr(out, "t.mki:5"),
 	    "%s", out);
 	free(text);
 
