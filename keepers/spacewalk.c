@@ -32,12 +32,12 @@ sw_cover(unsigned root_cr, unsigned span, uint64_t a, unsigned c,
 		uint64_t rlo, wlo = 0, type;
 		unsigned os, ew, l2g, l2v = 0, flags = 0, j;
 
-		if (sp == c && x != root_cr)
-			return SW_FOUND;
-		if (sp <= c)
+		if (sp < c || (sp == c && x == root_cr))
 			return SW_DEEPER;
 		if (cap_type(x, &type, NULL) != 0 || type == CT_NULL)
 			return SW_EMPTY;	/* invalid caps map nothing */
+		if (sp == c)
+			return SW_FOUND;
 		if (type == CT_PAGE)
 			os = PAGE_SHIFT;
 		else if (type == CT_GPT) {

@@ -13,7 +13,10 @@
  * A read fault into a slot we have not written puts the largest
  * read-only cover there that the background (spacewalk.c) or the zero
  * tree offers for the slot, so reading buys nothing; a write replaces
- * the cover on its path by GPTs and, at the leaf, by a page of ours.
+ * the cover on its path by GPTs and, at the leaf, by a page of ours. A
+ * read that faults under a cover found a hole in the background's
+ * subtree: the cover is replaced by GPTs of ours down to the hole
+ * (finer covers beside it), the one case where reading buys (GPTs).
  *
  * Node caps live in a small register cache; a miss fetches the cap from
  * the parent's slot (recursively), so the keeper needs no OIDs and works
@@ -21,10 +24,10 @@
  */
 #include <stddef.h>
 
-#include <abi/bank.h>
 #include <abi/cap.h>
 #include <abi/gpt.h>
 #include <abi/types.h>
+#include <user/bank.h>
 #include <user/invoke.h>
 
 #include "spacewalk.h"
@@ -73,7 +76,7 @@ gpt_store(unsigned cr, unsigned j, unsigned src)
 
 /*
  * A fresh object of type ot (OT_PAGE or OT_GPT) into register dst: from
- * the bank (the answer's opcode is its error) or the RANGE window.
+ * the bank or the RANGE window.
  * Returns 0, ERR_LIMIT/ERR_NO_SPACE when the bank or the window refuses,
  * or the ERR_* of the call.
  */
@@ -81,17 +84,12 @@ static int
 alloc_obj(struct vc_space *s, unsigned ot, unsigned dst)
 {
 	struct vc_pool *p = ot == OT_PAGE ? &s->pages : &s->gpts;
-	struct umsg m;
+	uint64_t oid;
 	int err;
 
-	if (s->bank) {
-		umsg_init(&m, OC_BANK_ALLOC, 1, ot, 0, 0, 0);
-		m.rcv = CR_WITH_REPLY(CR_LIST(dst, CR_DISCARD, CR_DISCARD,
-		    CR_DISCARD), CR_DISCARD);
-		err = inv_call(s->src_cr, &m);
-		if (err == 0)
-			err = (int)MI_OPCODE(m.info);
-	} else {
+	if (s->bank)
+		err = bank_alloc(s->src_cr, ot, dst, &oid);
+	else {
 		if (p->next >= p->end)
 			return ERR_NO_SPACE;
 		err = kinv1(s->src_cr, OC_RANGE_GET, OID_MAKE(ot, p->next), 0,
@@ -535,10 +533,13 @@ vc_map_walk(struct vc_space *s, uint64_t a, int write)
 			continue;	/* the slot is filled: walk on */
 		case VC_BG:
 		case VC_ZERO:
+			/*
+			 * A write under a cover, or a read that the cover does
+			 * not map (a hole in the background's subtree): a GPT
+			 * of ours replaces it, and finer covers go below.
+			 */
 			if (!hit)
 				break;
-			if (!write)
-				return VC_PRESENT;
 			if ((err = fill(s, n, j, rel)) != 0)
 				return err;
 			continue;

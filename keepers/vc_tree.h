@@ -12,7 +12,8 @@
  *   VC_ZERO  the keeper's shared read-only zero tree of the slot's span.
  * VC_BG and VC_ZERO are replaced on the first write under them: by a
  * page of ours (a copy, or fresh and zero) at a leaf, by a GPT of ours
- * above. So reading costs the bank nothing, writing one page per page.
+ * above. So reading costs the bank nothing (but the GPTs down to a hole
+ * inside a subtree the background maps), writing one page per page.
  *
  * Invariant: a slot marked VC_GPT, VC_PAGE, VC_BG or VC_ZERO holds
  * exactly the cap the shadow describes (the keeper is the only writer

@@ -8,9 +8,9 @@
  * it builds is vc_tree.c's; docs/keepers.md has the whole contract.
  *
  * Cap registers: 0 KERNLOG; 1 where objects come from: a space bank's
- * entry cap (OC_BANK_ALLOC) or a RANGE cap, then start registers rdi =
- * first page OID index, rsi = page count, rdx = first GPT OID index, rcx
- * = GPT count; 8 the background space (optional: else slot 14 of a
+ * entry cap (OC_BANK_ALLOC) when the start register rsi is 0, else a
+ * RANGE cap with the OID windows rdi = first page index, rsi = page
+ * count, rdx = first GPT index, rcx = GPT count; 8 the background space (optional: else slot 14 of a
  * GPT_F_BACKGROUND kept GPT, else all zero). Received: 2 RESTART,
  * 3 kept GPT, 7 REPLY; 4..6 scratch; 9..17 the zero tree; 18..31 cache
  * the GPTs it built. A resolved fault is answered through the REPLY
@@ -106,17 +106,15 @@ setup(uint64_t page0, uint64_t npages, uint64_t gpt0, uint64_t ngpts)
 	space.scratch_cr[2] = 6;
 	space.cache_cr0 = CR_CACHE0;
 	space.cache_n = CACHE_N;
-	if ((err = cap_type(CR_SRC, &type, NULL)) != 0)
-		return err;
-	if (type == CT_ENTRY)
+	/* An ENTRY cap is not asked its type: that would call the bank. */
+	if (npages == 0)
 		space.bank = 1;
-	else if (type == CT_RANGE) {
+	else {
 		space.pages.next = page0;
 		space.pages.end = page0 + npages;
 		space.gpts.next = gpt0;
 		space.gpts.end = gpt0 + ngpts;
-	} else
-		return ERR_BAD_ARG;
+	}
 	/* A null (or dead) register answers no type: no background. */
 	space.has_bg = cap_type(CR_BG, &type, NULL) == 0 && type != CT_NULL;
 	if ((err = vc_zero_init(&space)) != 0)

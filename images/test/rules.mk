@@ -25,6 +25,8 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/pktest.elf,images/test/pktest.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/vctest.elf,images/test/vctest.c))
+
 $(eval $(call USER_PROG,$(UTEST_DIR)/bank.elf,images/test/bank.c \
 	images/test/bank_life.c))
 
@@ -36,15 +38,15 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz_victim.elf,\
 	images/test/fuzz_victim.c))
 
 # Programs that run kept: no .bss (lib/user/rules.mk).
-UTEST_KEPT	:= $(UTEST_DIR)/keeper.elf
+UTEST_KEPT	:= $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/vctest.elf
 $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 	@$(call USER_NO_BSS,$<)
 	@touch $@
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest fuzz persist \
-		   bank
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest vctest fuzz \
+		   persist bank
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -55,6 +57,8 @@ $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/pktest.img: $(UTEST_DIR)/pktest.elf $(KEEPERS_OUT)/prockeep.elf
 $(UTEST_DIR)/bank.img: $(UTEST_DIR)/bank.elf $(SPACEBANK_OUT)/spacebank.elf
+$(UTEST_DIR)/vctest.img: $(UTEST_DIR)/vctest.elf $(UTEST_DIR)/vctest.nobss \
+	$(KEEPERS_OUT)/vcopy.elf $(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/vcopy.elf
 

@@ -209,6 +209,7 @@ USER_IMAGES = [
     ("sched", "images/test/sched.img", 120),
     ("keeper", "images/test/keeper.img", 120),
     ("prockeep", "images/test/pktest.img", 120),
+    ("vcopy", "images/test/vctest.img", 120),
     ("fuzz", "images/test/fuzz.img", 300),
     ("bank", "images/test/bank.img", 120),
 ]
