@@ -80,7 +80,7 @@ gpt_store(unsigned cr, unsigned j, unsigned src)
  * Returns 0, ERR_LIMIT/ERR_NO_SPACE when the bank or the window refuses,
  * or the ERR_* of the call.
  */
-static int
+static inline int
 alloc_obj(struct vc_space *s, unsigned ot, unsigned dst)
 {
 	struct vc_pool *p = ot == OT_PAGE ? &s->pages : &s->gpts;
@@ -107,15 +107,16 @@ alloc_obj(struct vc_space *s, unsigned ot, unsigned dst)
 	return err;
 }
 
+static int	node_fetch(struct vc_space *s, uint32_t n, unsigned *cr);
+
 /*
  * Register holding node n's GPT cap, fetching it from its parent's slot
- * (and the parent's, as needed) on a cache miss.
+ * (and the parent's, as needed) on a cache miss. Inline for the hit.
  */
-static int
+static inline int
 node_cr(struct vc_space *s, uint32_t n, unsigned *cr)
 {
-	unsigned k, pcr;
-	int err;
+	unsigned k;
 
 	if (n == 0) {
 		*cr = s->root_cr;
@@ -125,6 +126,16 @@ node_cr(struct vc_space *s, uint32_t n, unsigned *cr)
 	*cr = s->cache_cr0 + k;
 	if (s->cache_tag[k] == n + 1)
 		return 0;
+	return node_fetch(s, n, cr);
+}
+
+/* node_cr's miss: *cr is register k's; fetch node n into it. */
+static int
+node_fetch(struct vc_space *s, uint32_t n, unsigned *cr)
+{
+	unsigned k = *cr - s->cache_cr0, pcr;
+	int err;
+
 	s->cache_tag[k] = 0;
 	err = node_cr(s, s->node[n].parent, &pcr);
 	if (err != 0)
@@ -346,7 +357,7 @@ set_slot(struct vc_space *s, uint32_t n, unsigned j, unsigned kind,
  * A page of ours into leaf slot j of node n, a copy of the page in
  * register from (from != 0), else fresh and zero.
  */
-static int
+static inline int
 own_page(struct vc_space *s, uint32_t n, unsigned j, int copy, unsigned from)
 {
 	unsigned cr;
