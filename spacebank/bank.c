@@ -24,7 +24,7 @@ struct sb_bank sb_banks[SB_MAX_BANKS];
 uint32_t sb_ndeclared = 0;
 static uint16_t free_head = SB_NO_BANK;
 
-/* Destroy's work lists: a subtree in preorder. */
+/* Destroy's work lists (a subtree in preorder); init's parents. */
 static uint16_t order[SB_MAX_BANKS];
 static uint16_t stack[SB_MAX_BANKS];
 
@@ -99,18 +99,19 @@ sb_bank_init(void)
 		    (unsigned long)n, SB_MAX_BANKS - 1);
 		n = SB_MAX_BANKS - 1;
 	}
+	/* Read every parent first: a bad table starts no bank. */
 	for (uint64_t i = 1; i <= n; i++) {
 		uint64_t off = BANK_TABLE_PARENT(i);
-		uint16_t parent;
 
 		if (i == 1 || off % 8 == 0)
 			if ((err = table_word(off & ~UINT64_C(7), &v)) != 0)
 				return err;
-		parent = (uint16_t)(v >> (8 * (off % 8)));
-		if (parent >= i)	/* mkimage: a parent comes first */
+		order[i] = (uint16_t)(v >> (8 * (off % 8)));
+		if (order[i] >= i)	/* mkimage: a parent comes first */
 			return ERR_BAD_FORMAT;
-		bank_start((uint16_t)i, parent, 1);
 	}
+	for (uint64_t i = 1; i <= n; i++)
+		bank_start((uint16_t)i, order[i], 1);
 	sb_ndeclared = (uint32_t)n;
 	for (uint32_t i = SB_MAX_BANKS - 1; i > n; i--) {
 		sb_banks[i].child = free_head;

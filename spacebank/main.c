@@ -19,7 +19,6 @@
 #include <abi/cap.h>
 #include <user/ipc.h>
 #include <user/log.h>
-#include <user/rt.h>
 
 #include "sb.h"
 
@@ -211,13 +210,16 @@ umain(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 
 	(void)a0, (void)a1, (void)a2, (void)a3;
 	if (!ready) {
+		/* Without its table or limits it serves no bank: every
+		   request is answered, ERR_BAD_CAP, so no client hangs. */
 		if ((err = sb_alloc_init()) != 0 ||
-		    (err = sb_bank_init()) != 0) {
-			uprintf("spacebank: cannot start: error %d\n", err);
-			rt_exit();
-		}
+		    (err = sb_bank_init()) != 0)
+			uprintf("spacebank: cannot start (error %d): serving "
+			    "no bank\n", err);
+		else
+			uprintf("spacebank: ready, %u banks\n",
+			    sb_ndeclared);	/* one write: no interleaving */
 		ready = 1;
-		uprintf("spacebank: ready, %u banks declared\n", sb_ndeclared);
 	}
 	umsg_init(&m, 0, 0, 0, 0, 0, 0);
 	receive_into(&m);

@@ -38,10 +38,13 @@ gap_fill(uint64_t from, uint64_t to)
 {
 	while (from < to) {
 		unsigned k = ORDER_MIN;
+		uint64_t twice = UINT64_C(2) << k;
 
-		while (k < ORDER_MAX && (from & ((UINT64_C(2) << k) - 1)) == 0 &&
-		    from + (UINT64_C(2) << k) <= to)
+		while (k < ORDER_MAX && (from & (twice - 1)) == 0 &&
+		    from + twice <= to) {
 			k++;
+			twice <<= 1;
+		}
 		gap_put(from, k);
 		from += UINT64_C(1) << k;
 	}

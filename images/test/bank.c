@@ -13,7 +13,8 @@
 
 #include "bank.h"
 
-#define NTESTS	10
+#define NTESTS	11
+#define PROCESS_RECORDS	2048	/* spacebank/alloc.c's table */
 
 /* The full cap type of each object type (objtype.def). */
 static const uint8_t full_type[OT_MAX] = {
@@ -339,10 +340,40 @@ test_bad_requests(void)
 	test_end();
 }
 
+/* The bank's table of processes fills: ERR_NO_SPACE, nothing changed. */
+static void
+test_table_full(void)
+{
+	unsigned n = 0;
+	int err;
+
+	test_begin("table_full");
+	EXPECT(bank_child(CR_PRIME, CR_A), 0, "child");
+	while ((err = bank_alloc(CR_A, OT_PROCESS, CR_O0, NULL)) == 0 &&
+	    n <= PROCESS_RECORDS)
+		n++;
+	EXPECT(err, ERR_NO_SPACE, "the table full");
+	EXPECT(n, PROCESS_RECORDS, "processes handed out");
+	EXPECT(usage(CR_A, OT_PROCESS), PROCESS_RECORDS, "usage");
+	EXPECT(bank_alloc(CR_A, OT_PROCESS, CR_O0, NULL), ERR_NO_SPACE,
+	    "again");
+	EXPECT(usage(CR_PRIME, OT_PROCESS), PROCESS_RECORDS, "prime's usage");
+	EXPECT(bank_alloc(CR_A, OT_PAGE, CR_O0 + 1, NULL), 0,
+	    "another type still");
+	EXPECT(bank_destroy(CR_A), 0, "destroy");
+	expect_empty(CR_PRIME, "prime after destroy");
+	EXPECT(bank_alloc(CR_PRIME, OT_PROCESS, CR_O0, NULL), 0,
+	    "a process again");
+	EXPECT(bank_free(CR_PRIME, CR_O0), 0, "free it");
+	test_end();
+}
+
 void
 umain(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3;
+	/* The bank prints its ready line before its first answer. */
+	(void)bank_info(CR_PRIME, &a0, &a1, &a2);
 	test_plan("bank", NTESTS);
 	test_info();
 	test_alloc_each_type();
@@ -350,6 +381,7 @@ umain(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 	test_free();
 	test_free_refused();
 	test_bad_requests();
+	test_table_full();
 	test_restricted();
 	test_destroy_running();
 	test_destroy_declared();

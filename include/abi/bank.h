@@ -49,7 +49,11 @@
 #define OC_BANK_FREE		0x1001	/* c0 = full cap to an object this
 					   bank or a descendant allocated:
 					   rescind it, uncharge it; another
-					   bank's object is ERR_NO_ACCESS */
+					   bank's object or a restricted
+					   cap is ERR_NO_ACCESS, a cap that
+					   is no object's full cap type
+					   (ENTRY, RESTART, ...) ERR_BAD_ARG,
+					   a null or dead one ERR_BAD_CAP */
 #define OC_BANK_CHILD		0x1002	/* -> c0 = cap to a new child bank
 					   (no limits of its own) */
 #define OC_BANK_SET_LIMIT	0x1003	/* w0 = OT_*, w1 = most objects of
@@ -66,7 +70,9 @@
 					   (running processes stop: their
 					   caps are dead); then the banks
 					   themselves die: every cap to them
-					   answers ERR_BAD_CAP */
+					   answers ERR_BAD_CAP (a run-time
+					   bank's endpoint is rescinded, so
+					   the kernel answers the call) */
 #define OC_BANK_RESTRICT	0x1007	/* -> c0 = a restricted cap to this
 					   bank (BANK_PAYLOAD_RESTRICTED) */
 #define OC_BANK_SEGMENT		0x1008	/* w0 = size in bytes (rounded up to

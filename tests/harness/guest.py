@@ -14,6 +14,8 @@
   verify must name and the kernel must boot past with its exact lines.
 - persist: a checkpointed machine killed with SIGKILL resumes its last
   committed generation and count (persist.py).
+- bankpersist: the space bank's state survives a checkpoint and a
+  restart (bankpersist.py).
 - crash: every disk state a power cut during a checkpoint can leave
   (recorded with blklogwrites) passes verify; a sample boots the right
   generation and count (crash.py; all of them in `make crashtest`).
@@ -25,6 +27,7 @@ import shutil
 import struct
 import subprocess
 
+import bankpersist
 import bootfail
 import ckptdisk
 import crash
@@ -212,6 +215,7 @@ USER_IMAGES = [
     ("vcopy", "images/test/vctest.img", 120),
     ("fuzz", "images/test/fuzz.img", 300),
     ("bank", "images/test/bank.img", 120),
+    ("bankfuzz", "images/test/bankfuzz.img", 300),
 ]
 
 
@@ -221,6 +225,7 @@ def collect(build):
     return users + [BootSuite(os.path.join(build, "default.img")),
             storefail.StoreFailSuite(build),
             persist.PersistSuite(build),
+            bankpersist.BankPersistSuite(build),
             crash.CrashSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
