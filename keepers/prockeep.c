@@ -13,11 +13,14 @@
  * optional). Received: 1 RESTART, 7 REPLY; 3, 4 scratch. Start
  * registers: rdi = policies, bits 4k..4k+3 for client k (PK_PARK,
  * PK_KILL, PK_RESTART); rsi = restarts allowed per client (0: 3), after
- * which a restarting client is parked.
+ * which a restarting client is parked; rdx = PK_F_NO_START to leave
+ * stopped clients for someone else to start.
  *
  * At start the keeper reads each client's registers (what a restart
  * goes back to: declare clients `stopped`) and resumes the stopped
- * ones. A restart sets those registers again; memory stays as the
+ * ones (unless PK_F_NO_START). Faults may also come forwarded by a
+ * memory keeper (keepers/vcopy.c's cap 18): a one-way message with the
+ * RESTART cap, answered through it. A restart sets those registers again; memory stays as the
  * fault left it.
  */
 #include <abi/process.h>
@@ -172,7 +175,7 @@ query(struct umsg *m)
 
 /* Read each client's starting registers; resume the stopped ones. */
 static void
-setup(uint64_t policies)
+setup(uint64_t policies, uint64_t flags)
 {
 	uint64_t type, w[MI_WORDS_MAX];
 
@@ -203,7 +206,7 @@ setup(uint64_t policies)
 			continue;
 		}
 		c->valid = 1;
-		if (w[0] == PS_STOPPED &&
+		if (w[0] == PS_STOPPED && !(flags & PK_F_NO_START) &&
 		    (err = kcall(CR_PROC0 + k, OC_PROC_RESUME, 0, 0, 0, 0, 0,
 		    0)) != 0)
 			uprintf("prockeep: client %u not started (error %d)\n",
@@ -221,16 +224,15 @@ receive_into(struct umsg *m)
 }
 
 void
-umain(uint64_t policies, uint64_t limit, uint64_t a2, uint64_t a3)
+umain(uint64_t policies, uint64_t limit, uint64_t flags, uint64_t a3)
 {
 	struct umsg m;
 	int err;
 
-	(void)a2;
 	(void)a3;
 	if (limit != 0)
 		restart_limit = limit;
-	setup(policies);
+	setup(policies, flags);
 	umsg_init(&m, 0, 0, 0, 0, 0, 0);
 	receive_into(&m);
 	err = ipc_recv(&m);

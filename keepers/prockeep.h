@@ -14,6 +14,9 @@
 #define PK_KILL		1	/* OC_PROC_RESET: never runs its code again */
 #define PK_RESTART	2	/* registers as at the keeper's start, run */
 
+/* Start register rdx. */
+#define PK_F_NO_START	0x1	/* leave stopped clients stopped */
+
 /* w0 = client -> w0 = reports made, w1 = last fault code (FC_*), w2 =
  * frames in the last report, w3 = restarts made */
 #define PK_OC_STATE	0x1100

@@ -176,24 +176,34 @@ fetch_slot(struct vc_space *s, uint32_t n, unsigned j, unsigned dst)
 }
 
 /*
- * A new GPT of the given l2v, to go into slot pslot of node parent: its
- * node index in *out, its cap in dst.
+ * A new GPT of the given l2v, to go into slot pslot of node parent,
+ * whose cap is in register pcr: its node index in *out, its cap in *cr,
+ * the new node's cache register unless that is pcr (then scratch 0).
  */
 static int
 new_gpt(struct vc_space *s, unsigned l2v, uint32_t parent, unsigned pslot,
-    uint32_t *out, unsigned dst)
+    unsigned pcr, uint32_t *out, unsigned *cr)
 {
+	uint32_t x = s->nnodes;
+	unsigned k = x % s->cache_n;
 	struct vc_node *g;
 	int err;
 
-	if (s->nnodes >= VC_MAX_NODES)
+	if (x >= VC_MAX_NODES)
 		return ERR_NO_SPACE;
-	err = alloc_obj(s, OT_GPT, dst);
+	*cr = s->cache_cr0 + k;
+	if (*cr == pcr)
+		*cr = s->scratch_cr[0];
+	else
+		s->cache_tag[k] = 0;
+	err = alloc_obj(s, OT_GPT, *cr);
 	if (err == 0)
-		err = kcall(dst, OC_GPT_SET_L2V, 2, l2v, 0, 0, 0, 0);
+		err = kcall(*cr, OC_GPT_SET_L2V, 2, l2v, 0, 0, 0, 0);
 	if (err != 0)
 		return err;
-	g = &s->node[s->nnodes];
+	if (*cr != s->scratch_cr[0])
+		s->cache_tag[k] = x + 1;
+	g = &s->node[x];
 	g->parent = parent;
 	g->pslot = (uint8_t)pslot;
 	g->l2v = (uint8_t)l2v;
@@ -304,26 +314,27 @@ split(struct vc_space *s, uint32_t n, unsigned j)
 	unsigned c = s->node[n].l2v, sub = c - 4, k, l2g = 0, match = 0;
 	uint64_t off = (uint64_t)old.match << old.l2g;
 	unsigned t = old.l2g;	/* span of the object the cap names */
+	unsigned ncr, xcr;
 	uint32_t x;
 	int err;
 
-	err = new_gpt(s, sub, n, j, &x, s->scratch_cr[0]);
-	if (err != 0)
+	/* n's register first: fetching it may use any cache register. */
+	if ((err = node_cr(s, n, &ncr)) != 0 ||
+	    (err = new_gpt(s, sub, n, j, ncr, &x, &xcr)) != 0)
 		return err;
 	k = (unsigned)(off >> sub) & 15;
 	if (t < sub) {
 		l2g = t;
 		match = (unsigned)((off & (bit(sub) - 1)) >> t);
 	}
-	err = fetch_slot(s, n, j, s->scratch_cr[1]);
+	err = kcall_cap(ncr, OC_GPT_FETCH, 1, j, 0, s->scratch_cr[1]);
 	if (err == 0)
 		err = kcall_cap(s->scratch_cr[1], OC_MEM_GUARD, 2, l2g, match,
 		    s->scratch_cr[1]);
 	if (err == 0)
-		err = kcall_give(s->scratch_cr[0], OC_GPT_STORE, 1, k, 0,
-		    s->scratch_cr[1]);
+		err = kcall_give(xcr, OC_GPT_STORE, 1, k, 0, s->scratch_cr[1]);
 	if (err == 0)
-		err = store_slot(s, n, j, s->scratch_cr[0]);
+		err = gpt_store(ncr, j, xcr);
 	if (err != 0)
 		return err;
 	s->node[x].slot[k] = old;
@@ -462,6 +473,7 @@ static int
 fill(struct vc_space *s, uint32_t n, unsigned j, uint64_t rel)
 {
 	unsigned c = s->node[n].l2v, t, l2g = 0, match = 0;
+	unsigned ncr, xcr;
 	uint32_t x;
 	int err;
 
@@ -470,15 +482,15 @@ fill(struct vc_space *s, uint32_t n, unsigned j, uint64_t rel)
 		l2g = t;
 		match = (unsigned)(rel >> t);
 	}
-	err = new_gpt(s, t - 4, n, j, &x, s->scratch_cr[0]);
-	if (err != 0)
+	/* n's register first: fetching it may use any cache register. */
+	if ((err = node_cr(s, n, &ncr)) != 0 ||
+	    (err = new_gpt(s, t - 4, n, j, ncr, &x, &xcr)) != 0)
 		return err;
 	if (l2g != 0)
-		err = kcall_cap(s->scratch_cr[0], OC_MEM_GUARD, 2, l2g, match,
+		err = kcall_cap(xcr, OC_MEM_GUARD, 2, l2g, match,
 		    s->scratch_cr[1]);
 	if (err == 0)
-		err = store_slot(s, n, j, l2g != 0 ? s->scratch_cr[1] :
-		    s->scratch_cr[0]);
+		err = gpt_store(ncr, j, l2g != 0 ? s->scratch_cr[1] : xcr);
 	if (err != 0)
 		return err;
 	set_slot(s, n, j, VC_GPT, l2g, match);

@@ -10,17 +10,20 @@
  * Cap registers: 0 KERNLOG; 1 where objects come from: a space bank's
  * entry cap (OC_BANK_ALLOC) when the start register rsi is 0, else a
  * RANGE cap with the OID windows rdi = first page index, rsi = page
- * count, rdx = first GPT index, rcx = GPT count; 8 the background space (optional: else slot 14 of a
- * GPT_F_BACKGROUND kept GPT, else all zero). Received: 2 RESTART,
- * 3 kept GPT, 7 REPLY; 4..6 scratch; 9..17 the zero tree; 18..31 cache
- * the GPTs it built. A resolved fault is answered through the REPLY
+ * count, rdx = first GPT index, rcx = GPT count; 8 the background space
+ * (optional: else slot 14 of a GPT_F_BACKGROUND kept GPT, else all
+ * zero); 18 where faults it cannot resolve are forwarded (optional: an
+ * entry cap to the process's handler, e.g. keepers/prockeep). Received:
+ * 2 RESTART, 3 kept GPT, 7 REPLY; 4..6 scratch; 9..17 the zero tree;
+ * 19..31 cache the GPTs it built. A resolved fault is answered through the REPLY
  * cap (reply and wait in one system call), or through the RESTART cap
  * when the keeper's entry cap was NOCALL and so brought no REPLY cap.
  *
  * Faults it cannot resolve (no-execute, a write our own page already
  * allows, a part of the space it did not build, the bank or window
- * exhausted) are logged in one line each and the process stays
- * faulted: the keeper never answers them, so they cannot loop.
+ * exhausted) are logged in one line each and forwarded if cap 18 is
+ * set; the process stays faulted: the keeper never answers them, so
+ * they cannot loop.
  */
 #include <abi/process.h>
 #include <user/ipc.h>
@@ -36,7 +39,8 @@
 #define CR_REPLY	7
 #define CR_BG		8
 #define CR_ZERO0	9
-#define CR_CACHE0	(CR_ZERO0 + VC_ZERO_LEVELS)
+#define CR_FORWARD	(CR_ZERO0 + VC_ZERO_LEVELS)
+#define CR_CACHE0	(CR_FORWARD + 1)
 #define CACHE_N		(32 - CR_CACHE0)
 
 #define PF_WRITE	0x2	/* x86 page-fault error code: a write */
@@ -46,14 +50,27 @@ static struct vc_space space __attribute__((section(".bss.vc")));
 static uint64_t resolved = 0, unresolved_n = 0;
 static uint64_t busy_ticks = 0, timed = 0;
 
+/*
+ * Log a fault we cannot resolve and pass it on to the forward cap, if
+ * there is one: a one-way OC_FAULT with the same words and c0 the
+ * RESTART cap, as a handler gets it (but w1 relative to the kept GPT).
+ * The keeper itself never answers it.
+ */
 static void
 unresolved(const struct umsg *m, int err)
 {
+	struct umsg f;
+	int ferr;
+
+	umsg_init(&f, OC_FAULT, 4, m->w[0], m->w[1], m->w[2], m->w[3]);
+	f.info = MI_MAKE(OC_FAULT, 4, 1);
+	f.caps = CR_LIST(CR_RESTART, 0, 0, 0);
+	ferr = ipc_send(CR_FORWARD, &f);
 	unresolved_n++;
 	uprintf("vcopy: fault %lu at %#lx (error code %#lx, rip %#lx) not "
-	    "resolved: error %d\n", (unsigned long)m->w[0],
+	    "resolved: error %d%s\n", (unsigned long)m->w[0],
 	    (unsigned long)m->w[1], (unsigned long)m->w[2],
-	    (unsigned long)m->w[3], err);
+	    (unsigned long)m->w[3], err, ferr == 0 ? ", forwarded" : "");
 }
 
 /* Handle one fault message. Returns 1 if the process may run again. */

@@ -61,7 +61,8 @@ $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/pktest.img: $(UTEST_DIR)/pktest.elf $(KEEPERS_OUT)/prockeep.elf
 $(UTEST_DIR)/bank.img: $(UTEST_DIR)/bank.elf $(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/vctest.img: $(UTEST_DIR)/vctest.elf $(UTEST_DIR)/vctest.nobss \
-	$(KEEPERS_OUT)/vcopy.elf $(SPACEBANK_OUT)/spacebank.elf
+	$(KEEPERS_OUT)/vcopy.elf $(KEEPERS_OUT)/prockeep.elf \
+	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankfuzz.img: $(UTEST_DIR)/bankfuzz.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankpersist.img: $(UTEST_DIR)/bankpersist.elf \

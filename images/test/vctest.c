@@ -5,7 +5,8 @@
  * B from bank objects, then two kept GPTs X1 and X2 over B, each with
  * its own keeper and bank, and stores them into slots 5 and 6 of its
  * own space root: X1 reads at 0x500000000000, X2 at 0x600000000000.
- * Role 1, the hog, writes pages until its keeper's bank runs out.
+ * Role 1, the hog, writes pages until its keeper's bank runs out; its
+ * keeper forwards that fault to the process keeper, which parks it.
  *
  * B (l2v 40, as X1 and X2): slot 0 holds a GPT of l2v 12 guarded to the
  * first 64 KiB with BG_PAGES patterned pages; slot 3 a single page
@@ -19,6 +20,7 @@
 #include <user/rt.h>
 #include <user/test.h>
 
+#include "../../keepers/prockeep.h"
 #include "../../keepers/vcopy.h"
 
 #define CR_BANK_A	1	/* keeper A's bank */
@@ -37,6 +39,7 @@
 #define CR_X1		14
 #define CR_X2		15
 #define CR_P0		16	/* background page 0 */
+#define CR_PK		17	/* entry to the process keeper */
 
 #define X1		UINT64_C(0x500000000000)
 #define X2		UINT64_C(0x600000000000)
@@ -233,6 +236,8 @@ static void
 exhaustion(void)
 {
 	uint64_t w[MI_WORDS_MAX], w2[MI_WORDS_MAX], pages;
+	struct umsg m;
+	int err;
 
 	test_begin("bank_exhaustion_leaves_it_faulted");
 	TEST_EQ(ask(CR_KH, VC_OC_STATS, w), 0, "the hog's keeper is up");
@@ -249,12 +254,23 @@ exhaustion(void)
 	TEST_EQ(w2[3], w[3], "no more faults: it does not loop");
 	TEST_EQ(ask(CR_KH, VC_OC_MAPS, w), 0, "maps");
 	TEST_EQ(w[3], 1, "one fault not resolved");
+	/* Answered once the keeper has printed the forwarded report. */
+	umsg_init(&m, PK_OC_STATE, 1, 0, 0, 0, 0);
+	err = ipc_call(CR_PK, &m);
+	test_end();
+
+	test_begin("exhaustion_forwarded_to_the_process_keeper");
+	TEST_EQ(err, 0, "state call");
+	TEST_EQ(m.w[0], 1, "reports for the hog");
+	TEST_EQ(m.w[1], FC_NO_MAPPING, "the fault it reported");
+	TEST_EQ(poll_state(CR_HOG, PS_FAULTED, w), 0, "parked");
 	test_end();
 }
 
 void
 umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 {
+	struct umsg m;
 	int err;
 
 	(void)a1;
@@ -265,7 +281,14 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 			wr(HOG_BASE + i * 4096ull, i);
 		rt_exit();
 	}
-	test_plan("vcopy", 5);
+	/*
+	 * The bank and the process keeper print a line when they start:
+	 * wait for both to answer before printing (user/log.h).
+	 */
+	(void)usage(CR_BANK_T, OT_PAGE);
+	umsg_init(&m, PK_OC_STATE, 1, 0, 0, 0, 0);
+	(void)ipc_call(CR_PK, &m);
+	test_plan("vcopy", 6);
 	err = build();
 	if (err != 0)
 		uprintf("vctest: building the spaces failed: error %d\n", err);
