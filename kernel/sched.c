@@ -220,8 +220,15 @@ pick(void)
 	if (next_proc != NULL) {
 		p = next_proc;
 		next_proc = NULL;
-		if (cur != NULL && cur != p && cur->d.run_state == PS_RUNNING)
+		/*
+		 * cur may still run: a reply-and-wait whose reply switched
+		 * to p and whose receive took a fault stalled on cur. It is
+		 * not current while queued (as sched_tick does it).
+		 */
+		if (cur != NULL && cur != p && cur->d.run_state == PS_RUNNING) {
+			sched_current = NULL;
 			sched_enqueue(cur);
+		}
 		slice_tick = timer_ticks();
 		return p;
 	}
