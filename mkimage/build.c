@@ -150,6 +150,10 @@ make_cap(struct build *b, const struct mki_capspec *c)
 		    d->programs], c->line, &r) != 0)
 			return r;
 		break;
+	case MKI_CK_BANKTABLE:
+		if (build_banktable(b, c->line, &r) != 0)
+			return r;
+		break;
 	case MKI_CK_BANK:
 		i = (size_t)(mki_find_endpoint(d, d->bankserver) -
 		    d->endpoints);

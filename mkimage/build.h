@@ -77,6 +77,7 @@ struct build {
 	int		errors;
 	uint64_t	data_copies;	/* pages made with data: a block each */
 	int		full;		/* build_room() refused a step */
+	struct cap	banktable;	/* the bank table, on demand */
 };
 
 /*
@@ -141,6 +142,13 @@ int	build_program_image(struct build *b, struct bprog *p, uint32_t bank,
  */
 int	build_symbols(struct build *b, struct bprog *p, int line,
 	    struct cap *out);
+
+/*
+ * The weak cap page of the bank table (abi/bank.h; build_banktable.c),
+ * made on first use (line says who asked, for errors). 0, or -1 if the
+ * store is full or the description declares too many banks.
+ */
+int	build_banktable(struct build *b, int line, struct cap *out);
 
 /* True for the ELF symbols the manifest and the symbol table list. */
 int	build_symbol_wanted(const struct elf_symbol *s);

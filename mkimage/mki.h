@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <abi/bank.h>
+
 #include "addrmap.h"
 #include "names.h"
 
@@ -37,6 +39,7 @@ enum mki_capkind {
 	MKI_CK_BANK,		/* bank B: entry to the bank server */
 	MKI_CK_CONSTRUCTOR,	/* constructor C: entry to C's endpoint */
 	MKI_CK_SYMBOLS,		/* symbols P: program P's symbol table */
+	MKI_CK_BANKTABLE,	/* banktable: the banks' parents */
 	MKI_CK_MAX
 };
 
@@ -132,10 +135,11 @@ struct mki_cappage {
 /*
  * Bounds on what a description may ask for, checked before any work
  * depends on them: every process has a stack slot in the address map;
- * "cap N bank B" carries B's id in a 16-bit payload.
+ * "cap N bank B" carries B's id in the 15 index bits of a bank cap's
+ * payload (abi/bank.h: bit 15 marks a restricted cap).
  */
 #define MKI_MAX_PROCESSES	((AM_STACK_END - AM_STACK_BASE) / AM_STACK_SLOT)
-#define MKI_MAX_BANK_CAP	0xffffu
+#define MKI_MAX_BANK_CAP	BANK_PAYLOAD_INDEX
 #define MKI_MAX_FILE		(64ull << 20)	/* .mki text, bytes */
 
 #define MKI_DEFAULT_STORE	(64ull << 20)

@@ -35,7 +35,7 @@ static const struct {
 	{ "space", MKI_CK_SPACE, 1 }, { "segment", MKI_CK_SEGMENT, 1 },
 	{ "image", MKI_CK_IMAGE, 1 }, { "cappage", MKI_CK_CAPPAGE, 1 },
 	{ "bank", MKI_CK_BANK, 1 }, { "constructor", MKI_CK_CONSTRUCTOR, 1 },
-	{ "symbols", MKI_CK_SYMBOLS, 1 },
+	{ "symbols", MKI_CK_SYMBOLS, 1 }, { "banktable", MKI_CK_BANKTABLE, 0 },
 };
 
 /* "cap N KIND [TARGET] [payload N] [restrictions...]" */

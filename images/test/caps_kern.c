@@ -63,6 +63,44 @@ range_bank(unsigned mask)
 	    ERR_BAD_REQUEST, "get_bank without OID");
 }
 
+/* IDENTIFY of cap register cr through CR_X; *oid, *ct, *restr. */
+static int
+identify(unsigned cr, uint64_t *oid, uint64_t *ct, uint64_t *restr)
+{
+	struct umsg m;
+	int err;
+
+	umsg_init(&m, OC_RANGE_IDENTIFY, 0, 0, 0, 0, 0);
+	m.info = MI_MAKE(OC_RANGE_IDENTIFY, 0, 1);
+	m.caps = CR_LIST(cr, 0, 0, 0);
+	err = inv_call(CR_X, &m);
+	*oid = m.w[0];
+	*ct = m.w[1];
+	*restr = m.w[2];
+	return err;
+}
+
+/* IDENTIFY under every mask: the OID, type and restrictions of a cap. */
+static void
+range_identify(void)
+{
+	uint64_t oid = 0, ct = 0, restr = 0;
+	struct umsg m;
+
+	EXPECT(identify(CR_PEER, &oid, &ct, &restr), 0, "identify peer");
+	EXPECT(oid, OID_PEER, "peer's OID");
+	EXPECT(ct, CT_PROCESS, "peer's type");
+	EXPECT(restr, 0, "peer's restrictions");
+	EXPECT(identify(CR_TEP, &oid, &ct, &restr), 0, "identify tep");
+	EXPECT(oid, OID_TEP, "tep's OID");
+	EXPECT(identify(CR_NULL, &oid, &ct, &restr), ERR_BAD_CAP,
+	    "identify null");
+	EXPECT(identify(CR_LOG, &oid, &ct, &restr), ERR_BAD_ARG,
+	    "identify kernlog");
+	umsg_init(&m, OC_RANGE_IDENTIFY, 0, 0, 0, 0, 0);
+	EXPECT(inv_call(CR_X, &m), ERR_BAD_REQUEST, "identify without a cap");
+}
+
 void
 test_range(unsigned mask)
 {
@@ -114,6 +152,7 @@ test_range(unsigned mask)
 		    ERR_BAD_CAP, "old cap used after rescind");
 	EXPECT(kcall(CR_X, OC_RANGE_RESCIND, 1, OID_MAKE(0x77, 1), 0, 0, 0,
 	    0), weak ? ERR_NO_ACCESS : ERR_BAD_ARG, "rescind an unknown type");
+	range_identify();
 	range_bank(mask);
 }
 

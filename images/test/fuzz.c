@@ -35,8 +35,8 @@ static const uint32_t opcodes[] = {
 	OC_SLEEP_FOR, OC_FAULT, OC_MEM_GET_GUARD, OC_PAGE_COPY_FROM,
 	OC_CAPPAGE_COPY_FROM, OC_GPT_RESET, OC_PROC_RESET,
 	OC_RESTART_GET_REGS, OC_RESTART_SET_REGS, OC_RANGE_SET_BANK,
-	OC_RANGE_GET_BANK, OC_CKPT_GENERATION,	/* not TAKE: each costs a
-						   disk commit */
+	OC_RANGE_GET_BANK, OC_RANGE_IDENTIFY,
+	OC_CKPT_GENERATION,	/* not TAKE: each costs a disk commit */
 };
 #define NOPCODES	(sizeof(opcodes) / sizeof(opcodes[0]))
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""fuzz_kernel.py - make fuzz-kernel: the kernel fuzzer's long run.
+"""fuzz_kernel.py - make fuzz-kernel: the kernel fuzzer's long run, then
+the space bank fuzzer's (images/test/bankfuzz.c).
 
 Writes a copy of images/test/fuzz.mki with the seed, iteration count and
 time limit given, builds it with mkimage, boots it under TCG and waits
@@ -14,6 +15,11 @@ address, pages, registers) and what became of it. After a panic or a
 hang in a long run, the programs since the last progress line are
 replayed that way at once, so the log names the program the kernel died
 on.
+
+The bank fuzzer runs after it with the same seed for --bank-seconds
+(images/test/bankfuzz.mki with its start registers replaced); a failure
+names the step, and the seed reproduces it (--bank-only skips the
+kernel fuzzer).
 """
 
 import argparse
@@ -38,7 +44,9 @@ def write_mki(src, dst, regs):
     with open(src) as f:
         text = f.read()
     start = text.index("\nprocess fuzzer ")
-    end = text.index("\nprocess ", start + 1)
+    end = text.find("\nprocess ", start + 1)
+    if end < 0:
+        end = len(text.rstrip("\n"))
     block = re.sub(r"\n  reg r(di|si|dx|cx) [^\n]*", "", text[start:end])
     block += "".join("\n  reg %s %#x" % (r, v) for r, v in regs)
     with open(dst, "w") as f:
@@ -46,12 +54,12 @@ def write_mki(src, dst, regs):
         f.write(text[:start] + block + text[end:])
 
 
-def boot(args, name, regs, seconds):
+def boot(args, name, regs, seconds, src="fuzz.mki", done="TEST DONE fuzz"):
     out = os.path.join(args.build, "images", "test")
     mki = os.path.join(out, name + ".mki")
     img = os.path.join(out, name + ".img")
     log = os.path.join(args.build, "test-logs", name + ".serial.log")
-    write_mki(os.path.join(HERE, "fuzz.mki"), mki, regs)
+    write_mki(os.path.join(HERE, src), mki, regs)
     r = subprocess.run([os.path.join(args.build, "mkimage"), "build", mki,
                         "-o", img, "--boot-dir", args.build])
     if r.returncode != 0:
@@ -59,7 +67,7 @@ def boot(args, name, regs, seconds):
     print("fuzz-kernel: %s, up to %d s; serial log %s"
           % (name, seconds, log), flush=True)
     run = qemu.boot(img, log, seconds + MARGIN,
-                    wait_for=("TEST DONE fuzz", "panic:"), memory="256M")
+                    wait_for=(done, "panic:"), memory="256M")
     # The image is a throwaway (the .mki stays): a later kernel must not
     # find a stale copy among the images it should be in.
     for path in (img, img[:-len(".img")] + ".db",
@@ -114,6 +122,27 @@ def replay(args, seed, first, count, seconds):
     return ok
 
 
+def bank_fuzz(args, seed):
+    """The bank fuzzer for --bank-seconds (and at most --iterations
+    steps). Returns True if it passed."""
+    run = boot(args, "bankfuzz-long",
+               [("rdi", seed), ("rsi", args.iterations),
+                ("rdx", args.bank_seconds)], args.bank_seconds,
+               src="bankfuzz.mki", done="TEST DONE bankfuzz")
+    lines = run.log.splitlines()
+    for line in lines:
+        if line.startswith(("bankfuzz:", "TEST ")) or "panic:" in line:
+            print(line)
+    ok = ("TEST DONE bankfuzz" in run.log and "panic:" not in run.log and
+          not any(line.startswith("TEST FAIL") for line in lines))
+    if run.timed_out:
+        print("fuzz-kernel: bankfuzz gave no TEST DONE within %d s"
+              % (args.bank_seconds + MARGIN))
+    print("fuzz-kernel: bankfuzz %s (seed %#x)"
+          % ("passed" if ok else "FAILED", seed))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build")
@@ -123,6 +152,10 @@ def main():
                     help="fuzzer seed; 0 picks a random one")
     ap.add_argument("--replay", default="",
                     help="FIRST:COUNT: run only these programs of --seed")
+    ap.add_argument("--bank-seconds", type=int, default=120,
+                    help="time for the bank fuzzer after the kernel's")
+    ap.add_argument("--bank-only", action="store_true",
+                    help="run only the bank fuzzer")
     args = ap.parse_args()
     seed = int(args.seed, 0)
     if args.seconds <= 0 or args.iterations <= 0:
@@ -136,6 +169,8 @@ def main():
         return 0 if ok else 1
     if seed == 0:
         seed = int.from_bytes(os.urandom(8), "little") | 1
+    if args.bank_only:
+        return 0 if bank_fuzz(args, seed) else 1
     run = boot(args, "fuzz-long",
                [("rdi", 0), ("rsi", seed), ("rdx", args.iterations),
                 ("rcx", args.seconds)], args.seconds)
@@ -163,7 +198,8 @@ def main():
         print("fuzz-kernel: replaying programs %d..%d alone"
               % (progress, progress + PROGRESS + 63))
         replay(args, seed, progress, PROGRESS + 64, 600)
-    return 0 if ok else 1
+    bank_ok = bank_fuzz(args, seed)
+    return 0 if ok and bank_ok else 1
 
 
 if __name__ == "__main__":

@@ -24,6 +24,11 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
 $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/console.elf,images/test/console.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/bank.elf,images/test/bank.c \
+	images/test/bank_life.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/bankfuzz.elf,images/test/bankfuzz.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/bankpersist.elf,\
+	images/test/bankpersist.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
@@ -41,7 +46,7 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
 UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist console \
-		   storefail
+		   storefail bank bankfuzz bankpersist
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -52,6 +57,11 @@ $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/console.img: $(UTEST_DIR)/console.elf
 $(UTEST_DIR)/storefail.img: $(BUILD)/images/demo/hello.elf
+$(UTEST_DIR)/bank.img: $(UTEST_DIR)/bank.elf $(SPACEBANK_OUT)/spacebank.elf
+$(UTEST_DIR)/bankfuzz.img: $(UTEST_DIR)/bankfuzz.elf \
+	$(SPACEBANK_OUT)/spacebank.elf
+$(UTEST_DIR)/bankpersist.img: $(UTEST_DIR)/bankpersist.elf \
+	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/dzero.elf
 
@@ -74,17 +84,23 @@ ALL		+= $(UTEST_IMAGES:%=$(UTEST_DIR)/%.img)
 # make fuzz-kernel: the fuzzer's long run (FUZZ_SECONDS, FUZZ_SEED: 0 is
 # a fresh random seed, FUZZ_ITERATIONS), printed as the fuzz suite; with
 # FUZZ_REPLAY=FIRST:COUNT only those exec programs of FUZZ_SEED, each
-# printed.
+# printed. Then the space bank fuzzer with the same seed for
+# FUZZ_BANK_SECONDS (FUZZ_BANK_ONLY=1: only it).
 FUZZ_SECONDS	?= 600
 FUZZ_SEED	?= 0
 FUZZ_ITERATIONS	?= 1000000000000
 FUZZ_REPLAY	?=
+FUZZ_BANK_SECONDS ?= 120
+FUZZ_BANK_ONLY	?=
 
 .PHONY: fuzz-kernel
 fuzz-kernel: images/test/fuzz.mki $(UTEST_DIR)/fuzz.elf \
-		$(UTEST_DIR)/fuzz_victim.elf $(IMAGE_BOOT_FILES) $(BUILD)/mkimage \
-		| $(DEPS_STAMP)
+		$(UTEST_DIR)/fuzz_victim.elf images/test/bankfuzz.mki \
+		$(UTEST_DIR)/bankfuzz.elf $(SPACEBANK_OUT)/spacebank.elf \
+		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(PYTHON) images/test/fuzz_kernel.py --build $(BUILD) \
 		--seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
 		--iterations $(FUZZ_ITERATIONS) \
+		--bank-seconds $(FUZZ_BANK_SECONDS) \
+		$(if $(FUZZ_BANK_ONLY),--bank-only) \
 		$(if $(FUZZ_REPLAY),--replay $(FUZZ_REPLAY))

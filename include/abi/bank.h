@@ -49,7 +49,11 @@
 #define OC_BANK_FREE		0x1001	/* c0 = full cap to an object this
 					   bank or a descendant allocated:
 					   rescind it, uncharge it; another
-					   bank's object is ERR_NO_ACCESS */
+					   bank's object or a restricted
+					   cap is ERR_NO_ACCESS, a cap that
+					   is no object's full cap type
+					   (ENTRY, RESTART, ...) ERR_BAD_ARG,
+					   a null or dead one ERR_BAD_CAP */
 #define OC_BANK_CHILD		0x1002	/* -> c0 = cap to a new child bank
 					   (no limits of its own) */
 #define OC_BANK_SET_LIMIT	0x1003	/* w0 = OT_*, w1 = most objects of
@@ -66,7 +70,9 @@
 					   (running processes stop: their
 					   caps are dead); then the banks
 					   themselves die: every cap to them
-					   answers ERR_BAD_CAP */
+					   answers ERR_BAD_CAP (a run-time
+					   bank's endpoint is rescinded, so
+					   the kernel answers the call) */
 #define OC_BANK_RESTRICT	0x1007	/* -> c0 = a restricted cap to this
 					   bank (BANK_PAYLOAD_RESTRICTED) */
 #define OC_BANK_SEGMENT		0x1008	/* w0 = size in bytes (rounded up to
@@ -82,6 +88,25 @@
 					   the parent's index (itself for
 					   the root), w2 = 1 if the cap is
 					   restricted */
+
+/*
+ * The bank table: how the bank server learns the banks a .mki declared
+ * (mkimage's `cap N banktable`, docs/mkimage.md). A weak, read-only cap
+ * page whose slot k holds a read-only cap to page k of the table; the
+ * table's bytes are a struct bank_table followed by parent[0..nbanks]:
+ * parent[i] is the id of bank i's parent, 0 for a top-level bank
+ * (parent[0] is 0: id 0 names no bank). Bank ids are 1..nbanks in
+ * declaration order, a parent's below its child's; nbanks is at most
+ * BANK_PAYLOAD_INDEX.
+ */
+#define BANK_TABLE_MAGIC	0x4b4e4142u	/* "BANK" */
+struct bank_table {
+	uint32_t	magic;
+	uint32_t	nbanks;
+	/* uint16_t parent[nbanks + 1] follows */
+};
+_Static_assert(sizeof(struct bank_table) == 8, "");
+#define BANK_TABLE_PARENT(i)	(sizeof(struct bank_table) + 2 * (i))
 
 /* The run-time segment region of the global address map (README). */
 #define BANK_SEGMENT_BASE	0x400000000000ull

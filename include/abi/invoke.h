@@ -144,6 +144,11 @@
 #define OC_RANGE_SET_BANK	0x803	/* w0 = OID, w1 = bank id (32 bits):
 					   the object's accounting bank */
 #define OC_RANGE_GET_BANK	0x804	/* w0 = OID -> w0 = bank id */
+#define OC_RANGE_IDENTIFY	0x805	/* c0 -> w0 = the OID it names, w1 =
+					   its CT_*, w2 = its restrictions;
+					   null or invalid c0 ERR_BAD_CAP,
+					   a cap naming no object (KERNLOG,
+					   SLEEP, ...) ERR_BAD_ARG */
 
 /* KERNLOG */
 #define OC_LOG_WRITE		0x900	/* w0..w3 = up to 32 bytes; info

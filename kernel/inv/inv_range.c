@@ -6,9 +6,11 @@
  * die too); LIMIT answers 1 + the highest index the store holds for a
  * type. SET_BANK records which bank allocated an object (struct obj's
  * bank, written out with the object: obj_hdr.bank, or store_ref.bank
- * for pages and cap pages) and GET_BANK reads it. Through a WEAK range
- * cap GET answers weakened caps, and RESCIND and SET_BANK are
- * ERR_NO_ACCESS. The rescind that brings an allocation count to
+ * for pages and cap pages) and GET_BANK reads it. IDENTIFY answers the
+ * OID a valid cap names (the space bank's way to know which object a
+ * client hands back; the holder of RANGE can name every object anyway,
+ * so it learns no authority). Through a WEAK range cap GET answers
+ * weakened caps, and RESCIND and SET_BANK are ERR_NO_ACCESS. The rescind that brings an allocation count to
  * ALLOC_COUNT_RETIRED retires the OID (abi/obj.h): every operation on a
  * retired OID is ERR_LIMIT.
  */
@@ -85,6 +87,16 @@ inv_range(struct inv *inv)
 			return rc;
 		inv->rw[0] = o->bank;
 		return inv_answer_words(inv, 1);
+	case OC_RANGE_IDENTIFY:
+		if ((rc = inv_args(inv, 0, 1)) != 0 ||
+		    (rc = cap_check(&inv->c[0], &o)) != 0)
+			return rc;
+		if (o == NULL)
+			return ERR_BAD_ARG;
+		inv->rw[0] = o->oid;
+		inv->rw[1] = inv->c[0].type;
+		inv->rw[2] = inv->c[0].restr;
+		return inv_answer_words(inv, 3);
 	case OC_RANGE_LIMIT:
 		if ((rc = inv_args(inv, 1, 0)) != 0)
 			return rc;

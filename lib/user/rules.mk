@@ -23,8 +23,7 @@ USER_LDFLAGS	:= -nostdlib -static-pie -Wl,--build-id=none \
 		   -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
 
 USER_LIB_SRCS	:= lib/user/rt.c lib/user/log.c lib/user/test.c lib/user/cons.c \
-		   lib/user/edit.c \
-		   lib/fmt.c lib/string.c
+		   lib/user/edit.c lib/user/bank.c lib/fmt.c lib/string.c
 USER_LIB	:= $(BUILD)/user/libuser.a
 USER_CRT0	:= $(USER_OBJ)/lib/user/crt0.o
 
@@ -62,5 +61,6 @@ USER_NO_BSS	= size -A $(1) | awk '$$1 ~ /^\.bss/ && $$2 > 0 { \
 		  "initialize its statics (lib/user/rules.mk)"; bad = 1 } \
 		  END { exit bad }'
 
-# The keepers are user programs too.
+# The keepers and the space bank are user programs too.
 include keepers/rules.mk
+include spacebank/rules.mk

@@ -18,6 +18,8 @@
   booted again: variables and history are kept (shellsuite.py).
 - console: a person at the terminal, typing through COM1 and the PS/2
   keyboard at a line editor (console.py, term.py).
+- bankpersist: the space bank's state survives a checkpoint and a
+  restart (bankpersist.py).
 - crash: every disk state a power cut during a checkpoint can leave
   (recorded with blklogwrites) passes verify; a sample boots the right
   generation and count (crash.py; all of them in `make crashtest`).
@@ -29,6 +31,7 @@ import shutil
 import struct
 import subprocess
 
+import bankpersist
 import bootfail
 import ckptdisk
 import console
@@ -215,6 +218,8 @@ USER_IMAGES = [
     ("sched", "images/test/sched.img", 120),
     ("keeper", "images/test/keeper.img", 120),
     ("fuzz", "images/test/fuzz.img", 300),
+    ("bank", "images/test/bank.img", 120),
+    ("bankfuzz", "images/test/bankfuzz.img", 300),
 ]
 
 
@@ -226,6 +231,7 @@ def collect(build):
             persist.PersistSuite(build),
             console.ConsoleSuite(build),
             shellsuite.ShellSuite(build),
+            bankpersist.BankPersistSuite(build),
             crash.CrashSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),

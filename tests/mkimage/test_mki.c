@@ -316,13 +316,13 @@ test_limits(void)
 	free(text);
 
 	text = lines("endpoint e\nbankserver e\nprogram x \"x.elf\"\n"
-	    "process p program x\n  cap 0 bank b65534\n  cap 1 bank b65535\n"
-	    "bank b0\n", 65535, bank_line);
+	    "process p program x\n  cap 0 bank b32766\n  cap 1 bank b32767\n"
+	    "bank b0\n", 32767, bank_line);
 	j.text = text;
 	capture(do_parse, &j, out, sizeof(out));
 	CHECK(j.d == NULL);
-	CHECK_MSG(strstr(out, "t.mki:6: bank 'b65535' has id 65536: a bank "
-	    "cap's payload holds ids up to 65535") && !strstr(out, "t.mki:5"),
+	CHECK_MSG(strstr(out, "t.mki:6: bank 'b32767' has id 32768: a bank "
+	    "cap's payload holds ids up to 32767") && !strstr(out, "t.mki:5"),
 	    "%s", out);
 	free(text);
 
@@ -488,6 +488,67 @@ test_same_input_same_objects(void)
 	mki_desc_free(d);
 }
 
+/*
+ * cap N banktable: a weak read-only cap page of read-only pages holding
+ * each declared bank's parent (abi/bank.h), made once; a description
+ * with more banks than a bank cap can name is refused.
+ */
+static void
+test_banktable(void)
+{
+	static const char text[] = "bank a\nbank b parent a\n"
+	    "bank c parent b\nbank d\nprogram pie \"pie.elf\"\n"
+	    "process p program pie\n  cap 0 banktable\n  cap 1 banktable\n";
+	struct mki_desc *d = mki_parse("t.mki", text, strlen(text));
+	const uint16_t want[] = { 0, 0, 1, 2, 0 };
+	struct parse_job j = { NULL, NULL, 0 };
+	struct problems pr = { 0 };
+	struct decoded dc = { 0 };
+	const struct cappage *cp;
+	struct bank_table h;
+	struct obj_process *p;
+	const uint8_t *page;
+	struct os_page *pg;
+	char out[4096], *big;
+	struct build b;
+	uint16_t v;
+
+	CHECK(d != NULL);
+	CHECK(build_image(&b, d, ELF_DIR) == 0);
+	p = os_proc(&b.os, b.proc_oid[0]);
+	CHECK(p->cap_reg[0].type == CT_CAPPAGE &&
+	    p->cap_reg[0].restr == (CAP_R_WEAK | CAP_R_RO));
+	CHECK(p->cap_reg[1].oid == p->cap_reg[0].oid);
+	cp = (const struct cappage *)os_cpage(&b.os, p->cap_reg[0].oid)->data;
+	CHECK(cp->slot[0].type == CT_PAGE &&
+	    cp->slot[0].restr == (CAP_R_RO | CAP_R_NX) &&
+	    cp->slot[1].type == CT_NULL);
+	pg = os_page(&b.os, cp->slot[0].oid);
+	CHECK(pg != NULL && pg->data != NULL);
+	page = pg->data;
+	memcpy(&h, page, sizeof(h));
+	CHECK(h.magic == BANK_TABLE_MAGIC && h.nbanks == 4);
+	for (unsigned i = 0; i <= 4; i++) {
+		memcpy(&v, page + BANK_TABLE_PARENT(i), 2);
+		CHECK_MSG(v == want[i], "bank %u's parent %u", i, v);
+	}
+	dc.os = b.os;
+	verify_objects(&dc, &pr);
+	CHECK_MSG(pr.n == 0, "%s", pr.msg[0]);
+	prob_free(&pr);
+	build_free(&b);
+	mki_desc_free(d);
+
+	big = lines("program pie \"pie.elf\"\nprocess p program pie\n"
+	    "  cap 0 banktable\nbank b0\n", 32767, bank_line);
+	j.text = big;
+	capture(do_build, &j, out, sizeof(out));
+	CHECK(!j.built);
+	CHECK_MSG(strstr(out, "t.mki:3: banktable: 32768 banks, a bank table "
+	    "holds at most 32767"), "%s", out);
+	free(big);
+}
+
 static const struct check_case cases[] = {
 	CHECK_CASE(test_parse_errors),
 	CHECK_CASE(test_errors_keep_going),
@@ -495,6 +556,7 @@ static const struct check_case cases[] = {
 	CHECK_CASE(test_limits),
 	CHECK_CASE(test_checkpoint),
 	CHECK_CASE(test_full_build),
+	CHECK_CASE(test_banktable),
 	CHECK_CASE(test_same_input_same_objects),
 };
 
