@@ -1,10 +1,17 @@
 # keepers/rules.mk - user-level keepers (user programs; the runtime's
-# USER_PROG rule from lib/user/rules.mk links them).
+# USER_PROG rule from lib/user/rules.mk links them). docs/keepers.md.
 
 KEEPERS_OUT	:= $(BUILD)/keepers
 
-# dzero: the demand-zero keeper (tests and the benchmark use it).
-$(eval $(call USER_PROG,$(KEEPERS_OUT)/dzero.elf,\
-	keepers/dzero.c keepers/dz_tree.c))
+# vcopy: the virtual-copy keeper; over no background it is the
+# demand-zero keeper the tests and the benchmark use.
+$(eval $(call USER_PROG,$(KEEPERS_OUT)/vcopy.elf,\
+	keepers/vcopy.c keepers/vc_tree.c keepers/spacewalk.c))
 
-ALL		+= $(KEEPERS_OUT)/dzero.elf
+ALL		+= $(KEEPERS_OUT)/vcopy.elf
+
+# prockeep: the process keeper (fault reports with symbols, policies).
+$(eval $(call USER_PROG,$(KEEPERS_OUT)/prockeep.elf,\
+	keepers/prockeep.c keepers/pk_report.c keepers/spacewalk.c))
+
+ALL		+= $(KEEPERS_OUT)/prockeep.elf

@@ -6,7 +6,7 @@
  *   null_invocation    OC_TYPE on a kernel cap (SLEEP), answered by the
  *                      kernel's generic path;
  *   demand_zero_fault  a first write to a page of empty space: the fault
- *                      goes to the user-level keeper (keepers/dzero),
+ *                      goes to the user-level keeper (keepers/vcopy, over no background),
  *                      which maps a fresh page and resumes us by its
  *                      reply; the process is kept, so this is the whole
  *                      path fault -> keeper -> map -> resume -> retry.
@@ -17,7 +17,7 @@
 #include <user/log.h>
 #include <user/rt.h>
 
-#include "../../keepers/dzero.h"
+#include "../../keepers/vcopy.h"
 #include "bench.h"
 
 #define IPC_ITERS	10000
@@ -121,14 +121,14 @@ dz_row(const struct bench_cfg *cfg)
 		dz_loop(va, n);
 		ticks[r] = rt_tsc() - t0;
 	}
-	umsg_init(&m, DZ_OC_STATS, 0, 0, 0, 0, 0);
+	umsg_init(&m, VC_OC_STATS, 0, 0, 0, 0, 0);
 	if (ipc_call(CR_DZ, &m) == 0)
 		for (unsigned i = 0; i < MI_WORDS_MAX; i++)
 			w[i] = m.w[i];
 	uprintf("BENCH INFO demand_zero_keeper pages=%lu gpts=%lu splits=%lu "
 	    "faults=%lu", (unsigned long)w[0], (unsigned long)w[1],
 	    (unsigned long)w[2], (unsigned long)w[3]);
-	umsg_init(&m, DZ_OC_TIMES, 0, 0, 0, 0, 0);
+	umsg_init(&m, VC_OC_TIMES, 0, 0, 0, 0, 0);
 	if (ipc_call(CR_DZ, &m) == 0 && m.w[1] != 0)
 		uprintf(" keeper_ticks_per_fault=%lu",
 		    (unsigned long)(m.w[0] / m.w[1]));

@@ -13,7 +13,7 @@ $(BENCH_DIR)/bench.nobss: $(BENCH_DIR)/bench.elf | $(DEPS_STAMP)
 	@touch $@
 
 $(BUILD)/bench.img: images/bench/bench.mki $(BENCH_DIR)/bench.elf \
-		$(BENCH_DIR)/bench.nobss $(KEEPERS_OUT)/dzero.elf \
+		$(BENCH_DIR)/bench.nobss $(KEEPERS_OUT)/vcopy.elf \
 		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 

@@ -1,6 +1,7 @@
 /*
  * keeper.c - the keeper suite: a process whose whole stack and run-time
- * memory come from the demand-zero keeper (keepers/dzero), and two more
+ * memory come from the demand-zero keeper (keepers/vcopy over no
+ * background), and two more
  * kept processes whose faults the keeper cannot resolve. The main
  * process is kept too: that it runs at all means its stack faults were
  * resolved. Roles (rdi): 0 main, 1 writes its own code, 2 touches more
@@ -11,7 +12,7 @@
 #include <user/rt.h>
 #include <user/test.h>
 
-#include "../../keepers/dzero.h"
+#include "../../keepers/vcopy.h"
 
 #define CR_DZ		1	/* entry to main's keeper (stats) */
 #define CR_SLEEP	2
@@ -23,6 +24,8 @@
 #define HOG_BASE	UINT64_C(0x400000000000)
 #define HOG_PAGES	64
 #define STACK_BYTES	(128 * 1024)
+#define ZREAD		UINT64_C(0x500000000000)	/* never written */
+#define ZREAD_PAGES	200
 
 /* Spread over windows of every size the keeper splits. */
 static const uint64_t sparse[] = {
@@ -36,12 +39,12 @@ static const uint64_t sparse[] = {
 #define NSPARSE	(sizeof(sparse) / sizeof(sparse[0]))
 
 static int
-stats(uint64_t *w)
+ask(uint32_t op, uint64_t *w)
 {
 	struct umsg m;
 	int err;
 
-	umsg_init(&m, DZ_OC_STATS, 0, 0, 0, 0, 0);
+	umsg_init(&m, op, 0, 0, 0, 0, 0);
 	err = ipc_call(CR_DZ, &m);
 	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
 		w[i] = m.w[i];
@@ -85,13 +88,13 @@ static void
 main_tests(void)
 {
 	volatile uint64_t *p;
-	uint64_t w[MI_WORDS_MAX], w2[MI_WORDS_MAX], bad, deep;
+	uint64_t w[MI_WORDS_MAX], w2[MI_WORDS_MAX], w3[MI_WORDS_MAX], bad, deep;
 
 	deep = deep_stack();	/* first: nothing used that stack yet */
-	test_plan("keeper", 7);
+	test_plan("keeper", 8);
 
 	test_begin("stack_came_from_the_keeper");
-	TEST_EQ(stats(w), 0, "stats call");
+	TEST_EQ(ask(VC_OC_STATS, w), 0, "stats call");
 	TEST_TRUE(w[0] >= STACK_BYTES / 4096 && w[3] >= w[0],
 	    "pages handed out for the stack");
 	test_end();
@@ -133,12 +136,27 @@ main_tests(void)
 	TEST_EQ(bad, 0, "words wrong");
 	test_end();
 
-	test_begin("every_fault_one_page");
-	TEST_EQ(stats(w2), 0, "stats call");
-	TEST_EQ(w2[0], w2[3], "pages handed out = faults resolved");
+	test_begin("every_fault_at_most_one_page");
+	TEST_EQ(ask(VC_OC_STATS, w2), 0, "stats call");
+	TEST_TRUE(w2[0] <= w2[3], "pages handed out <= faults resolved");
 	TEST_TRUE(w2[0] >= w[0] + DENSE_PAGES + NSPARSE,
 	    "at least the pages touched");
 	TEST_TRUE(w2[2] > 0, "some guard was split");
+	TEST_EQ(ask(VC_OC_MAPS, w3), 0, "maps call");
+	TEST_TRUE(w3[2] > 0, "first reads mapped the zero tree");
+	TEST_EQ(w3[0], 0, "copies without a background");
+	test_end();
+
+	test_begin("untouched_zero_space_buys_nothing");
+	bad = 0;
+	for (unsigned i = 0; i < ZREAD_PAGES; i++)
+		bad += *(volatile uint64_t *)(uintptr_t)(ZREAD +
+		    i * UINT64_C(0x1234000)) != 0;
+	TEST_EQ(bad, 0, "nonzero words");
+	TEST_EQ(ask(VC_OC_STATS, w), 0, "stats call");
+	TEST_EQ(w[0], w2[0], "pages bought by reads");
+	TEST_EQ(w[1], w2[1], "GPTs bought by reads");
+	TEST_TRUE(w[3] > w2[3], "the reads faulted");
 	test_end();
 
 	test_begin("unresolvable_fault_stays_faulted");

@@ -24,6 +24,10 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
 $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/console.elf,images/test/console.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/pktest.elf,images/test/pktest.c))
+
+$(eval $(call USER_PROG,$(UTEST_DIR)/vctest.elf,images/test/vctest.c))
+
 $(eval $(call USER_PROG,$(UTEST_DIR)/bank.elf,images/test/bank.c \
 	images/test/bank_life.c))
 $(eval $(call USER_PROG,$(UTEST_DIR)/bankfuzz.elf,images/test/bankfuzz.c))
@@ -38,15 +42,15 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz_victim.elf,\
 	images/test/fuzz_victim.c))
 
 # Programs that run kept: no .bss (lib/user/rules.mk).
-UTEST_KEPT	:= $(UTEST_DIR)/keeper.elf
+UTEST_KEPT	:= $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/vctest.elf
 $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 	@$(call USER_NO_BSS,$<)
 	@touch $@
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist console \
-		   storefail bank bankfuzz bankpersist
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest vctest fuzz \
+		   persist console storefail bank bankfuzz bankpersist
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -57,13 +61,16 @@ $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
 $(UTEST_DIR)/console.img: $(UTEST_DIR)/console.elf
 $(UTEST_DIR)/storefail.img: $(BUILD)/images/demo/hello.elf
+$(UTEST_DIR)/pktest.img: $(UTEST_DIR)/pktest.elf $(KEEPERS_OUT)/prockeep.elf
 $(UTEST_DIR)/bank.img: $(UTEST_DIR)/bank.elf $(SPACEBANK_OUT)/spacebank.elf
+$(UTEST_DIR)/vctest.img: $(UTEST_DIR)/vctest.elf $(UTEST_DIR)/vctest.nobss \
+	$(KEEPERS_OUT)/vcopy.elf $(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankfuzz.img: $(UTEST_DIR)/bankfuzz.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankpersist.img: $(UTEST_DIR)/bankpersist.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
-	$(KEEPERS_OUT)/dzero.elf
+	$(KEEPERS_OUT)/vcopy.elf
 
 $(UTEST_DIR)/caps.mki: images/test/caps_mki.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -6,10 +6,13 @@
 # libc: mkimage gives each a program slot and applies its relocations
 # once, at build time (docs/mkimage.md). SSE is allowed in user code (the
 # kernel saves FXSAVE state); the red zone too (the kernel never pushes
-# on a user stack).
+# on a user stack). Functions keep frame pointers for keepers/prockeep's
+# backtraces; gcc 12 still leaves them out of leaf functions that need
+# no stack (even with -mno-omit-leaf-frame-pointer), which prockeep
+# finds by reading the function's prologue.
 #
 # A kept process gets no BSS pages from mkimage (they are left to its
-# keeper), and keepers/dzero only fills space it built itself, never the
+# keeper), and keepers/vcopy only fills space it built itself, never the
 # program's part of the tree. So the runtime and every program that runs
 # kept initialize their statics: with -fno-zero-initialized-in-bss even
 # "= 0" lands in .data. $(call USER_NO_BSS,ELF) checks a linked program.

@@ -217,6 +217,8 @@ USER_IMAGES = [
     ("ipc", "images/test/ipc.img", 120),
     ("sched", "images/test/sched.img", 120),
     ("keeper", "images/test/keeper.img", 120),
+    ("prockeep", "images/test/pktest.img", 120),
+    ("vcopy", "images/test/vctest.img", 120),
     ("fuzz", "images/test/fuzz.img", 300),
     ("bank", "images/test/bank.img", 120),
     ("bankfuzz", "images/test/bankfuzz.img", 300),
