@@ -219,8 +219,16 @@ pick(void)
 	if (next_proc != NULL) {
 		p = next_proc;
 		next_proc = NULL;
-		if (cur != NULL && cur != p && cur->d.run_state == PS_RUNNING)
+		/*
+		 * cur still runs when a reply-and-wait found a stalled
+		 * sender to receive from at once (ipc_wait) and then
+		 * switched to the process it replied to: cur goes back to
+		 * the run queue, as the current process no longer.
+		 */
+		if (cur != NULL && cur != p && cur->d.run_state == PS_RUNNING) {
+			sched_current = NULL;
 			sched_enqueue(cur);
+		}
 		slice_tick = timer_ticks();
 		return p;
 	}
