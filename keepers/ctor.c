@@ -86,10 +86,14 @@ memory_fault(unsigned i, const struct umsg *m)
 static void
 end(unsigned i, uint64_t status)
 {
+	uint64_t t0 = rt_tsc();
 	struct umsg r;
 	int err;
 
-	if ((err = ctor_end(i, status)) != 0)
+	err = ctor_end(i, status);
+	ctor.end_ticks += rt_tsc() - t0;
+	ctor.ends++;
+	if (err != 0)
 		uprintf("ctor: instance %u: bank destroy failed: error %d\n",
 		    i, err);
 	if (waiter != (int)i)
@@ -151,6 +155,10 @@ request(struct umsg *m)
 		return 1;
 	case OC_CTOR_WAIT:
 		return wait_for(m);
+	case OC_CTOR_TIMES:
+		umsg_init(m, 0, 4, ctor.fault_ticks, ctor.faults,
+		    ctor.end_ticks, ctor.ends);
+		return 1;
 	case OC_CTOR_INFO:
 		for (unsigned k = 0; k < CTOR_SLOTS; k++)
 			(void)ctor_reap(k);
@@ -177,7 +185,12 @@ dispatch(struct umsg *m)
 	if (i >= CTOR_SLOTS || ctor.inst[i].state != CTOR_ALIVE)
 		return 0;
 	if (kind == CTOR_P_KEEP && op == OC_FAULT) {
-		if (memory_fault(i, m)) {
+		uint64_t t0 = rt_tsc();
+		int ok = memory_fault(i, m);
+
+		ctor.fault_ticks += rt_tsc() - t0;
+		ctor.faults++;
+		if (ok) {
 			umsg_init(m, 0, 0, 0, 0, 0, 0);
 			return 1;
 		}

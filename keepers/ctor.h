@@ -62,6 +62,7 @@ struct ctor {
 	unsigned	init_mask;	/* non-null CTOR_INIT_CR0 + i */
 	int		cur;		/* instance whose caps are loaded */
 	uint64_t	alive, created, faulted;
+	uint64_t	fault_ticks, faults, end_ticks, ends;	/* TIMES */
 	struct ctor_inst inst[CTOR_SLOTS];
 };
 

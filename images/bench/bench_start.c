@@ -12,6 +12,7 @@
  */
 #include <user/bank.h>
 #include <user/ctor.h>
+#include <user/ipc.h>
 #include <user/log.h>
 #include <user/rt.h>
 
@@ -47,12 +48,18 @@ start_loop(unsigned cr, unsigned n, struct start_split *s)
 static void
 start_row(const struct bench_cfg *cfg, const char *key, unsigned cr)
 {
-	uint64_t ticks[BENCH_MAX_RUNS];
+	uint64_t ticks[BENCH_MAX_RUNS], t0[MI_WORDS_MAX] = { 0 };
+	uint64_t t1[MI_WORDS_MAX] = { 0 };
 	unsigned n = cfg->iters != 0 ? cfg->iters : START_ITERS;
 	struct start_split s = { 0, 0, 0 };
+	struct umsg m;
 
 	start_loop(cr, n / 10 > 0 ? n / 10 : 1, &s);
 	s.create = s.wait = 0;
+	umsg_init(&m, OC_CTOR_TIMES, 0, 0, 0, 0, 0);
+	if (ipc_call(cr, &m) == 0)
+		for (unsigned k = 0; k < MI_WORDS_MAX; k++)
+			t0[k] = m.w[k];
 	for (unsigned r = 0; r < cfg->runs && s.err == 0; r++) {
 		uint64_t t0 = rt_tsc();
 
@@ -64,9 +71,18 @@ start_row(const struct bench_cfg *cfg, const char *key, unsigned cr)
 		    s.err);
 		return;
 	}
-	uprintf("BENCH INFO %s_split create=%lu run_exit_reclaim=%lu\n", key,
+	umsg_init(&m, OC_CTOR_TIMES, 0, 0, 0, 0, 0);
+	if (ipc_call(cr, &m) == 0)
+		for (unsigned k = 0; k < MI_WORDS_MAX; k++)
+			t1[k] = m.w[k] - t0[k];
+	uprintf("BENCH INFO %s_split create=%lu run_exit_reclaim=%lu "
+	    "keeper_faults=%lu keeper_ticks_per_fault=%lu "
+	    "end_bank_destroy=%lu\n", key,
 	    (unsigned long)(s.create / (n * cfg->runs)),
-	    (unsigned long)(s.wait / (n * cfg->runs)));
+	    (unsigned long)(s.wait / (n * cfg->runs)),
+	    (unsigned long)(t1[1] / (n * cfg->runs)),
+	    (unsigned long)(t1[1] ? t1[0] / t1[1] : 0),
+	    (unsigned long)(t1[3] ? t1[2] / t1[3] : 0));
 	bench_report(cfg, key, ticks, cfg->runs, n);
 }
 

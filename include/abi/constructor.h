@@ -70,6 +70,13 @@
 #define OC_CTOR_INFO		0x1104
 
 /*
+ * -> w0 = TSC ticks spent resolving instances' memory faults, w1 = how
+ * many, w2 = ticks spent ending instances (destroying their banks), w3
+ * = how many: where a program start's time goes (docs/bench.md).
+ */
+#define OC_CTOR_TIMES		0x1105
+
+/*
  * The status an instance ends with when it faults in a way its keeper
  * cannot resolve (a bad instruction, a write to its image's code, its
  * bank exhausted): the fault code (FC_*) in the low bits.
