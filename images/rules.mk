@@ -40,9 +40,10 @@ ALL		+= $(BUILD)/default.img $(BUILD)/selftest.img
 # and .S files of one program and NAME.mki; make run-prog P=NAME builds
 # build/images/NAME/NAME.elf and .img and boots it (the serial console
 # is this terminal; the machine ends when a process powers it off, or
-# by Ctrl-A X). images/template is the example, built by make.
+# by Ctrl-A X). images/template is the example, images/demos issue
+# 10's demos; make builds both.
 P		?= template
-PROG_NAMES	:= $(sort template $(P))
+PROG_NAMES	:= $(sort template demos $(P))
 PROG_DEPS	:= $(KEEPERS_OUT)/ctor.elf $(SPACEBANK_OUT)/spacebank.elf \
 		   $(IMAGE_BOOT_FILES) $(BUILD)/mkimage
 $(foreach p,$(PROG_NAMES),$(eval $(call USER_PROG,\
@@ -53,7 +54,9 @@ $(BUILD)/images/$(p)/$(p).img: images/$(p)/$(p).mki \
 		$(BUILD)/images/$(p)/$(p).elf $(PROG_DEPS) | $(DEPS_STAMP) ; \
 	$(BUILD)/mkimage build $$< -o $$@ --boot-dir $(BUILD)))
 
-ALL		+= $(BUILD)/images/template/template.img
+ALL		+= $(BUILD)/images/template/template.img \
+		   $(BUILD)/images/demos/demos.img
+$(BUILD)/images/demos/demos.img: $(KEEPERS_OUT)/prockeep.elf
 
 .PHONY: run-prog
 run-prog: $(BUILD)/images/$(P)/$(P).img
