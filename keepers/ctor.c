@@ -28,12 +28,12 @@
 #include "ctor.h"
 
 #define PF_WRITE	0x2	/* x86 page-fault error code: a write */
-#define STACK_SLOT	(UINT64_C(16) << 20)	/* mkimage's stack slots */
+#define STACK_SLOT	(UINT64_C(16) << 20)	/* mkimage's stack slot */
 
 struct ctor ctor;
 
 static unsigned reply_cr = CTOR_R_REPLY_A;	/* where replies land */
-static int waiter = -1;		/* instance a parked OC_CTOR_WAIT wants */
+static int waiter = -1;		/* whom a parked OC_CTOR_WAIT waits for */
 static unsigned waiter_cr;	/* its reply cap */
 
 int

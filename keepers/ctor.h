@@ -27,7 +27,7 @@
 #define CTOR_R_BANK	3	/* our own bank: zero tree, bank cap page */
 #define CTOR_R_DISCRIM	4
 #define CTOR_R_BANKS	5	/* cap page: instance i's bank in slot i */
-#define CTOR_R_REPLY_B	6	/* reply caps land in one of these two; */
+#define CTOR_R_REPLY_B	6	/* replies land in one of these two; */
 #define CTOR_R_REPLY_A	7	/* the other may hold a waiter's */
 /* 8..11: CTOR_INIT_CR0.. (abi/constructor.h), the instances' caps */
 #define CTOR_R_SRC	12	/* the bank of the instance served */
@@ -63,7 +63,7 @@ struct ctor_inst {
 struct ctor {
 	uint64_t	entry, stack_top;	/* the instances' rip, rsp */
 	unsigned	init_mask;	/* non-null CTOR_INIT_CR0 + i */
-	int		cur;		/* instance whose caps are loaded */
+	int		cur;		/* whose caps are loaded */
 	uint64_t	alive, created, faulted;
 	uint64_t	fault_ticks, faults, end_ticks, ends;	/* TIMES */
 	struct ctor_inst inst[CTOR_SLOTS];

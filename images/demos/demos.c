@@ -172,7 +172,7 @@ crash(void)
 	uprintf("\n== bad instruction: reported by the process keeper\n");
 	umsg_init(&m, 1, 0, 0, 0, 0, 0);
 	(void)ipc_send(CR_CRASH, &m);
-	sleep_ms(2000);		/* the report takes a few hundred calls */
+	sleep_ms(2000);		/* the report: a few hundred calls */
 }
 
 static void

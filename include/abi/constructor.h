@@ -41,8 +41,11 @@
  * the image and the caps every instance starts with give it no way to
  * communicate out beyond what its creator supplies), else 0; w1 = the
  * constructor cap register of the first cap that is not (1: the image,
- * CTOR_INIT_CR0 + i: an initial cap), or ~0. Discreet caps: null, DISCRIM, SLEEP, and memory caps
- * both WEAK and RO; an image that is not WEAK|RO is not discreet.
+ * CTOR_INIT_CR0 + i: an initial cap), or ~0. Discreet caps: null,
+ * DISCRIM, SLEEP, and memory caps both WEAK and RO; an image that is not
+ * WEAK|RO is not discreet. An entry cap is never discreet here, not even
+ * one to another discreet constructor: the constructor cannot tell such
+ * a cap from any other entry cap (no registry of constructors yet).
  */
 #define OC_CTOR_IS_DISCREET	0x1101
 
