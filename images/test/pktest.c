@@ -5,7 +5,11 @@
  * 0 the driver (prints the protocol); 1 faults in pkt_level_c, called
  * from pkt_level_b, from pkt_level_a, from umain (client 0, park); 2
  * faults at once (client 1, kill); 3 counts its runs in the shared page,
- * then faults (client 2, restart twice, then parked).
+ * then faults (client 2, restart twice, then parked). Roles 4..6 check
+ * a kernel case without prockeep: 6 serves a call from 4 and is the
+ * handler of 5; holding 4's call it starts 5, sleeps while 5's fault
+ * stalls on it, then answers 4 with a reply-and-wait that receives 5's
+ * fault at once.
  */
 #include <abi/process.h>
 #include <user/ipc.h>
@@ -21,6 +25,14 @@
 #define CR_AGAIN	5
 
 #define SHARED		UINT64_C(0x300000000000)	/* pktest.mki */
+#define RACE_DONE	(SHARED + 8)	/* role 6: faults received */
+
+/* Role 4's and 6's cap registers. */
+#define CR_RACE_EP	1	/* role 4: entry to role 6 */
+#define CR_RACE_B	2
+#define CR_RACE_SLEEP	3
+#define CR_RACE_REPLY	7
+#define RACE_OP		0x77
 #define RESTARTS	2				/* its rsi */
 
 static volatile uint64_t depth = 0;
@@ -104,6 +116,12 @@ check_frame(uint64_t k, uint64_t i, const char *fn, uint64_t fnaddr,
 		TEST_TRUE(w[1] > 0 && w[1] < 4096, "return address inside");
 }
 
+static uint64_t
+rd_done(void)
+{
+	return *(volatile uint64_t *)(uintptr_t)RACE_DONE;
+}
+
 /* Offset of the first ud2 (0f 0b) in the code of fn. */
 static int64_t
 ud2_offset(const void *fn)
@@ -129,12 +147,57 @@ poll_state(unsigned cr, uint64_t want, uint64_t *w)
 	return -1;
 }
 
+/*
+ * Role 6: a server whose reply-and-wait (to caller 4) finds the fault
+ * of 5 already stalled on it. The kernel then switches to the caller
+ * while the server, which got a message, stays runnable.
+ */
+static void
+race_server(void)
+{
+	struct umsg m;
+	volatile uint64_t *done = (volatile uint64_t *)(uintptr_t)RACE_DONE;
+	int err;
+
+	umsg_init(&m, 0, 0, 0, 0, 0, 0);
+	m.rcv = CR_WITH_REPLY(CR_LIST(CR_DISCARD, CR_DISCARD, CR_DISCARD,
+	    CR_DISCARD), CR_RACE_REPLY);
+	if (ipc_recv(&m) != 0 || MI_OPCODE(m.info) != RACE_OP)
+		rt_exit();
+	*done = 1;
+	if (kcall(CR_RACE_B, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0) != 0)
+		rt_exit();
+	kcall(CR_RACE_SLEEP, OC_SLEEP_FOR, 1, 20000000, 0, 0, 0, 0);
+	umsg_init(&m, 0, 0, 0, 0, 0, 0);
+	m.rcv = CR_WITH_REPLY(CR_LIST(CR_DISCARD, CR_DISCARD, CR_DISCARD,
+	    CR_DISCARD), CR_RACE_REPLY);
+	err = ipc_reply_wait(CR_RACE_REPLY, &m);
+	if (err == 0 && MI_OPCODE(m.info) == OC_FAULT)
+		*done = 2;
+	rt_exit();
+}
+
 static void
 driver(void)
 {
 	uint64_t w[MI_WORDS_MAX];
 
-	test_plan("prockeep", 4);
+	/*
+	 * Print nothing until the keeper has made every report: its lines
+	 * and ours would interleave (user/log.h). It answers a question
+	 * only between faults, so once client 2 has made its last report
+	 * the keeper prints no more.
+	 */
+	(void)wait_reports(0, 1, w);
+	(void)wait_reports(1, 1, w);
+	(void)wait_reports(2, RESTARTS + 1, w);
+	for (unsigned i = 0; i < 300 && rd_done() != 2; i++)
+		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, 10000000, 0, 0, 0, 0);
+	test_plan("prockeep", 5);
+
+	test_begin("reply_wait_meets_a_stalled_fault");
+	TEST_EQ(rd_done(), 2, "faults the handler received");
+	test_end();
 
 	test_begin("report_names_function_offset_and_3_callers");
 	TEST_EQ(wait_reports(0, 1, w), 0, "a report for client 0");
@@ -179,13 +242,21 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	(void)a3;
 	if (role == 0)
 		driver();
+	if (role == 6)
+		race_server();
+	if (role == 4) {
+		struct umsg m;
+
+		umsg_init(&m, RACE_OP, 0, 0, 0, 0, 0);
+		(void)ipc_call(CR_RACE_EP, &m);
+	}
 	if (role == 1) {
 		pkt_level_a();
 		depth++;
 	}
 	if (role == 3)
 		(*(volatile uint64_t *)(uintptr_t)SHARED)++;
-	if (role == 2 || role == 3)
+	if (role == 2 || role == 3 || role == 5)
 		__builtin_trap();
 	rt_exit();
 }
