@@ -3,9 +3,9 @@
  * queues, and the way out of the kernel (sched_return). See sched.h.
  *
  * Queues are circular doubly linked lists through k.q_next/k.q_prev; the
- * run queue and the sleep list have global heads, a stall queue's head
- * is its recipient's k.stalled. The sleep list is sorted by wake time,
- * so a tick looks at its head only.
+ * run queue, the sleep list and the console readers' queue have global
+ * heads, a stall queue's head is its recipient's k.stalled. The sleep
+ * list is sorted by wake time, so a tick looks at its head only.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +21,7 @@
 struct process		*sched_current;
 static struct process	*run_head;
 static struct process	*sleep_head;
+static struct process	*input_head;	/* console readers, FIFO */
 static struct process	*next_proc;	/* sched_switch_to's choice */
 static uint64_t		slice_tick;	/* tick when current began */
 static unsigned		run_count;
@@ -80,6 +81,9 @@ sched_dequeue(struct process *p)
 	case Q_SLEEP:
 		q_remove(&sleep_head, p);
 		p->k.wake_tsc = 0;
+		break;
+	case Q_INPUT:
+		q_remove(&input_head, p);
 		break;
 	case Q_STALL:
 		r = p->k.stall_on;
@@ -144,6 +148,24 @@ sched_sleep(struct process *p, uint64_t wake_tsc)
 	if (at == sleep_head && at != NULL && at->k.wake_tsc > wake_tsc)
 		sleep_head = p;
 	p->k.on_queue = Q_SLEEP;
+}
+
+void
+sched_input_wait(struct process *p)
+{
+	assert(p->k.on_queue == Q_NONE && p->k.held);
+	q_insert_before(&input_head, input_head, p);
+	p->k.on_queue = Q_INPUT;
+}
+
+struct process *
+sched_input_take(void)
+{
+	struct process *p = input_head;
+
+	if (p != NULL)
+		q_remove(&input_head, p);
+	return p;
 }
 
 void
