@@ -5,7 +5,8 @@
  * instance runs from the image and ends with everything it held freed;
  * copy-on-write isolation between live siblings and the image; the
  * confinement answers; bad requests answered with an error and nothing
- * changed; a bad instruction ends an instance; 100 instances cost only
+ * changed; a bad instruction, or a bank that runs out under a running
+ * instance, ends it with everything freed; 100 instances cost only
  * the pages they write, and destroying the bank that owns them stops
  * them all.
  */
@@ -216,6 +217,33 @@ t_fault(void)
 	test_end();
 }
 
+/* An instance whose bank runs out while it runs ends, all freed. */
+static void
+t_exhausted(void)
+{
+	uint64_t id, st = 0;
+	struct snap s0, s1;
+
+	test_begin("bank_runs_out");
+	snap(CR_BANK, &s0);
+	if (bank_child(CR_BANK, CR_X) != 0 ||
+	    bank_set_limit(CR_X, OT_PAGE, 10) != 0)
+		test_fail("child bank refused");
+	else if (ctor_create(CR_KID, CR_X, 0, 0, 4, 50, 0, CR_DISCARD,
+	    &id) != 0)
+		test_fail("create refused");
+	else if (ctor_wait(CR_KID, id, &st) != 0)
+		test_fail("wait refused");
+	TEST_EQ(st, CTOR_STATUS_FAULT | FC_NO_MAPPING,
+	    "status: ended by the fault its keeper could not resolve");
+	if (bank_destroy(CR_X) != 0)
+		test_fail("destroy refused");
+	snap(CR_BANK, &s1);
+	s0.created++;
+	same(&s0, &s1, "after it ended");
+	test_end();
+}
+
 /* Page usage of bank cr once it stopped changing (or after ~20 s). */
 static uint64_t
 settled_pages(unsigned cr, uint64_t want)
@@ -304,12 +332,13 @@ umain(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 	(void)a1;
 	(void)a2;
 	(void)a3;
-	test_plan("ctor", 6);
+	test_plan("ctor", 7);
 	t_create();
 	t_isolation();
 	t_discreet();
 	t_bad();
 	t_fault();
+	t_exhausted();
 	t_spawn();
 	test_done();
 	rt_exit();
