@@ -12,8 +12,10 @@
  *
  * Messages, told apart by the entry cap's payload (ctor.h): requests of
  * clients (payload 0), memory faults of instance i's space (its keeper
- * entry), its other faults (its handler entry: reported, then the
- * instance ends with CTOR_STATUS_FAULT | code) and its exit. A memory
+ * entry), its other faults (its handler entry: reported as the process
+ * keeper does, with the function and a backtrace when the .mki gave the
+ * program's symbol table in cap register 6; then the instance ends with
+ * CTOR_STATUS_FAULT | code) and its exit. A memory
  * fault the keeper cannot resolve also ends the instance.
  */
 #include <stddef.h>
@@ -25,7 +27,10 @@
 #include <user/log.h>
 #include <user/rt.h>
 
+#include <lib/fmt.h>
+
 #include "ctor.h"
+#include "pk_report.h"
 
 #define PF_WRITE	0x2	/* x86 page-fault error code: a write */
 #define STACK_SLOT	(UINT64_C(16) << 20)	/* mkimage's stack slot */
@@ -53,9 +58,42 @@ ctor_setup(void)
 	s->bank = 1;
 	s->zero_cr0 = CTOR_R_ZERO0;
 	s->scratch_cr[0] = CTOR_R_T0;
-	if ((err = vc_zero_init(s)) != 0)
+	if ((err = vc_zero_init(s)) != 0 ||
+	    (err = bank_alloc(CTOR_R_BANK, OT_CAPPAGE, CTOR_R_BANKS, NULL)) !=
+	    0)
 		return err;
-	return bank_alloc(CTOR_R_BANK, OT_CAPPAGE, CTOR_R_BANKS, NULL);
+	/* The symbol table, if the .mki gave one, before replies land. */
+	return kcall_give(CTOR_R_BANKS, OC_CAPPAGE_STORE, 1, CTOR_SYMS_SLOT, 0,
+	    CTOR_R_REPLY_B);
+}
+
+/*
+ * Instance i's fault m at its handler entry: the process keeper's report
+ * (keepers/pk_report.c: registers, function and backtrace by the symbol
+ * table). The node cache registers serve as its scratch.
+ */
+static void
+report(unsigned i, const struct umsg *m)
+{
+	const struct pk_caps c = { .restart = CTOR_R_C0,
+	    .space = CTOR_R_CACHE0, .proc = CTOR_R_CACHE0 + 1,
+	    .symtab = CTOR_R_CACHE0 + 2, .tmp = CTOR_R_CACHE0 + 3 };
+	struct pk_report r;
+	char prefix[32];
+
+	ctor.cur = -1;
+	(void)fmt_snprintf(prefix, sizeof(prefix), "ctor: instance %u:", i);
+	if (kcall_cap(CTOR_R_BANKS, OC_CAPPAGE_FETCH, 1, CTOR_PROC_SLOT0 + i,
+	    0, c.proc) != 0 ||
+	    kcall_cap(CTOR_R_BANKS, OC_CAPPAGE_FETCH, 1, CTOR_SYMS_SLOT, 0,
+	    c.symtab) != 0 ||
+	    pk_collect(&c, m->w[0], m->w[1], &r) != 0) {
+		uprintf("%s %s at %#lx (rip %#lx)\n", prefix,
+		    pk_fault_name(m->w[0]), (unsigned long)m->w[1],
+		    (unsigned long)m->w[3]);
+		return;
+	}
+	pk_print(prefix, &r);
 }
 
 /* Instance i's fault message m: 1 if it may run again. */
@@ -197,9 +235,7 @@ dispatch(struct umsg *m)
 		ctor.faulted++;
 		end(i, CTOR_STATUS_FAULT | m->w[0]);
 	} else if (kind == CTOR_P_FAULT && op == OC_FAULT) {
-		uprintf("ctor: instance %u: fault %lu at %#lx (rip %#lx)\n", i,
-		    (unsigned long)m->w[0], (unsigned long)m->w[1],
-		    (unsigned long)m->w[3]);
+		report(i, m);
 		ctor.faulted++;
 		end(i, CTOR_STATUS_FAULT | m->w[0]);
 	} else if (kind == CTOR_P_EXIT && op == OC_CTOR_EXIT)

@@ -26,8 +26,12 @@
 #define CTOR_R_EP	2	/* our endpoint (mkimage): mints entries */
 #define CTOR_R_BANK	3	/* our own bank: zero tree, bank cap page */
 #define CTOR_R_DISCRIM	4
-#define CTOR_R_BANKS	5	/* cap page: instance i's bank in slot i */
-#define CTOR_R_REPLY_B	6	/* replies land in one of these two; */
+#define CTOR_R_BANKS	5	/* cap page: instance i's bank in slot i,
+					   its PROCESS cap in CTOR_PROC_SLOT0 + i,
+					   the symbol table in CTOR_SYMS_SLOT */
+#define CTOR_R_REPLY_B	6	/* replies land in one of these two; at
+					   start: the program's symbol table
+					   (`cap 6 symbols P`, optional) */
 #define CTOR_R_REPLY_A	7	/* the other may hold a waiter's */
 /* 8..11: CTOR_INIT_CR0.. (abi/constructor.h), the instances' caps */
 #define CTOR_R_SRC	12	/* the bank of the instance served */
@@ -50,6 +54,8 @@
 #define CTOR_P_INDEX	0x0fff
 
 #define CTOR_SLOTS	128
+#define CTOR_PROC_SLOT0	CTOR_SLOTS	/* in the CTOR_R_BANKS cap page */
+#define CTOR_SYMS_SLOT	255
 #define CTOR_FREE	0
 #define CTOR_ALIVE	1
 #define CTOR_ENDED	2

@@ -166,6 +166,8 @@ ctor_create(unsigned ncaps, const uint64_t *w, uint64_t *id)
 	    (err = bank_alloc(CTOR_R_SRC, OT_GPT, CTOR_R_T2, NULL)) != 0 ||
 	    (err = kcall_give(CTOR_R_BANKS, OC_CAPPAGE_STORE, 1, i, 0,
 	    CTOR_R_SRC)) != 0 ||
+	    (err = kcall_give(CTOR_R_BANKS, OC_CAPPAGE_STORE, 1,
+	    CTOR_PROC_SLOT0 + i, 0, CTOR_R_T1)) != 0 ||
 	    (err = build(i, ncaps, w)) != 0) {
 		/* Nothing else refers to the child bank's objects. */
 		(void)bank_destroy(CTOR_R_SRC);

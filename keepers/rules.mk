@@ -20,6 +20,6 @@ ALL		+= $(KEEPERS_OUT)/prockeep.elf
 # built through ctor_vc.c with a smaller node table per instance).
 $(eval $(call USER_PROG,$(KEEPERS_OUT)/ctor.elf,\
 	keepers/ctor.c keepers/ctor_create.c keepers/ctor_vc.c \
-	keepers/spacewalk.c))
+	keepers/pk_report.c keepers/spacewalk.c))
 
 ALL		+= $(KEEPERS_OUT)/ctor.elf

@@ -7,7 +7,9 @@
  *   4  crasher: on a message, a bad instruction three calls deep, which
  *      the process keeper (keepers/prockeep) reports with names;
  *   10 an instance (constructor "work"): writes a pages, then waits;
- *   11 an instance: touches a 64 MiB heap page by page, then waits.
+ *   11 an instance: touches a 64 MiB heap page by page, then waits;
+ *   12 an instance: the crasher's bad instruction, which its
+ *      constructor reports the same way.
  */
 #include <stddef.h>
 
@@ -167,12 +169,19 @@ heap64(void)
 static void
 crash(void)
 {
+	uint64_t id, st = 0;
 	struct umsg m;
 
 	uprintf("\n== bad instruction: reported by the process keeper\n");
 	umsg_init(&m, 1, 0, 0, 0, 0, 0);
 	(void)ipc_send(CR_CRASH, &m);
 	sleep_ms(2000);		/* the report: a few hundred calls */
+	uprintf("\n== the same in an instance: reported by its "
+	    "constructor\n");
+	if (ctor_create(CR_WORK, CR_USER, NULL, 0, 12, 0, 0, CR_DISCARD,
+	    &id) == 0 && ctor_wait(CR_WORK, id, &st) == 0)
+		uprintf("instance ended with status %#lx (CTOR_STATUS_FAULT | "
+		    "FC_UD)\n", (unsigned long)st);
 }
 
 static void
@@ -241,6 +250,9 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	case 11:
 		for (uint64_t off = 0; off < HEAP_BYTES; off += PAGE)
 			*(volatile uint8_t *)(uintptr_t)(HEAP + off) = 1;
+		rt_exit();
+	case 12:
+		crash_a();
 		rt_exit();
 	default:
 		break;

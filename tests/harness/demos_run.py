@@ -20,6 +20,10 @@ CHECKS = [
                  r".*bank destroyed: 'user' holds 0 pages"),
     ("bad_instruction", r"#0 0x[0-9a-f]+ crash_c\+0\n.*#1 0x[0-9a-f]+ "
                         r"crash_b\+0x[0-9a-f]+\n.*#2 0x[0-9a-f]+ crash_a"),
+    ("instance_fault", r"ctor: instance \d+:  #0 0x[0-9a-f]+ crash_c\+0\n"
+                       r".*#1 0x[0-9a-f]+ crash_b\+0x[0-9a-f]+\n"
+                       r"(.*\n)*instance ended with status "
+                       r"0x8000000000000007"),
     ("done", r"== demos done"),
 ]
 
