@@ -37,6 +37,35 @@ $(BUILD)/selftest.img: images/test/selftest.mki images/test/objcache.txt \
 
 ALL		+= $(BUILD)/default.img $(BUILD)/selftest.img
 
+# Programs of your own (docs/programs.md): images/NAME/ holds the .c
+# and .S files of one program and NAME.mki; make run-prog P=NAME builds
+# build/images/NAME/NAME.elf and .img and boots it (the serial console
+# is this terminal; the machine ends when a process powers it off, or
+# by Ctrl-A X). images/template is the example, images/demos issue
+# 10's demos; make builds both.
+P		?= template
+PROG_NAMES	:= $(sort template demos $(P))
+PROG_DEPS	:= $(KEEPERS_OUT)/ctor.elf $(SPACEBANK_OUT)/spacebank.elf \
+		   $(IMAGE_BOOT_FILES) $(BUILD)/mkimage
+$(foreach p,$(PROG_NAMES),$(eval $(call USER_PROG,\
+	$(BUILD)/images/$(p)/$(p).elf,\
+	$(wildcard images/$(p)/*.c images/$(p)/*.S))))
+$(foreach p,$(PROG_NAMES),$(eval \
+$(BUILD)/images/$(p)/$(p).img: images/$(p)/$(p).mki \
+		$(BUILD)/images/$(p)/$(p).elf $(PROG_DEPS) | $(DEPS_STAMP) ; \
+	$(BUILD)/mkimage build $$< -o $$@ --boot-dir $(BUILD)))
+
+ALL		+= $(BUILD)/images/template/template.img \
+		   $(BUILD)/images/demos/demos.img
+$(BUILD)/images/demos/demos.img: $(KEEPERS_OUT)/prockeep.elf
+
+.PHONY: run-prog
+run-prog: $(BUILD)/images/$(P)/$(P).img
+	$(QEMU) -accel tcg -m $(RUN_MEMORY) -no-reboot -display none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-drive file=$<,format=raw,if=virtio -serial mon:stdio; \
+	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ]
+
 # User-level test images and the benchmark image (their own rules files).
 include images/test/rules.mk
 include images/bench/rules.mk

@@ -15,3 +15,11 @@ $(eval $(call USER_PROG,$(KEEPERS_OUT)/prockeep.elf,\
 	keepers/prockeep.c keepers/pk_report.c keepers/spacewalk.c))
 
 ALL		+= $(KEEPERS_OUT)/prockeep.elf
+
+# ctor: the constructor, its instances' virtual-copy keeper (vc_tree.c
+# built through ctor_vc.c with a smaller node table per instance).
+$(eval $(call USER_PROG,$(KEEPERS_OUT)/ctor.elf,\
+	keepers/ctor.c keepers/ctor_create.c keepers/ctor_vc.c \
+	keepers/pk_report.c keepers/spacewalk.c))
+
+ALL		+= $(KEEPERS_OUT)/ctor.elf

@@ -28,7 +28,9 @@
 #include <abi/gpt.h>
 #include <abi/types.h>
 
-#define VC_MAX_NODES	2048
+#ifndef VC_MAX_NODES
+#define VC_MAX_NODES	2048	/* a program may build vc_tree.c with fewer */
+#endif
 #define VC_PATH_MAX	16	/* nodes a walk remembers */
 #define VC_ZERO_LEVELS	9	/* zero tree spans 2^12 .. 2^44 */
 #define VC_SPAN_MAX	44	/* largest kept GPT slot span served */

@@ -351,6 +351,8 @@ build_space(struct build *b, size_t k)
 		op->regs.rsi = ip->lo;
 		op->regs.rdx = ip->hi;
 		op->cap_reg[1] = img;
+		op->cap_reg[2] = os_cap(&b->os, CT_ENDPOINT, b->ctor_ep[k], 0,
+		    0);
 	}
 	for (size_t r = 0; r < pd->nregs; r++) {
 		uint64_t *regs = (uint64_t *)&op->regs;

@@ -9,7 +9,8 @@
  *                      goes to the user-level keeper (keepers/vcopy, over no background),
  *                      which maps a fresh page and resumes us by its
  *                      reply; the process is kept, so this is the whole
- *                      path fault -> keeper -> map -> resume -> retry.
+ *                      path fault -> keeper -> map -> resume -> retry;
+ *   program_start_64k/_64m  bench_start.c.
  * Each row: a tenth of its iterations untimed, then `runs` timed runs;
  * a run's value is TSC ticks / iterations. Ends with OC_CKPT_POWEROFF.
  */
@@ -209,7 +210,8 @@ void
 umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	static const char *const keys[] = { "ipc_roundtrip",
-	    "null_invocation", "demand_zero_fault" };
+	    "null_invocation", "demand_zero_fault", "program_start_64k",
+	    "program_start_64m" };
 	struct bench_cfg cfg;
 	int err;
 
@@ -221,7 +223,7 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	/* A newline first: the firmware may have left half a line. */
 	uprintf("\nBENCH PLAN");
 	bench_args(&cfg);
-	for (unsigned k = 0; k < 3; k++)
+	for (unsigned k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 		if (bench_wanted(&cfg, keys[k]))
 			uprintf(" %s", keys[k]);
 	uprintf("\n");
@@ -250,6 +252,7 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 		kernel_fault();
 		dz_row(&cfg);
 	}
+	bench_start_rows(&cfg);
 	uprintf("BENCH DONE\n");
 	err = kcall(CR_CKPT, OC_CKPT_POWEROFF, 1, 0, 0, 0, 0, 0);
 	uprintf("bench: the kernel cannot power off (error %d): stop QEMU\n",

@@ -20,6 +20,10 @@
 #define CR_RANGE	5	/* for the keeper's parts, measured alone */
 #define CR_T0		6
 #define CR_T1		7
+#define CR_C64K		8	/* constructor of the 64 KiB program */
+#define CR_C64M		9	/* constructor of the 64 MiB program */
+#define CR_BANK		10	/* bank the instances are charged to */
+#define CR_T2		11
 
 /* Settings from the bench.* words (OC_LOG_ARGS). */
 struct bench_cfg {
@@ -52,6 +56,9 @@ void	bench_report(const struct bench_cfg *cfg, const char *key,
 /* Median, min and max of n values (sorted in place). */
 void	bench_stats(uint64_t *v, unsigned n, uint64_t *med, uint64_t *lo,
 	    uint64_t *hi);
+
+/* The program_start rows (bench_start.c). */
+void	bench_start_rows(const struct bench_cfg *cfg);
 
 /* The IPC server's loop (bench_server role). */
 void	bench_server(void);

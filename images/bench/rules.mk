@@ -5,7 +5,14 @@
 BENCH_DIR	:= $(BUILD)/images/bench
 
 $(eval $(call USER_PROG,$(BENCH_DIR)/bench.elf,images/bench/bench.c \
-	images/bench/bench_util.c images/bench/bench_server.c))
+	images/bench/bench_util.c images/bench/bench_server.c \
+	images/bench/bench_start.c))
+
+# The program_start rows' program, with 60 KiB and with 64 MiB of data.
+$(eval $(call USER_PROG,$(BENCH_DIR)/prog64k.elf,images/bench/prog.c \
+	images/bench/blob64k.S))
+$(eval $(call USER_PROG,$(BENCH_DIR)/prog64m.elf,images/bench/prog.c \
+	images/bench/blob64m.S))
 
 # The bench process runs kept: no .bss (lib/user/rules.mk).
 $(BENCH_DIR)/bench.nobss: $(BENCH_DIR)/bench.elf | $(DEPS_STAMP)
@@ -14,6 +21,8 @@ $(BENCH_DIR)/bench.nobss: $(BENCH_DIR)/bench.elf | $(DEPS_STAMP)
 
 $(BUILD)/bench.img: images/bench/bench.mki $(BENCH_DIR)/bench.elf \
 		$(BENCH_DIR)/bench.nobss $(KEEPERS_OUT)/vcopy.elf \
+		$(BENCH_DIR)/prog64k.elf $(BENCH_DIR)/prog64m.elf \
+		$(KEEPERS_OUT)/ctor.elf $(SPACEBANK_OUT)/spacebank.elf \
 		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 

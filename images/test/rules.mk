@@ -27,6 +27,8 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/console.elf,images/test/console.c))
 $(eval $(call USER_PROG,$(UTEST_DIR)/pktest.elf,images/test/pktest.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/vctest.elf,images/test/vctest.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/ctortest.elf,images/test/ctortest.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/ctorkid.elf,images/test/ctorkid.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/bank.elf,images/test/bank.c \
 	images/test/bank_life.c))
@@ -53,8 +55,8 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
 UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest vctest fuzz \
-		   persist console storefail bank bankfuzz bankpersist restart \
-		   storefull
+		   ctortest persist console storefail bank bankfuzz bankpersist \
+		   restart storefull
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -70,6 +72,8 @@ $(UTEST_DIR)/bank.img: $(UTEST_DIR)/bank.elf $(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/vctest.img: $(UTEST_DIR)/vctest.elf $(UTEST_DIR)/vctest.nobss \
 	$(KEEPERS_OUT)/vcopy.elf $(KEEPERS_OUT)/prockeep.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
+$(UTEST_DIR)/ctortest.img: $(UTEST_DIR)/ctortest.elf $(UTEST_DIR)/ctorkid.elf \
+	$(KEEPERS_OUT)/ctor.elf $(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankfuzz.img: $(UTEST_DIR)/bankfuzz.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/bankpersist.img: $(UTEST_DIR)/bankpersist.elf \

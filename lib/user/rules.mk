@@ -26,7 +26,8 @@ USER_LDFLAGS	:= -nostdlib -static-pie -Wl,--build-id=none \
 		   -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
 
 USER_LIB_SRCS	:= lib/user/rt.c lib/user/log.c lib/user/test.c lib/user/cons.c \
-		   lib/user/edit.c lib/user/bank.c lib/fmt.c lib/string.c
+		   lib/user/edit.c lib/user/bank.c lib/user/ctor.c lib/fmt.c \
+		   lib/string.c
 USER_LIB	:= $(BUILD)/user/libuser.a
 USER_CRT0	:= $(USER_OBJ)/lib/user/crt0.o
 

@@ -219,6 +219,7 @@ USER_IMAGES = [
     ("keeper", "images/test/keeper.img", 120),
     ("prockeep", "images/test/pktest.img", 120),
     ("vcopy", "images/test/vctest.img", 120),
+    ("ctor", "images/test/ctortest.img", 180),
     ("fuzz", "images/test/fuzz.img", 300),
     ("bank", "images/test/bank.img", 120),
     ("bankfuzz", "images/test/bankfuzz.img", 300),

@@ -16,6 +16,8 @@ HOST_TIMEOUT = 300
 MAKE_SUITES = [
     ("fuzz-smoke", ["make", "-s", "fuzz-smoke"], 600),
     ("bench-smoke", ["make", "-s", "bench-smoke"], 900),
+    ("template", ["python3", "tests/harness/template_run.py"], 300),
+    ("demos", ["python3", "tests/harness/demos_run.py"], 300),
 ]
 
 
