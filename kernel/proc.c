@@ -85,6 +85,7 @@ proc_ready(struct process *p)
 	proc_hold(p);
 	if (p->k.on_queue != Q_NONE && p->k.on_queue != Q_RUN)
 		sched_dequeue(p);
+	proc_modify(p);
 	p->d.run_state = PS_RUNNING;
 	p->d.wait_oid = 0;
 	p->k.wait = W_NONE;
@@ -98,6 +99,7 @@ proc_block(struct process *p, uint8_t state, uint8_t wait, oid_t wait_oid)
 	proc_hold(p);
 	if (p->k.on_queue == Q_RUN)
 		sched_dequeue(p);
+	proc_modify(p);
 	p->d.run_state = state;
 	p->k.wait = wait;
 	p->d.wait_oid = wait_oid;
@@ -107,6 +109,7 @@ void
 proc_cancel_reply(struct process *p)
 {
 	if (proc_awaits_reply(p)) {
+		proc_modify(p);
 		p->d.reply_seq++;
 		p->k.wait = W_NONE;
 	}
@@ -119,6 +122,7 @@ proc_interrupt(struct process *p)
 
 	proc_cancel_reply(p);
 	sched_dequeue(p);
+	proc_modify(p);
 	if (p->d.run_state == PS_RECEIVING &&
 	    (wait == W_OPEN || wait == W_REPLY || wait == W_SLEEP)) {
 		p->d.regs.rax = ERR_RESTART;
@@ -132,10 +136,9 @@ void
 proc_stop(struct process *p)
 {
 	proc_interrupt(p);
-	p->d.run_state = PS_STOPPED;
+	p->d.run_state = PS_STOPPED;	/* proc_interrupt: proc_modify */
 	p->d.fault_code = FC_NONE;
 	p->d.fault_addr = 0;
-	proc_dirty(p);
 	proc_release(p);
 }
 
@@ -148,10 +151,9 @@ proc_resume(struct process *p)
 		return;
 	if (p->d.run_state == PS_FAULTED)
 		fault_premap(p, fc, p->d.fault_addr, p->k.fault_err);
-	proc_interrupt(p);
+	proc_interrupt(p);		/* calls proc_modify */
 	p->d.fault_code = FC_NONE;
 	p->d.fault_addr = 0;
-	proc_dirty(p);
 	proc_ready(p);
 }
 
@@ -160,7 +162,7 @@ proc_reset(struct process *p)
 {
 	unsigned i;
 
-	proc_stop(p);
+	proc_stop(p);			/* calls proc_modify */
 	usermode_forget(p);		/* FPU registers into d.fxsave */
 	memset(&p->d.regs, 0, sizeof(p->d.regs));
 	p->d.regs.rflags = RFLAGS_USER_DEFAULT;
@@ -176,7 +178,6 @@ proc_reset(struct process *p)
 	p->k.fault_gpt = 0;
 	p->k.fpu_credit = 0;
 	p->k.sysret_ok = 0;
-	proc_dirty(p);
 }
 
 int
@@ -198,6 +199,7 @@ proc_start(oid_t oid, bool *runs)
 		return ERR_NOT_FOUND;		/* a fresh zero process */
 	p = obj_process(o);
 	proc_hold(p);
+	proc_modify(p);
 	usermode_fxsave_sanitize(p->d.fxsave);
 	p->k.sysret_ok = 0;
 	if ((why = proc_regs_problem(&p->d.regs, &bad)) != NULL) {
@@ -209,7 +211,6 @@ proc_start(oid_t oid, bool *runs)
 		p->d.fault_addr = p->d.regs.rip;
 		p->d.wait_oid = 0;
 		p->k.wait = W_NONE;
-		proc_dirty(p);
 		return 0;
 	}
 	/* objcache_load() saw proc_state_problem() pass: states are valid. */

@@ -87,6 +87,8 @@ answer(struct inv *inv, int rc)
 	unsigned i, dst;
 
 	/* A kernel answer carries no REPLY cap: byte 4 of rdx is unused. */
+	proc_modify(p);		/* one compare: p was dispatched this epoch,
+				   unless its invocation took a snapshot */
 	r->rax = (uint64_t)rc;
 	if (rc != 0 || !(inv->ctl & IC_RECV))
 		return;
@@ -134,7 +136,6 @@ inv_syscall(struct process *p)
 		} else
 			rc = inv_handlers[inv.cap.type](&inv);
 	}
-	proc_dirty(p);
 	if (rc == INV_DONE)
 		return rc;
 	answer(&inv, rc);

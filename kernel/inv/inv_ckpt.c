@@ -1,6 +1,7 @@
 /*
  * inv_ckpt.c - the CKPT cap: take a checkpoint now (OC_CKPT_TAKE), ask
- * for the committed generation (OC_CKPT_GENERATION), and
+ * for the committed generation (OC_CKPT_GENERATION) and the figures of
+ * the last checkpoint (OC_CKPT_LAST, for the bench rows), and
  * OC_CKPT_POWEROFF, which ends the machine: under QEMU through
  * isa-debug-exit (exit status w0 << 1 | 1), which is how test and
  * benchmark images stop; where that device is absent it answers
@@ -36,6 +37,7 @@ ckpt_take_op(struct inv *inv)
 int
 inv_ckpt(struct inv *inv)
 {
+	struct ckpt_stats st;
 	int rc;
 
 	switch (inv->opcode) {
@@ -44,6 +46,13 @@ inv_ckpt(struct inv *inv)
 	case OC_CKPT_GENERATION:
 		inv->rw[0] = ckpt_generation();
 		return inv_answer_words(inv, 1);
+	case OC_CKPT_LAST:
+		ckpt_last(&st);
+		inv->rw[0] = st.generation;
+		inv->rw[1] = st.pause_tsc;
+		inv->rw[2] = st.write_tsc;
+		inv->rw[3] = st.bytes;
+		return inv_answer_words(inv, 4);
 	case OC_CKPT_POWEROFF:
 		break;
 	default:
