@@ -9,7 +9,8 @@
  *                      goes to the user-level keeper (keepers/dzero),
  *                      which maps a fresh page and resumes us by its
  *                      reply; the process is kept, so this is the whole
- *                      path fault -> keeper -> map -> resume -> retry.
+ *                      path fault -> keeper -> map -> resume -> retry;
+ *   ckpt_*             the checkpoint rows (bench_ckpt.c).
  * Each row: a tenth of its iterations untimed, then `runs` timed runs;
  * a run's value is TSC ticks / iterations. Ends with OC_CKPT_POWEROFF.
  */
@@ -209,7 +210,10 @@ void
 umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	static const char *const keys[] = { "ipc_roundtrip",
-	    "null_invocation", "demand_zero_fault" };
+	    "null_invocation", "demand_zero_fault", "ckpt_pause_1m",
+	    "ckpt_pause_16m", "ckpt_pause_64m", "ckpt_throughput" };
+	const unsigned nkeys = sizeof(keys) / sizeof(keys[0]);
+	int ckpt_rows = 0;
 	struct bench_cfg cfg;
 	int err;
 
@@ -221,9 +225,11 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	/* A newline first: the firmware may have left half a line. */
 	uprintf("\nBENCH PLAN");
 	bench_args(&cfg);
-	for (unsigned k = 0; k < 3; k++)
-		if (bench_wanted(&cfg, keys[k]))
+	for (unsigned k = 0; k < nkeys; k++)
+		if (bench_wanted(&cfg, keys[k])) {
 			uprintf(" %s", keys[k]);
+			ckpt_rows |= k >= 3;
+		}
 	uprintf("\n");
 	uprintf("BENCH INFO system=ours args=%s runs=%u clock=%s\n",
 	    cfg.args_found ? "fw_cfg" : "unavailable(defaults)", cfg.runs,
@@ -250,6 +256,8 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 		kernel_fault();
 		dz_row(&cfg);
 	}
+	if (ckpt_rows)
+		bench_ckpt_rows(&cfg);
 	uprintf("BENCH DONE\n");
 	err = kcall(CR_CKPT, OC_CKPT_POWEROFF, 1, 0, 0, 0, 0, 0);
 	uprintf("bench: the kernel cannot power off (error %d): stop QEMU\n",

@@ -5,7 +5,8 @@
 BENCH_DIR	:= $(BUILD)/images/bench
 
 $(eval $(call USER_PROG,$(BENCH_DIR)/bench.elf,images/bench/bench.c \
-	images/bench/bench_util.c images/bench/bench_server.c))
+	images/bench/bench_util.c images/bench/bench_server.c \
+	images/bench/bench_ckpt.c))
 
 # The bench process runs kept: no .bss (lib/user/rules.mk).
 $(BENCH_DIR)/bench.nobss: $(BENCH_DIR)/bench.elf | $(DEPS_STAMP)
