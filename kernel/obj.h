@@ -37,11 +37,11 @@
 #include <abi/process.h>
 #include <abi/types.h>
 
-#define OBJ_F_DIRTY	0x01	/* changed since the last commit: on the
-				   dirty, snapshot or written list */
+/* Changed since the last commit: on the dirty, snapshot or written list. */
+#define OBJ_F_DIRTY	0x01
 #define OBJ_F_NEW	0x02	/* never stored: read as zero on first load */
-#define OBJ_F_WRITTEN	0x04	/* in the snapshot being written out, and
-				   its bytes are taken (the written list) */
+/* In the snapshot being written out, its bytes taken (the written list). */
+#define OBJ_F_WRITTEN	0x04
 
 struct space_dep;		/* kernel/space.h */
 struct pmap;			/* kernel/x86_64/pmap.h */
@@ -53,8 +53,8 @@ struct obj {
 	uint8_t		type;		/* OT_* */
 	uint8_t		flags;		/* OBJ_F_* */
 	uint16_t	pins;		/* obj_pin() count */
-	uint32_t	epoch;		/* obj_epoch when last modified (0:
-					   not since it was clean) */
+	uint32_t	epoch;		/* obj_epoch when last modified,
+					   0 once clean */
 	struct obj	*hash_next;	/* objcache hash chain */
 	struct obj	*lru_prev;	/* objcache: unpinned objects, */
 	struct obj	*lru_next;	/*   least recently used first */

@@ -162,10 +162,11 @@
 					   commit before the answer) */
 #define OC_CKPT_GENERATION	0xA01	/* -> w0 = the current committed
 					   generation */
-#define OC_CKPT_LAST		0xA10	/* -> w0 = generation of the last
-					   checkpoint (0: it failed), w1 =
-					   its pause, w2 = its write-out
-					   (TSC ticks), w3 = bytes written */
+#define OC_CKPT_LAST		0xA10	/* -> w0 = generation of the
+					   last checkpoint (0: failed),
+					   w1 = its pause, w2 = its
+					   write-out (TSC ticks), w3 =
+					   bytes written */
 #define OC_CKPT_POWEROFF	0xA80	/* w0 = 0 all well, 1 failure: end
 					   the machine (under QEMU through
 					   isa-debug-exit, status

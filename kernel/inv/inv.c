@@ -87,8 +87,9 @@ answer(struct inv *inv, int rc)
 	unsigned i, dst;
 
 	/* A kernel answer carries no REPLY cap: byte 4 of rdx is unused. */
-	proc_modify(p);		/* one compare: p was dispatched this epoch,
-				   unless its invocation took a snapshot */
+	/* One compare: p was dispatched in this epoch, unless its
+	   invocation took a snapshot (OC_CKPT_TAKE). */
+	proc_modify(p);
 	r->rax = (uint64_t)rc;
 	if (rc != 0 || !(inv->ctl & IC_RECV))
 		return;

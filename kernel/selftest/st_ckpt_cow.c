@@ -27,7 +27,7 @@
 #define B_OID	OID_MAKE(OT_PAGE, 6)
 #define G_OID	OID_MAKE(OT_GPT, 3)
 #define E_OID	OID_MAKE(OT_ENDPOINT, 4)
-#define N_OID	OID_MAKE(OT_PAGE, 7)	/* first dirty during write-out */
+#define N_OID	OID_MAKE(OT_PAGE, 7)	/* dirty only during the write-out */
 #define NOBJ	5
 
 static struct wdev	w;

@@ -43,7 +43,7 @@
 #include <x86_64/usermode.h>
 
 volatile uint64_t	ckpt_due_tick = UINT64_MAX;
-static uint64_t		next_tick = UINT64_MAX;	/* periodic; MAX: off */
+static uint64_t		next_tick = UINT64_MAX;	/* periodic; MAX off */
 static uint32_t		ckpt_period;		/* seconds; 0: periodic off */
 
 /* The snapshot being written out, and the last one's figures. */

@@ -14,8 +14,9 @@
  *
  * Invariants: user PTEs are P|U, with W only if space.c found the page
  * writable (and writable in hardware only if every entry above it has W
- * too: pmap_protect_all() below), NX if no-execute, never G; a node other than the root has at
- * least one present entry (an emptied node is freed with its records);
+ * too: pmap_protect_all() below), NX if no-execute, never G; a node
+ * other than the root has at least one present entry (an emptied node
+ * is freed with its records);
  * a leaf entry's record list is empty unless the PTE is present; the
  * TLB holds no translation that the tables do not (changes to the
  * current pmap are followed by invlpg or a CR3 reload before returning,
