@@ -23,6 +23,8 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/sched.elf,images/test/sched.c \
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/keeper.elf,images/test/keeper.c))
 
+$(eval $(call USER_PROG,$(UTEST_DIR)/churn.elf,images/test/churn.c))
+
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
 	images/test/fuzz_prog.c images/test/fuzz_space.c \
@@ -38,7 +40,7 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 
 # Images: each .mki names its programs under build/ (mkimage runs from
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
-UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist
+UTEST_IMAGES	:= faults caps caperr ipc sched keeper fuzz persist churn
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -47,6 +49,7 @@ $(UTEST_DIR)/ipc.img: $(UTEST_DIR)/ipc.elf
 $(UTEST_DIR)/sched.img: $(UTEST_DIR)/sched.elf
 $(UTEST_DIR)/fuzz.img: $(UTEST_DIR)/fuzz.elf $(UTEST_DIR)/fuzz_victim.elf
 $(UTEST_DIR)/persist.img: $(BUILD)/images/demo/hello.elf
+$(UTEST_DIR)/churn.img: $(UTEST_DIR)/churn.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/dzero.elf
 

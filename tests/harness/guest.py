@@ -14,6 +14,8 @@
   verify must name and the kernel must boot past with its exact lines.
 - persist: a checkpointed machine killed with SIGKILL resumes its last
   committed generation and count (persist.py).
+- ckptrun: checkpoints written out while a process rewrites its memory
+  hold it as one instant left it, also after a restart (ckptrun.py).
 - crash: every disk state a power cut during a checkpoint can leave
   (recorded with blklogwrites) passes verify; a sample boots the right
   generation and count (crash.py; all of them in `make crashtest`).
@@ -27,6 +29,7 @@ import subprocess
 
 import bootfail
 import ckptdisk
+import ckptrun
 import crash
 import debugsuite
 import persist
@@ -218,6 +221,7 @@ def collect(build):
     return users + [BootSuite(os.path.join(build, "default.img")),
             storefail.StoreFailSuite(build),
             persist.PersistSuite(build),
+            ckptrun.CkptRunSuite(build),
             crash.CrashSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
