@@ -84,8 +84,8 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	if (!ipc_open(t) || t->k.on_queue != Q_NONE)
 		return miss(IPF_RECIPIENT);
 
-	/* Commit: nothing below fails. */
-	proc_modify(p);
+	/* Commit: nothing below fails. p, the invoker, needs no write
+	   hook: usermode_return() called it (docs/persistence.md). */
 	words(&p->d.regs, w);
 	cap_make_reply(&reply, p);
 	ipc_deliver(t, MI_OPCODE(mi), c->aux, w, MI_NWORDS(mi), NULL, 0,
@@ -141,7 +141,6 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 		    NULL);
 	}
 	t->d.reply_seq++;	/* t: proc_modify'd above */
-	proc_modify(p);
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_OPEN;
 	p->d.wait_oid = 0;

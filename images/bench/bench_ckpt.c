@@ -9,9 +9,9 @@
  *                          bytes written (data, maps, free map,
  *                          superblock) per second from the snapshot to
  *                          the commit.
- * The pages are CK_PAGES fresh pages of the kept space (the demand-zero
- * keeper makes them on first touch), written once and committed by an
- * untimed checkpoint before the rows start, so every timed checkpoint
+ * The pages are the CK_PAGES zero pages of the segment ckpt (bench.mki),
+ * written once and committed by an untimed checkpoint before the rows
+ * start, so every timed checkpoint
  * finds exactly its own pages dirty, plus the bench process itself.
  * OC_CKPT_TAKE answers after the commit; its write-out runs with no
  * process ready to run, so its waits for the disk are the disk's.
@@ -22,7 +22,7 @@
 
 #include "bench.h"
 
-#define CK_BASE		UINT64_C(0x500000000000)
+#define CK_BASE		UINT64_C(0x310000000000)	/* bench.mki: ckpt */
 #define CK_PAGES	16384u		/* 64 MiB */
 #define CK_RUNS_MAX	BENCH_MAX_RUNS
 
@@ -60,7 +60,7 @@ bench_ckpt_rows(const struct bench_cfg *cfg)
 	int err, want_bps = bench_wanted(cfg, "ckpt_throughput");
 
 	hz = cfg->wall ? cfg->tsc_hz : bench_calibrate();
-	dirty(CK_PAGES, 1);		/* the keeper makes them */
+	dirty(CK_PAGES, 1);
 	if ((err = take(w)) != 0)
 		uprintf("BENCH INFO ckpt first checkpoint failed: error %d\n",
 		    err);

@@ -86,10 +86,12 @@ answer(struct inv *inv, int rc)
 	uint64_t w[MI_WORDS_MAX] = { 0, 0, 0, 0 };
 	unsigned i, dst;
 
-	/* A kernel answer carries no REPLY cap: byte 4 of rdx is unused. */
-	/* One compare: p was dispatched in this epoch, unless its
-	   invocation took a snapshot (OC_CKPT_TAKE). */
-	proc_modify(p);
+	/*
+	 * A kernel answer carries no REPLY cap: byte 4 of rdx is unused.
+	 * No write hook: p, the invoker, was dispatched in this epoch
+	 * (usermode_return) and OC_CKPT_TAKE, the one invocation that
+	 * takes a snapshot, calls it again (docs/persistence.md).
+	 */
 	r->rax = (uint64_t)rc;
 	if (rc != 0 || !(inv->ctl & IC_RECV))
 		return;

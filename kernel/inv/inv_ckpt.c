@@ -11,6 +11,7 @@
 #include <inv/inv.h>
 #include <panic.h>
 #include <printf.h>
+#include <proc.h>
 #include <x86_64/qemu.h>
 
 /*
@@ -28,7 +29,10 @@ ckpt_take_op(struct inv *inv)
 	inv->rw[0] = next;
 	inv->rnwords = 1;
 	inv_answer(inv, 0);
-	if ((rc = ckpt_take(&gen)) != 0)
+	rc = ckpt_take(&gen);
+	/* The invoker's writes after a snapshot need the hook again. */
+	proc_modify(inv->p);
+	if (rc != 0)
 		return rc;
 	assert(gen == next);
 	return 0;
