@@ -193,6 +193,15 @@ io_done(struct blk_req *r)
 void
 ckpt_io_begin(void)
 {
+	unsigned i;
+
+	/* A failed write-out may have left writes queued: the blocks this
+	   one allocates may be theirs, and their errors are not ours. */
+	while (nbusy > 0) {
+		for (i = 0; i < IO_FRAMES && !io_frames[i].busy; i++)
+			;
+		wait_io(&io_frames[i].r);
+	}
 	io_err = 0;
 	io_err_lba = 0;
 }

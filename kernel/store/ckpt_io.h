@@ -37,7 +37,11 @@ void	ckpt_io_poll(void);
 /* True while the writer runs (store.c then writes through below). */
 bool	ckpt_io_in_writer(void);
 
-/* A write-out begins: forget the last one's write error. */
+/*
+ * From the writer, as a write-out begins: wait until the writes an
+ * earlier, failed write-out queued have completed, then forget its
+ * write error.
+ */
 void	ckpt_io_begin(void);
 
 /*
