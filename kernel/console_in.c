@@ -65,7 +65,7 @@ answer(struct process *p)
 	uint64_t w[4];
 
 	console_in_take(w);
-	proc_dirty(p);
+	proc_modify(p);
 	r->rax = 0;
 	r->rdi = MI_MAKE(0, 4, 0);
 	r->rsi = 0;

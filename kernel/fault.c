@@ -104,12 +104,12 @@ record(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
 {
 	if (fc == FC_NONE || fc >= FC_MAX)
 		fc = FC_GP;
+	proc_modify(p);
 	p->d.fault_code = fc;
 	p->d.fault_addr = addr;
 	p->d.fault_err = err;
 	p->d.fault_gpt = kept_gpt;
 	p->d.fault_kept_addr = kept_addr;
-	proc_dirty(p);
 }
 
 /*

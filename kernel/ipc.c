@@ -101,6 +101,7 @@ ipc_send_entry(struct inv *inv)
 		if ((inv->ctl & IC_NONBLOCK) || r == p)
 			return ERR_WOULD_BLOCK;
 		/* Commit: stall; the send runs again when r waits. */
+		proc_modify(p);
 		p->d.regs.rip -= 2;		/* back to the syscall */
 		proc_block(p, PS_SENDING, W_SEND, ep_oid);
 		sched_stall(p, r);
@@ -114,6 +115,7 @@ ipc_send_entry(struct inv *inv)
 		proc_block(p, PS_RECEIVING, W_REPLY, p->obj.oid);
 		ipc_wake(r, true);
 	} else {
+		proc_modify(p);
 		p->d.regs.rax = 0;
 		ipc_wake(r, false);
 	}
@@ -132,12 +134,13 @@ ipc_reply(struct inv *inv)
 	else {
 		ipc_deliver(t, inv->opcode, 0, inv->w, inv->nwords, inv->c,
 		    inv->ncaps, NULL);
-		t->d.reply_seq++;
+		t->d.reply_seq++;	/* ipc_deliver called proc_modify */
 	}
 	if (wait) {
 		ipc_wait(p);
 		ipc_wake(t, true);
 	} else {
+		proc_modify(p);
 		p->d.regs.rax = 0;
 		ipc_wake(t, false);
 	}

@@ -56,6 +56,7 @@ ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
 	struct proc_regs *r = &to->d.regs;
 	unsigned i, dst;
 
+	proc_modify(to);
 	r->rax = 0;
 	r->rdi = MI_MAKE(opcode, nwords, ncaps);
 	r->rsi = payload;
@@ -74,7 +75,6 @@ ipc_deliver(struct process *to, uint32_t opcode, uint64_t payload,
 	to->d.run_state = PS_RUNNING;
 	to->d.wait_oid = 0;
 	to->k.wait = W_NONE;
-	proc_dirty(to);
 }
 
 /* Let to (just delivered to) run: next if direct, else queued. */

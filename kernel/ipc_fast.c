@@ -46,13 +46,6 @@ miss(unsigned why)
 	return NULL;
 }
 
-static inline void
-dirty(struct obj *o)
-{
-	if (!(o->flags & OBJ_F_DIRTY))
-		obj_mark_dirty(o);
-}
-
 /* The words of from's message, for ipc_deliver(). */
 static inline void
 words(const struct proc_regs *from, uint64_t *w)
@@ -91,7 +84,8 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	if (!ipc_open(t) || t->k.on_queue != Q_NONE)
 		return miss(IPF_RECIPIENT);
 
-	/* Commit: nothing below fails. */
+	/* Commit: nothing below fails. p, the invoker, needs no write
+	   hook: usermode_return() called it (docs/persistence.md). */
 	words(&p->d.regs, w);
 	cap_make_reply(&reply, p);
 	ipc_deliver(t, MI_OPCODE(mi), c->aux, w, MI_NWORDS(mi), NULL, 0,
@@ -99,7 +93,6 @@ fast_call(struct process *p, const struct cap *c, uint64_t mi)
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_REPLY;
 	p->d.wait_oid = p->obj.oid;
-	dirty(&p->obj);
 	ipc_fast_stats[IPF_HIT]++;
 	return t;
 }
@@ -136,22 +129,21 @@ fast_reply(struct process *p, const struct cap *c, uint64_t mi)
 	if (fault) {
 		fault_premap(t, t->d.fault_code, t->d.fault_addr,
 		    t->d.fault_err);
+		proc_modify(t);
 		t->d.run_state = PS_RUNNING;
 		t->d.wait_oid = 0;
 		t->d.fault_code = FC_NONE;
 		t->d.fault_addr = 0;
 		t->k.wait = W_NONE;
-		dirty(&t->obj);
 	} else {
 		words(&p->d.regs, w);
 		ipc_deliver(t, MI_OPCODE(mi), 0, w, MI_NWORDS(mi), NULL, 0,
 		    NULL);
 	}
-	t->d.reply_seq++;
+	t->d.reply_seq++;	/* t: proc_modify'd above */
 	p->d.run_state = PS_RECEIVING;
 	p->k.wait = W_OPEN;
 	p->d.wait_oid = 0;
-	dirty(&p->obj);
 	ipc_fast_stats[IPF_HIT]++;
 	return t;
 }

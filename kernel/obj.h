@@ -7,8 +7,8 @@
  * Ownership of fields:
  * - struct obj: the object cache (kernel/store/objcache.c; objcache.h has the
  *   rest of its interface: lookups, the dirty list, eviction, counters),
- *   except that any module may pin/unpin and mark dirty through the
- *   functions below.
+ *   except that any module may pin/unpin through the functions below,
+ *   and must call the write hook obj_modify() before it changes one.
  * - persistent parts (page frames, struct obj_gpt/obj_process/obj_endpoint
  *   in `d`): whoever invokes the object, through check-then-commit.
  *   In memory, struct obj's oid/alloc_count/bank are authoritative; the
@@ -28,6 +28,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/cap.h>
@@ -36,8 +37,11 @@
 #include <abi/process.h>
 #include <abi/types.h>
 
-#define OBJ_F_DIRTY	0x01	/* changed since the last checkpoint */
+/* Changed since the last commit: on the dirty, snapshot or written list. */
+#define OBJ_F_DIRTY	0x01
 #define OBJ_F_NEW	0x02	/* never stored: read as zero on first load */
+/* In the snapshot being written out, its bytes taken (the written list). */
+#define OBJ_F_WRITTEN	0x04
 
 struct space_dep;		/* kernel/space.h */
 struct pmap;			/* kernel/x86_64/pmap.h */
@@ -49,7 +53,8 @@ struct obj {
 	uint8_t		type;		/* OT_* */
 	uint8_t		flags;		/* OBJ_F_* */
 	uint16_t	pins;		/* obj_pin() count */
-	uint32_t	reserved;
+	uint32_t	epoch;		/* obj_epoch when last modified,
+					   0 once clean */
 	struct obj	*hash_next;	/* objcache hash chain */
 	struct obj	*lru_prev;	/* objcache: unpinned objects, */
 	struct obj	*lru_next;	/*   least recently used first */
@@ -147,7 +152,37 @@ int	obj_get(oid_t oid, struct obj **out);
 
 void	obj_pin(struct obj *);
 void	obj_unpin(struct obj *);
-void	obj_mark_dirty(struct obj *);
+
+/*
+ * The write hook: call obj_modify(o) BEFORE every change to o's
+ * persistent state (a page's or cap page's frame, a GPT's, process's or
+ * endpoint's `d`, its alloc_count or bank), and never change it without.
+ * It marks o dirty in the current epoch and, while a checkpoint is
+ * being written out and o belongs to its snapshot with its bytes not
+ * yet taken, first copies o for the writer (copy-on-write of the
+ * snapshot). Cannot fail and never evicts (a copy that finds no memory
+ * aborts that checkpoint instead, ckpt_cow()). One compare when o was
+ * already modified in this epoch. docs/persistence.md has the rule and
+ * the two places where the call covers writes made without kernel code
+ * (user mode through a mapping: the fault that makes it writable; a
+ * process's own registers and FPU state: usermode_return()).
+ */
+extern uint32_t	obj_epoch;
+void	obj_modify_slow(struct obj *o);
+
+static inline void
+obj_modify(struct obj *o)
+{
+	if (o->epoch != obj_epoch)
+		obj_modify_slow(o);
+}
+
+/* True if o was modified in the current epoch (obj_modify was called). */
+static inline bool
+obj_modified(const struct obj *o)
+{
+	return o->epoch == obj_epoch;
+}
 
 /*
  * Bump o's allocation count: every outstanding cap to it becomes invalid,

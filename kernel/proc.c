@@ -73,8 +73,11 @@ proc_release(struct process *p)
 	if (p->k.held_next != NULL)
 		p->k.held_next->k.held_prev = p->k.held_prev;
 	p->k.held_next = p->k.held_prev = NULL;
-	p->d.wait = PW_NONE;		/* stopped: proc_persist() for it */
-	p->d.wake_ns = 0;
+	if (p->d.wait != PW_NONE || p->d.wake_ns != 0) {
+		proc_modify(p);		/* stopped: proc_persist() for it */
+		p->d.wait = PW_NONE;
+		p->d.wake_ns = 0;
+	}
 	obj_unpin(&p->obj);
 }
 
@@ -90,6 +93,7 @@ proc_ready(struct process *p)
 	proc_hold(p);
 	if (p->k.on_queue != Q_NONE && p->k.on_queue != Q_RUN)
 		sched_dequeue(p);
+	proc_modify(p);
 	p->d.run_state = PS_RUNNING;
 	p->d.wait_oid = 0;
 	p->k.wait = W_NONE;
@@ -103,6 +107,7 @@ proc_block(struct process *p, uint8_t state, uint8_t wait, oid_t wait_oid)
 	proc_hold(p);
 	if (p->k.on_queue == Q_RUN)
 		sched_dequeue(p);
+	proc_modify(p);
 	p->d.run_state = state;
 	p->k.wait = wait;
 	p->d.wait_oid = wait_oid;
@@ -112,6 +117,7 @@ void
 proc_cancel_reply(struct process *p)
 {
 	if (proc_awaits_reply(p)) {
+		proc_modify(p);
 		p->d.reply_seq++;
 		p->k.wait = W_NONE;
 	}
@@ -124,6 +130,7 @@ proc_interrupt(struct process *p)
 
 	proc_cancel_reply(p);
 	sched_dequeue(p);
+	proc_modify(p);
 	if (p->d.run_state == PS_RECEIVING && (wait == W_OPEN ||
 	    wait == W_REPLY || wait == W_SLEEP || wait == W_CKPT ||
 	    wait == W_INPUT)) {
@@ -138,10 +145,9 @@ void
 proc_stop(struct process *p)
 {
 	proc_interrupt(p);
-	p->d.run_state = PS_STOPPED;
+	p->d.run_state = PS_STOPPED;	/* proc_interrupt: proc_modify */
 	p->d.fault_code = FC_NONE;
 	p->d.fault_addr = 0;
-	proc_dirty(p);
 	proc_release(p);
 }
 
@@ -154,10 +160,9 @@ proc_resume(struct process *p)
 		return;
 	if (p->d.run_state == PS_FAULTED)
 		fault_premap(p, fc, p->d.fault_addr, p->d.fault_err);
-	proc_interrupt(p);
+	proc_interrupt(p);		/* calls proc_modify */
 	p->d.fault_code = FC_NONE;
 	p->d.fault_addr = 0;
-	proc_dirty(p);
 	proc_ready(p);
 }
 
@@ -166,7 +171,7 @@ proc_reset(struct process *p)
 {
 	unsigned i;
 
-	proc_stop(p);
+	proc_stop(p);			/* calls proc_modify */
 	usermode_forget(p);		/* FPU registers into d.fxsave */
 	memset(&p->d.regs, 0, sizeof(p->d.regs));
 	p->d.regs.rflags = RFLAGS_USER_DEFAULT;
@@ -182,14 +187,18 @@ proc_reset(struct process *p)
 	p->d.fault_gpt = 0;
 	p->k.fpu_credit = 0;
 	p->k.sysret_ok = 0;
-	proc_dirty(p);
 }
 
 void
 proc_persist(struct process *p)
 {
+	uint64_t wake = p->k.wait == W_SLEEP ? clock_at_tsc(p->k.wake_tsc) : 0;
+
+	if (p->d.wait == p->k.wait && p->d.wake_ns == wake)
+		return;
+	proc_modify(p);
 	p->d.wait = p->k.wait;
-	p->d.wake_ns = p->k.wait == W_SLEEP ? clock_at_tsc(p->k.wake_tsc) : 0;
+	p->d.wake_ns = wake;
 }
 
 /* A REPLY cap to p from before the restart must never match again. */
@@ -271,13 +280,13 @@ proc_start(oid_t oid, unsigned *how)
 		return ERR_NOT_FOUND;		/* a fresh zero process */
 	p = obj_process(o);
 	proc_hold(p);
+	proc_modify(p);
 	usermode_fxsave_sanitize(p->d.fxsave);
 	p->k.sysret_ok = 0;
 	/* A reply wait or a checkpoint wait re-executes its syscall. */
 	if (p->d.run_state == PS_RECEIVING &&
 	    (p->d.wait == PW_REPLY || p->d.wait == PW_CKPT))
 		p->d.regs.rip -= 2;
-	proc_dirty(p);
 	if ((why = proc_regs_problem(&p->d.regs, &bad)) != NULL) {
 		regs = (const uint64_t *)&p->d.regs;
 		kprintf("proc: process %#lx: %s %#lx %s, parked\n", oid,

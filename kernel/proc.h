@@ -165,10 +165,13 @@ void	proc_resume(struct process *p);
  */
 void	proc_reset(struct process *p);
 
-/* Mark p's persistent part changed (a flag test when it already is). */
+/*
+ * The write hook (obj_modify) for p: call it before changing p's
+ * persistent part (d: registers, FPU image, caps, run state, wait,
+ * fault, reply_seq). One compare when p was modified in this epoch.
+ */
 static inline void
-proc_dirty(struct process *p)
+proc_modify(struct process *p)
 {
-	if (!(p->obj.flags & OBJ_F_DIRTY))
-		obj_mark_dirty(&p->obj);
+	obj_modify(&p->obj);
 }

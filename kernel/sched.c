@@ -192,6 +192,7 @@ wake_sleepers(void)
 	while ((p = sleep_head) != NULL && p->k.wake_tsc <= now) {
 		q_remove(&sleep_head, p);
 		p->k.wake_tsc = 0;
+		proc_modify(p);
 		p->d.regs.rax = 0;
 		proc_ready(p);
 	}

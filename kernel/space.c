@@ -11,10 +11,12 @@
  * the path: W only if none is RO or WEAK, NX if any is NX.
  *
  * Dirty pages: a page is mapped writable only on a write fault, or when
- * the object cache already counts it dirty; mapping it writable marks it
- * dirty. So a page that was only read stays clean, and a checkpoint can
- * trust OBJ_F_DIRTY as long as it drops a page's mappings (space_object_
- * gone) before it counts the page clean again.
+ * it was already modified in the current epoch; mapping it writable calls
+ * the write hook obj_modify() first. A checkpoint's snapshot
+ * write-protects every address space at its top (pmap_protect_all), so
+ * the first user write to a page after it faults and comes here: user
+ * writes through a mapping are the hook's case that runs no kernel code
+ * per write (docs/persistence.md).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,7 +61,7 @@ fault_access(uint64_t err)
 	return GPT_ACC_READ;
 }
 
-/* The PTE flags w's page may have for this access; marks it dirty if W. */
+/* The PTE flags w's page may have for this access; obj_modify() if W. */
 static inline __attribute__((always_inline)) uint64_t
 fault_flags(const struct gpt_walk *w, unsigned access)
 {
@@ -69,10 +71,9 @@ fault_flags(const struct gpt_walk *w, unsigned access)
 	if (w->restr & CAP_R_NX)
 		flags |= PTE_NX;
 	if (!(w->restr & CAP_R_RO) &&
-	    (access == GPT_ACC_WRITE || (o->flags & OBJ_F_DIRTY))) {
+	    (access == GPT_ACC_WRITE || obj_modified(o))) {
 		flags |= PTE_W;
-		if (!(o->flags & OBJ_F_DIRTY))
-			obj_mark_dirty(o);
+		obj_modify(o);
 	}
 	return flags;
 }

@@ -11,6 +11,7 @@
  *                      reply; the process is kept, so this is the whole
  *                      path fault -> keeper -> map -> resume -> retry;
  *   program_start_64k/_64m  bench_start.c.
+ *   ckpt_*             the checkpoint rows (bench_ckpt.c).
  * Each row: a tenth of its iterations untimed, then `runs` timed runs;
  * a run's value is TSC ticks / iterations. Ends with OC_CKPT_POWEROFF.
  */
@@ -211,7 +212,10 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	static const char *const keys[] = { "ipc_roundtrip",
 	    "null_invocation", "demand_zero_fault", "program_start_64k",
-	    "program_start_64m" };
+	    "program_start_64m", "ckpt_pause_1m", "ckpt_pause_16m",
+	    "ckpt_pause_64m", "ckpt_throughput" };
+	const unsigned nkeys = sizeof(keys) / sizeof(keys[0]);
+	int ckpt_rows = 0;
 	struct bench_cfg cfg;
 	int err;
 
@@ -223,9 +227,11 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 	/* A newline first: the firmware may have left half a line. */
 	uprintf("\nBENCH PLAN");
 	bench_args(&cfg);
-	for (unsigned k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		if (bench_wanted(&cfg, keys[k]))
+	for (unsigned k = 0; k < nkeys; k++)
+		if (bench_wanted(&cfg, keys[k])) {
 			uprintf(" %s", keys[k]);
+			ckpt_rows |= k >= 5;	/* the ckpt_* keys */
+		}
 	uprintf("\n");
 	uprintf("BENCH INFO system=ours args=%s runs=%u clock=%s\n",
 	    cfg.args_found ? "fw_cfg" : "unavailable(defaults)", cfg.runs,
@@ -253,6 +259,8 @@ umain(uint64_t role, uint64_t a1, uint64_t a2, uint64_t a3)
 		dz_row(&cfg);
 	}
 	bench_start_rows(&cfg);
+	if (ckpt_rows)
+		bench_ckpt_rows(&cfg);
 	uprintf("BENCH DONE\n");
 	err = kcall(CR_CKPT, OC_CKPT_POWEROFF, 1, 0, 0, 0, 0, 0);
 	uprintf("bench: the kernel cannot power off (error %d): stop QEMU\n",

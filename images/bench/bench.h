@@ -1,9 +1,9 @@
 /*
  * bench.h - our side of make bench (docs/bench.md): the benchmark
- * program of build/bench.img measures IPC round trips, null invocations
- * and keeper-resolved demand-zero faults with the TSC, which under QEMU
- * -icount shift=0 counts guest instructions, and prints the BENCH lines
- * tests/bench/bench.py reads.
+ * program of build/bench.img measures IPC round trips, null invocations,
+ * keeper-resolved demand-zero faults and checkpoints with the TSC, which
+ * under QEMU -icount shift=0 counts guest instructions, and prints the
+ * BENCH lines tests/bench/bench.py reads.
  */
 #pragma once
 
@@ -14,7 +14,7 @@
 /* Cap registers of the bench process (bench.mki). */
 #define CR_LOG		0
 #define CR_SRV		1	/* entry to the IPC server */
-#define CR_CKPT		2	/* OC_CKPT_POWEROFF at the end */
+#define CR_CKPT		2	/* checkpoint rows, OC_CKPT_POWEROFF */
 #define CR_SLEEP	3	/* the clock, for --wall */
 #define CR_DZ		4	/* entry to the keeper (its statistics) */
 #define CR_RANGE	5	/* for the keeper's parts, measured alone */
@@ -52,6 +52,16 @@ uint64_t bench_calibrate(void);
  */
 void	bench_report(const struct bench_cfg *cfg, const char *key,
 	    const uint64_t *ticks, unsigned runs, unsigned iters);
+
+/* Print the figure of key from n per-run values in unit. */
+void	bench_report_values(const char *key, const uint64_t *vals,
+	    unsigned n, unsigned iters, const char *unit);
+
+/*
+ * The checkpoint rows (bench_ckpt.c): ckpt_pause_1m, _16m, _64m and
+ * ckpt_throughput, those of them cfg wants.
+ */
+void	bench_ckpt_rows(const struct bench_cfg *cfg);
 
 /* Median, min and max of n values (sorted in place). */
 void	bench_stats(uint64_t *v, unsigned n, uint64_t *med, uint64_t *lo,

@@ -182,7 +182,7 @@ void
 bench_report(const struct bench_cfg *cfg, const char *key,
     const uint64_t *ticks, unsigned runs, unsigned iters)
 {
-	uint64_t per_op[BENCH_MAX_RUNS], med, lo, hi;
+	uint64_t per_op[BENCH_MAX_RUNS];
 
 	for (unsigned i = 0; i < runs; i++) {
 		double v = (double)ticks[i] / iters;
@@ -191,9 +191,20 @@ bench_report(const struct bench_cfg *cfg, const char *key,
 			v = v * 1e9 / (double)cfg->tsc_hz;
 		per_op[i] = (uint64_t)(v + 0.5);
 	}
-	bench_stats(per_op, runs, &med, &lo, &hi);
+	bench_report_values(key, per_op, runs, iters,
+	    cfg->wall ? "ns" : "instructions");
+}
+
+void
+bench_report_values(const char *key, const uint64_t *vals, unsigned n,
+    unsigned iters, const char *unit)
+{
+	uint64_t v[BENCH_MAX_RUNS], med, lo, hi;
+
+	for (unsigned i = 0; i < n; i++)
+		v[i] = vals[i];
+	bench_stats(v, n, &med, &lo, &hi);
 	uprintf("BENCH %s median=%lu min=%lu max=%lu count=%u unit=%s "
 	    "iters=%u\n", key, (unsigned long)med, (unsigned long)lo,
-	    (unsigned long)hi, runs, cfg->wall ? "ns" : "instructions",
-	    iters);
+	    (unsigned long)hi, n, unit, iters);
 }

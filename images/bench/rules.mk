@@ -6,7 +6,7 @@ BENCH_DIR	:= $(BUILD)/images/bench
 
 $(eval $(call USER_PROG,$(BENCH_DIR)/bench.elf,images/bench/bench.c \
 	images/bench/bench_util.c images/bench/bench_server.c \
-	images/bench/bench_start.c))
+	images/bench/bench_start.c images/bench/bench_ckpt.c))
 
 # The program_start rows' program, with 60 KiB and with 64 MiB of data.
 $(eval $(call USER_PROG,$(BENCH_DIR)/prog64k.elf,images/bench/prog.c \

@@ -38,6 +38,7 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/bankpersist.elf,\
 $(eval $(call USER_PROG,$(UTEST_DIR)/restart.elf,images/test/restart.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/storefull.elf,images/test/storefull.c))
+$(eval $(call USER_PROG,$(UTEST_DIR)/churn.elf,images/test/churn.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
@@ -56,7 +57,7 @@ $(UTEST_DIR)/%.nobss: $(UTEST_DIR)/%.elf | $(DEPS_STAMP)
 # the top of the tree). caps.mki is generated: 32 masks of 11 cap types.
 UTEST_IMAGES	:= faults caps caperr ipc sched keeper pktest vctest fuzz \
 		   ctortest persist console storefail bank bankfuzz bankpersist \
-		   restart storefull
+		   restart storefull churn
 
 $(UTEST_DIR)/faults.img: $(UTEST_DIR)/faults.elf
 $(UTEST_DIR)/caps.img: $(UTEST_DIR)/caps.elf
@@ -80,6 +81,7 @@ $(UTEST_DIR)/bankpersist.img: $(UTEST_DIR)/bankpersist.elf \
 	$(SPACEBANK_OUT)/spacebank.elf
 $(UTEST_DIR)/restart.img: $(UTEST_DIR)/restart.elf
 $(UTEST_DIR)/storefull.img: $(UTEST_DIR)/storefull.elf
+$(UTEST_DIR)/churn.img: $(UTEST_DIR)/churn.elf
 $(UTEST_DIR)/keeper.img: $(UTEST_DIR)/keeper.elf $(UTEST_DIR)/keeper.nobss \
 	$(KEEPERS_OUT)/vcopy.elf
 

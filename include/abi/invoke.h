@@ -163,8 +163,8 @@
 
 /* CKPT (checkpoint operations: 0xA00..0xA7F) */
 #define OC_CKPT_TAKE		0xA00	/* -> w0 = the generation committed
-					   (stop the world, write every
-					   dirty object, commit) */
+					   (snapshot, then write-out and
+					   commit before the answer) */
 #define OC_CKPT_GENERATION	0xA01	/* -> w0 = the current committed
 					   generation */
 #define OC_CKPT_WAIT		0xA02	/* w0 = generation -> w0 = the
@@ -176,6 +176,11 @@
 					   ERR_NOT_FOUND without a store. A
 					   wait under way at a commit is
 					   re-executed after a restart */
+#define OC_CKPT_LAST		0xA10	/* -> w0 = generation of the
+					   last checkpoint (0: failed),
+					   w1 = its pause, w2 = its
+					   write-out (TSC ticks), w3 =
+					   bytes written */
 #define OC_CKPT_POWEROFF	0xA80	/* w0 = 0 all well, 1 failure: end
 					   the machine (under QEMU through
 					   isa-debug-exit, status

@@ -88,7 +88,12 @@ answer(struct inv *inv, int rc)
 	uint64_t w[MI_WORDS_MAX] = { 0, 0, 0, 0 };
 	unsigned i, dst;
 
-	/* A kernel answer carries no REPLY cap: byte 4 of rdx is unused. */
+	/*
+	 * A kernel answer carries no REPLY cap: byte 4 of rdx is unused.
+	 * No write hook: p, the invoker, was dispatched in this epoch
+	 * (usermode_return) and OC_CKPT_TAKE, the one invocation that
+	 * takes a snapshot, calls it again (docs/persistence.md).
+	 */
 	r->rax = (uint64_t)rc;
 	if (rc != 0 || !(inv->ctl & IC_RECV))
 		return;
@@ -136,7 +141,6 @@ inv_syscall(struct process *p)
 		} else
 			rc = inv_handlers[inv.cap.type](&inv);
 	}
-	proc_dirty(p);
 	if (rc == INV_DONE)
 		return rc;
 	answer(&inv, rc);

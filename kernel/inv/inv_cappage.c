@@ -25,10 +25,10 @@ inv_cappage(struct inv *inv)
 	case OC_CAPPAGE_ERASE:
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
+		obj_modify(&cp->obj);
 		d = cappage_data(cp);
 		for (i = 0; i < CAPPAGE_SLOTS; i++)
 			cap_set_null(&d->slot[i]);
-		obj_mark_dirty(&cp->obj);
 		return 0;
 	case OC_CAPPAGE_FETCH:
 		if ((rc = inv_args(inv, 1, 0)) != 0)
@@ -48,15 +48,15 @@ inv_cappage(struct inv *inv)
 			return ERR_BAD_SLOT;
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
+		obj_modify(&cp->obj);
 		d = cappage_data(cp);
 		d->slot[inv->w[0]] = inv->c[0];
-		obj_mark_dirty(&cp->obj);
 		return 0;
 	case OC_CAPPAGE_COPY_FROM:
 		if ((rc = inv_mem_copy_source(inv, CT_CAPPAGE, &src)) != 0)
 			return rc;
 		/* Slot by slot: a weak copy onto its own page weakens it. */
-		obj_mark_dirty(&cp->obj);
+		obj_modify(&cp->obj);
 		d = cappage_data(cp);
 		s = cappage_data(obj_cappage(src));
 		for (i = 0; i < CAPPAGE_SLOTS; i++)

@@ -3,7 +3,8 @@
  * for the committed generation (OC_CKPT_GENERATION), wait until a
  * generation is committed (OC_CKPT_WAIT: the waiter blocks in W_CKPT,
  * its target generation in its w0 register, until inv_ckpt_committed()
- * answers it; a restart re-executes the wait), and
+ * answers it; a restart re-executes the wait), the figures of the last
+ * checkpoint (OC_CKPT_LAST, for the bench rows), and
  * OC_CKPT_POWEROFF, which ends the machine: under QEMU through
  * isa-debug-exit (exit status w0 << 1 | 1), which is how test and
  * benchmark images stop; where that device is absent it answers
@@ -11,9 +12,9 @@
  */
 #include <store/ckpt.h>
 #include <inv/inv.h>
-#include <proc.h>
 #include <panic.h>
 #include <printf.h>
+#include <proc.h>
 #include <x86_64/qemu.h>
 
 /*
@@ -31,7 +32,10 @@ ckpt_take_op(struct inv *inv)
 	inv->rw[0] = next;
 	inv->rnwords = 1;
 	inv_answer(inv, 0);
-	if ((rc = ckpt_take(&gen)) != 0)
+	rc = ckpt_take(&gen);
+	/* The invoker's writes after a snapshot need the hook again. */
+	proc_modify(inv->p);
+	if (rc != 0)
 		return rc;
 	assert(gen == next);
 	return 0;
@@ -72,6 +76,7 @@ inv_ckpt_committed(uint64_t gen)
 		if (p->d.run_state != PS_RECEIVING || p->k.wait != W_CKPT ||
 		    r->r8 > gen)
 			continue;
+		proc_modify(p);
 		/* The kernel answer inv.c writes: rax 0, w0 = gen. */
 		if (r->rax & IC_RECV) {
 			r->rdi = MI_MAKE(0, 1, 0);
@@ -80,7 +85,6 @@ inv_ckpt_committed(uint64_t gen)
 			r->r9 = r->r10 = r->r12 = 0;
 		}
 		r->rax = 0;
-		proc_dirty(p);
 		proc_ready(p);
 	}
 }
@@ -88,6 +92,7 @@ inv_ckpt_committed(uint64_t gen)
 int
 inv_ckpt(struct inv *inv)
 {
+	struct ckpt_stats st;
 	int rc;
 
 	switch (inv->opcode) {
@@ -98,6 +103,13 @@ inv_ckpt(struct inv *inv)
 		return inv_answer_words(inv, 1);
 	case OC_CKPT_WAIT:
 		return ckpt_wait_op(inv);
+	case OC_CKPT_LAST:
+		ckpt_last(&st);
+		inv->rw[0] = st.generation;
+		inv->rw[1] = st.pause_tsc;
+		inv->rw[2] = st.write_tsc;
+		inv->rw[3] = st.bytes;
+		return inv_answer_words(inv, 4);
 	case OC_CKPT_POWEROFF:
 		break;
 	default:

@@ -38,8 +38,8 @@ inv_endpoint(struct inv *inv)
 		if (inv->c[0].type != CT_PROCESS && inv->c[0].type != CT_NULL)
 			return ERR_BAD_ARG;
 		old = ep->d.recipient;
+		obj_modify(&ep->obj);
 		ep->d.recipient = inv->c[0];
-		obj_mark_dirty(&ep->obj);
 		ipc_endpoint_changed(ep->obj.oid, &old);
 		return 0;
 	case OC_EP_SET_MATCH:
@@ -47,10 +47,10 @@ inv_endpoint(struct inv *inv)
 			return rc;
 		if (inv->w[0] > 0xffff || inv->w[1] > 1)
 			return ERR_BAD_ARG;
+		obj_modify(&ep->obj);
 		ep->d.match_payload = (uint16_t)inv->w[0];
 		ep->d.flags = (ep->d.flags & ~(uint32_t)EP_F_PAYLOAD_MATCH) |
 		    (inv->w[1] ? EP_F_PAYLOAD_MATCH : 0);
-		obj_mark_dirty(&ep->obj);
 		old = ep->d.recipient;
 		ipc_endpoint_changed(ep->obj.oid, &old);
 		return 0;

@@ -35,10 +35,10 @@ inv_gpt(struct inv *inv)
 			return ERR_BAD_ARG;
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
+		obj_modify(&g->obj);
 		g->d.l2v = (uint8_t)inv->w[0];
 		g->d.flags = (uint8_t)inv->w[1];
 		space_gpt_changed(g);
-		obj_mark_dirty(&g->obj);
 		return 0;
 	case OC_GPT_FETCH:
 		if ((rc = inv_args(inv, 1, 0)) != 0)
@@ -63,16 +63,15 @@ inv_gpt(struct inv *inv)
 		 * when the slot changes (space.h).
 		 */
 		null = g->d.slot[inv->w[0]].type == CT_NULL;
+		obj_modify(&g->obj);
 		g->d.slot[inv->w[0]] = inv->c[0];
 		if (!null)
 			space_slot_changed(g, (unsigned)inv->w[0]);
-		if (!(g->obj.flags & OBJ_F_DIRTY))
-			obj_mark_dirty(&g->obj);
 		return 0;
 	case OC_GPT_RESET:
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
-		obj_mark_dirty(&g->obj);
+		obj_modify(&g->obj);
 		g->d.l2v = 0;		/* unset, as a fresh GPT's */
 		g->d.flags = 0;
 		for (i = 0; i < GPT_SLOTS; i++)

@@ -29,8 +29,8 @@ inv_page(struct inv *inv)
 	case OC_PAGE_ERASE:
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
+		obj_modify(&pg->obj);
 		memset(page_data(pg), 0, PAGE_SIZE);
-		obj_mark_dirty(&pg->obj);
 		return 0;
 	case OC_PAGE_READ:
 		if ((rc = inv_args(inv, 1, 0)) != 0 ||
@@ -47,15 +47,15 @@ inv_page(struct inv *inv)
 			return rc;
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
+		obj_modify(&pg->obj);
 		words = page_data(pg);
 		words[inv->w[0] / 8] = inv->w[1];
-		obj_mark_dirty(&pg->obj);
 		return 0;
 	case OC_PAGE_COPY_FROM:
 		if ((rc = inv_mem_copy_source(inv, CT_PAGE, &src)) != 0)
 			return rc;
 		if (src != &pg->obj) {
-			obj_mark_dirty(&pg->obj);
+			obj_modify(&pg->obj);
 			memcpy(page_data(pg), page_data(obj_page(src)),
 			    PAGE_SIZE);
 		}

@@ -51,10 +51,10 @@ inv_proc_set_regs(struct inv *inv, struct process *t)
 		if (proc_reg_check((unsigned)first + i, inv->w[1 + i]) != 0)
 			return ERR_BAD_ARG;
 	}
+	proc_modify(t);
 	t->d.regs = copy;
 	t->k.sysret_ok = 0;
 	usermode_forget(t);		/* FS/GS bases may have changed */
-	proc_dirty(t);
 	return 0;
 }
 
@@ -98,8 +98,8 @@ inv_process(struct inv *inv)
 			return rc;
 		if (inv->w[0] >= PROC_CAP_REGS)
 			return ERR_BAD_SLOT;
+		proc_modify(t);
 		t->d.cap_reg[inv->w[0]] = inv->c[0];
-		proc_dirty(t);
 		return 0;
 	case OC_PROC_SET_SPACE:
 		if ((rc = inv_args(inv, 0, 1)) != 0)
@@ -107,18 +107,18 @@ inv_process(struct inv *inv)
 		if (inv->c[0].type != CT_GPT && inv->c[0].type != CT_PAGE &&
 		    inv->c[0].type != CT_NULL)
 			return ERR_BAD_ARG;
+		proc_modify(t);
 		t->d.space = inv->c[0];
 		space_process_changed(t);
 		usermode_forget(t);
-		proc_dirty(t);
 		return 0;
 	case OC_PROC_SET_HANDLER:
 		if ((rc = inv_args(inv, 0, 1)) != 0)
 			return rc;
 		if (inv->c[0].type != CT_ENTRY && inv->c[0].type != CT_NULL)
 			return ERR_BAD_ARG;
+		proc_modify(t);
 		t->d.handler = inv->c[0];
-		proc_dirty(t);
 		return 0;
 	case OC_PROC_RESUME:
 		proc_resume(t);

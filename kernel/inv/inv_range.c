@@ -64,6 +64,7 @@ inv_range(struct inv *inv)
 
 			obj_pin(o);
 			proc_stop(t);
+			proc_modify(t);
 			t->d.reply_seq++;
 			obj_unpin(o);
 		}
@@ -78,7 +79,7 @@ inv_range(struct inv *inv)
 			return ERR_NO_ACCESS;
 		if ((rc = get_object(inv->w[0], &o)) != 0)
 			return rc;
-		obj_mark_dirty(o);
+		obj_modify(o);
 		o->bank = (uint32_t)inv->w[1];
 		return 0;
 	case OC_RANGE_GET_BANK:

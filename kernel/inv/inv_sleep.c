@@ -26,6 +26,7 @@ inv_sleep(struct inv *inv)
 			return rc;
 		if (inv->w[0] == 0)
 			return 0;
+		proc_modify(p);
 		p->d.regs.rax = 0;
 		p->d.regs.rdi = 0;
 		proc_block(p, PS_RECEIVING, W_SLEEP, p->obj.oid);

@@ -25,6 +25,8 @@ struct wdev {
 	uint64_t	fail_write;	/* the n-th write from now fails (0: none) */
 	uint64_t	fail_flush;	/* the n-th flush from now fails */
 	bool		lie;		/* a failing write stores all the same */
+	void		(*on_write)(void);	/* run once, at the next
+						   write, then cleared */
 	uint64_t	frames;		/* frames held */
 };
 

@@ -90,7 +90,12 @@ dev_write(void *ctx, uint64_t b, const void *buf)
 	struct wdev *w = ctx;
 	bool fail = w->fail_write != 0 && --w->fail_write == 0;
 	uint8_t ***mid = &w->top[b / FANOUT];
+	void (*hook)(void) = w->on_write;
 
+	if (hook != NULL) {		/* as a process would, meanwhile */
+		w->on_write = NULL;
+		hook();
+	}
 	if (b >= w->blocks)
 		return ERR_IO;
 	if (fail && !w->lie)

@@ -49,9 +49,9 @@ make_dirty(struct obj *o[3])
 	obj_pin(o[2]);
 	memset(page_data(obj_page(o[0])), 0xa5, PAGE_SIZE);
 	o[0]->bank = 7;
-	obj_mark_dirty(o[0]);
+	obj_modify(o[0]);
 	obj_gpt(o[1])->d.l2v = 21;
-	obj_mark_dirty(o[1]);
+	obj_modify(o[1]);
 	obj_endpoint(o[2])->d.match_payload = 77;
 	obj_rescind(o[2]);
 	return true;

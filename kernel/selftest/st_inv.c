@@ -19,6 +19,9 @@ static unsigned		neps;
 void
 st_inv_load(struct process *p, const struct st_msg *m)
 {
+	/* What usermode_return() does when it dispatches p: the write hook
+	   covering the system call's entry and its answer. */
+	proc_modify(p);
 	p->d.regs.rax = m->ctl;
 	p->d.regs.rdi = m->mi;
 	p->d.regs.rsi = m->send;

@@ -121,8 +121,8 @@ test_obj_pin_dirty_lists(void)
 	ST_CHECK_EQ(s.lru, s0.lru + 3);
 	obj_pin(o[0]);
 	obj_pin(o[0]);
-	obj_mark_dirty(o[1]);
-	obj_mark_dirty(o[1]);			/* idempotent */
+	obj_modify(o[1]);
+	obj_modify(o[1]);			/* idempotent */
 	objcache_stats(&s);
 	ST_CHECK_EQ(s.lru, s0.lru + 1);
 	ST_CHECK_EQ(s.dirty, s0.dirty + 1);
@@ -134,7 +134,7 @@ test_obj_pin_dirty_lists(void)
 		found |= d == o[1];
 	ST_CHECK(found);
 	/* Pinned and dirty: on the dirty list only. */
-	obj_mark_dirty(o[0]);
+	obj_modify(o[0]);
 	objcache_stats(&s);
 	ST_CHECK_EQ(s.dirty, s0.dirty + 2);
 	ST_CHECK_EQ(s.lru, s0.lru + 1);
@@ -173,7 +173,7 @@ test_obj_rescind(void)
 
 /*
  * Flush drops exactly the clean unpinned objects: a page written without
- * obj_mark_dirty() reads as zero again (its change was never recorded),
+ * obj_modify() reads as zero again (its change was never recorded),
  * while pinned and dirty pages keep their bytes and identity.
  */
 static void
@@ -192,7 +192,7 @@ test_obj_flush(void)
 		memset(page_data(obj_page(o[i])), 0xa0 + i, PAGE_SIZE);
 	}
 	obj_pin(o[0]);
-	obj_mark_dirty(o[1]);
+	obj_modify(o[1]);
 	oid_t gone = o[2]->oid;
 
 	ST_CHECK_EQ(objcache_flush(), 1);

@@ -122,7 +122,7 @@ test_objevict_nothing_to_evict(void)
 	memset(page_data(obj_page(o[0])), 0x11, PAGE_SIZE);
 	memset(page_data(obj_page(o[1])), 0x22, PAGE_SIZE);
 	obj_pin(o[0]);
-	obj_mark_dirty(o[1]);
+	obj_modify(o[1]);
 	objcache_stats(&a);
 	take_all_frames();
 	int err = obj_get(X(22), &y);
@@ -171,7 +171,7 @@ test_objevict_fill_memory(void)
 	memset(page_data(obj_page(keep[0])), 0x33, PAGE_SIZE);
 	memset(page_data(obj_page(keep[1])), 0x44, PAGE_SIZE);
 	obj_pin(keep[0]);
-	obj_mark_dirty(keep[1]);
+	obj_modify(keep[1]);
 	/* A stored page with data (the selftest image's text), if any. */
 	for (i = 0; store_current() != NULL &&
 	    i < store_current()->oid_limit[OT_PAGE] && stored == 0; i++) {

@@ -1,21 +1,29 @@
 /*
- * ckpt.h - checkpoints (version 1): stop the world, write every dirty
- * object and the run list as the next generation of the store
- * (store_write.h), mark them clean. Taken every ckpt_period seconds
- * from sched_return() and on demand through the CKPT cap.
- * docs/kernel.md "Checkpoints" explains it and its limits.
+ * ckpt.h - checkpoints (version 2, docs/persistence.md): a short stop of
+ * the world that only takes a snapshot (the dirty objects by epoch, the
+ * run list, every address space write-protected at its top), then a
+ * write-out of that snapshot while processes run (copy-on-write through
+ * the write hook obj_modify), then the commit of docs/store-format.md.
+ * Taken every ckpt_period seconds from sched_return() and on demand
+ * through the CKPT cap. docs/kernel.md "Checkpoints" has the details.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <abi/types.h>
 #include <x86_64/timer.h>
 
 /* Seconds between checkpoints when the command line has no ckpt=. */
 #define CKPT_PERIOD_DEFAULT	5
 
-/* Tick at which the next periodic checkpoint is due; UINT64_MAX: off. */
-extern uint64_t	ckpt_due_tick;
+/*
+ * Tick at which ckpt_service() is next due: the next periodic
+ * checkpoint, sooner while a write-out runs, 0 once its disk I/O
+ * completed (ckpt_wake); UINT64_MAX: nothing to do.
+ */
+extern volatile uint64_t	ckpt_due_tick;
 
 /*
  * Read the period from the kernel command line (ckpt=SECONDS, 0 = off;
@@ -26,29 +34,83 @@ extern uint64_t	ckpt_due_tick;
 void	ckpt_init(void);
 
 /*
- * Take a checkpoint now: every object on the dirty list and every held
- * process is written, the run list becomes the held processes that are
- * not stopped, the generation is committed and the objects are marked
- * clean. Interrupts off, no process running: from sched_return() or an
- * invocation, never from an interrupt handler. Prints one line either
- * way. Returns 0 and sets *gen to the generation committed; or ERR_*
- * (store_gen_*()'s errors, ERR_NOT_FOUND without a store, ERR_TOO_BIG
- * for a run list above PROC_RUNLIST_MAX): every object stays dirty and
- * the store stays at its current generation.
+ * Take a checkpoint now and wait for its commit, running its write-out
+ * (and first the rest of one already running) with no process running:
+ * for OC_CKPT_TAKE and the self-tests. Interrupts off, from an
+ * invocation or a test, never from an interrupt handler. Prints one
+ * line either way. Returns 0 and sets *gen to the generation committed;
+ * or ERR_*: store_gen_*()'s errors, ERR_NOT_FOUND without a store,
+ * ERR_TOO_BIG for a run list above PROC_RUNLIST_MAX, ERR_NO_SPACE if a
+ * copy-on-write or the write pool found no memory; then every object is
+ * dirty again and the store stays at its current generation.
  */
 int	ckpt_take(uint64_t *gen);
 
 /* The generation the store is at (the last committed), 0 if none. */
 uint64_t	ckpt_generation(void);
 
-/* Take the periodic checkpoint (ckpt_take) and set the next due tick. */
-void	ckpt_periodic(void);
+/* What the last checkpoint did (OC_CKPT_LAST, the bench rows). */
+struct ckpt_stats {
+	uint64_t	generation;	/* committed, or 0 if it failed */
+	uint64_t	pause_tsc;	/* the stop of the world, TSC ticks */
+	uint64_t	write_tsc;	/* write-out: snapshot to commit */
+	uint64_t	bytes;		/* every block written */
+	uint64_t	objects;	/* in the snapshot */
+	uint64_t	copies;		/* of those, copied on write */
+};
 
-/* From sched_return() before it picks a process: one compare when not
-   due. */
+void	ckpt_last(struct ckpt_stats *st);
+
+/*
+ * From ckpt_poll(): run the write-out in progress until it waits for
+ * the disk, or take the periodic checkpoint when due, and set the next
+ * due tick.
+ */
+void	ckpt_service(void);
+
+/* From the disk's interrupt: the write-out can go on. */
+static inline void
+ckpt_wake(void)
+{
+	ckpt_due_tick = 0;
+}
+
+/* From sched_return() before it picks a process: one compare when
+   nothing is due. */
 static inline void
 ckpt_poll(void)
 {
 	if (timer_ticks() >= ckpt_due_tick)
-		ckpt_periodic();
+		ckpt_service();
 }
+
+/*
+ * The write hook's copy (obj_modify, objcache.c): o belongs to the
+ * snapshot being written out and has not been taken; keep its bytes
+ * for the writer before they change. Never fails or evicts: without
+ * memory it records that the generation cannot commit.
+ */
+struct obj;
+void	ckpt_cow(struct obj *o);
+
+/* One object of a snapshot, as the writer gets it (ckpt_snap.c). */
+struct ckpt_item {
+	oid_t		oid;
+	uint32_t	alloc_count;
+	uint32_t	bank;
+	uint8_t		type;
+};
+
+/*
+ * Copy the next object of the snapshot into buf (a 4 KiB frame: a
+ * page's bytes, or an inline object with its header filled in), the
+ * copies made by ckpt_cow() first. Returns false when none is left.
+ */
+bool	ckpt_snap_take(void *buf, struct ckpt_item *it);
+
+/* ERR_NO_SPACE if a copy-on-write found no memory, else 0. */
+int	ckpt_snap_error(void);
+
+/* The write-out ended: drop what copies are left; returns how many
+   copies were made. */
+uint64_t	ckpt_snap_end(void);

@@ -11,8 +11,12 @@
  *
  * Invariants (objcache.h describes the lists):
  * - an object is on the hash chain of its OID from creation to eviction;
- * - on the LRU list iff pins == 0 and not OBJ_F_DIRTY; on the dirty list
- *   iff OBJ_F_DIRTY; never both;
+ * - on the LRU list iff pins == 0 and not OBJ_F_DIRTY; with OBJ_F_DIRTY
+ *   on exactly one of: the dirty list iff epoch == obj_epoch; the
+ *   written list iff OBJ_F_WRITTEN; the snapshot list otherwise (only
+ *   while a checkpoint is written out: in its snapshot, bytes not taken);
+ * - obj_epoch is never 0, so a clean object (epoch 0) is never taken for
+ *   one modified in the current epoch;
  * - only objects on the LRU list are evicted, and only after
  *   space_object_gone() has dropped every mapping through them.
  * Single CPU, thread context only: nothing here runs in interrupts.
@@ -26,6 +30,7 @@
 #include <obj.h>
 #include <store/objcache.h>
 #include <store/objcache_priv.h>
+#include <store/ckpt.h>
 #include <panic.h>
 #include <pmm.h>
 #include <printf.h>
@@ -52,7 +57,8 @@ static struct slab_cache page_structs = SLAB_CACHE(sizeof(struct page), 0);
 static struct slab_cache gpt_structs = SLAB_CACHE(sizeof(struct gpt), 0);
 unsigned		objcache_hash_bits;	/* log2 of the buckets */
 static bool		ready;
-static struct olist	lru, dirty;
+static struct olist	lru, dirty, snap, written;
+uint32_t		obj_epoch = 1;
 static struct objcache_stats st;
 
 static struct obj **
@@ -393,14 +399,28 @@ obj_unpin(struct obj *o)
 		list_push(&lru, o);
 }
 
-void
-obj_mark_dirty(struct obj *o)
+/* The list o (OBJ_F_DIRTY) is on. */
+static struct olist *
+dirty_list(const struct obj *o)
 {
-	if (o->flags & OBJ_F_DIRTY)
-		return;
-	if (on_lru(o))
+	if (o->flags & OBJ_F_WRITTEN)
+		return &written;
+	return o->epoch == obj_epoch ? &dirty : &snap;
+}
+
+void
+obj_modify_slow(struct obj *o)
+{
+	if (o->flags & OBJ_F_DIRTY) {
+		struct olist *l = dirty_list(o);
+
+		if (l == &snap)
+			ckpt_cow(o);	/* the writer still needs its bytes */
+		list_remove(l, o);
+	} else if (on_lru(o))
 		list_remove(&lru, o);
-	o->flags |= OBJ_F_DIRTY;
+	o->flags = (uint8_t)((o->flags | OBJ_F_DIRTY) & ~OBJ_F_WRITTEN);
+	o->epoch = obj_epoch;
 	list_push(&dirty, o);
 }
 
@@ -409,8 +429,9 @@ obj_mark_clean(struct obj *o)
 {
 	if (!(o->flags & OBJ_F_DIRTY))
 		panic("obj_mark_clean: %#lx is not dirty", o->oid);
-	list_remove(&dirty, o);
-	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW);
+	list_remove(dirty_list(o), o);
+	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW | OBJ_F_WRITTEN);
+	o->epoch = 0;
 	if (on_lru(o))
 		list_push(&lru, o);
 }
@@ -421,11 +442,83 @@ objcache_dirty_first(void)
 	return dirty.head;
 }
 
+/* Append list b to list a; b becomes empty. */
+static void
+list_splice(struct olist *a, struct olist *b)
+{
+	if (b->head == NULL)
+		return;
+	if (a->tail != NULL) {
+		a->tail->lru_next = b->head;
+		b->head->lru_prev = a->tail;
+	} else
+		a->head = b->head;
+	a->tail = b->tail;
+	a->n += b->n;
+	b->head = b->tail = NULL;
+	b->n = 0;
+}
+
+uint64_t
+objcache_snapshot(void)
+{
+	uint64_t n = dirty.n;
+
+	assert(snap.n == 0 && written.n == 0);
+	list_splice(&snap, &dirty);
+	if (++obj_epoch == 0)
+		obj_epoch = 1;
+	return n;
+}
+
+struct obj *
+objcache_snap_first(void)
+{
+	return snap.head;
+}
+
+void
+objcache_taken(struct obj *o)
+{
+	assert((o->flags & (OBJ_F_DIRTY | OBJ_F_WRITTEN)) == OBJ_F_DIRTY &&
+	    o->epoch != obj_epoch);
+	list_remove(&snap, o);
+	o->flags |= OBJ_F_WRITTEN;
+	list_push(&written, o);
+}
+
+uint64_t
+objcache_commit(void)
+{
+	uint64_t n = 0;
+	struct obj *o;
+
+	assert(snap.n == 0);
+	while ((o = written.head) != NULL) {
+		obj_mark_clean(o);
+		n++;
+	}
+	return n;
+}
+
+void
+objcache_abort(void)
+{
+	struct obj *o;
+
+	list_splice(&snap, &written);
+	for (o = snap.head; o != NULL; o = o->lru_next) {
+		o->flags &= (uint8_t)~OBJ_F_WRITTEN;
+		o->epoch = obj_epoch;
+	}
+	list_splice(&dirty, &snap);
+}
+
 void
 obj_rescind(struct obj *o)
 {
+	obj_modify(o);
 	o->alloc_count++;
-	obj_mark_dirty(o);
 	space_object_gone(o);
 }
 
@@ -446,7 +539,7 @@ objcache_stats(struct objcache_stats *out)
 {
 	*out = st;
 	out->lru = lru.n;
-	out->dirty = dirty.n;
+	out->dirty = dirty.n + snap.n + written.n;
 }
 
 static void

@@ -5,9 +5,15 @@
  *
  * Lists: every object in memory is on exactly one of
  *   - the LRU list: clean and unpinned (evictable), oldest first;
- *   - the dirty list: dirty, pinned or not (what a checkpoint writes);
+ *   - the dirty list: modified in the current epoch (obj_modify);
+ *   - the snapshot list: while a checkpoint is written out, the objects
+ *     of its snapshot whose bytes the writer has not taken yet;
+ *   - the written list: objects of that snapshot whose bytes are taken,
+ *     clean once the generation commits;
  *   - no list: clean and pinned.
- * Both lists link through obj.lru_prev/lru_next.
+ * All link through obj.lru_prev/lru_next. Dirty, snapshot and written
+ * objects carry OBJ_F_DIRTY and are never evicted. docs/persistence.md
+ * explains the epochs.
  */
 #pragma once
 
@@ -57,6 +63,36 @@ struct obj	*objcache_dirty_first(void);
  * no longer new, and is evictable again once unpinned.
  */
 void		obj_mark_clean(struct obj *o);
+
+/*
+ * The stop-the-world part of a checkpoint (ckpt.c), constant time: the
+ * dirty list becomes the snapshot list and the epoch moves on, so the
+ * next obj_modify() of each of those objects copies it first
+ * (ckpt_cow). Needs the snapshot and written lists empty. Returns how
+ * many objects the snapshot holds.
+ */
+uint64_t	objcache_snapshot(void);
+
+/* The first object of the snapshot whose bytes are not taken, or NULL. */
+struct obj	*objcache_snap_first(void);
+
+/*
+ * The writer has taken o's bytes (o is on the snapshot list): o moves to
+ * the written list, and a later obj_modify() copies nothing.
+ */
+void		objcache_taken(struct obj *o);
+
+/*
+ * The snapshot's generation is committed (snapshot list empty): every
+ * written object not modified since becomes clean. Returns how many.
+ */
+uint64_t	objcache_commit(void);
+
+/*
+ * The snapshot's generation failed: every object of the snapshot and
+ * written lists goes back to the dirty list, modified in this epoch.
+ */
+void		objcache_abort(void);
 
 /*
  * Evict the least recently used clean, unpinned object

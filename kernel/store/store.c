@@ -20,6 +20,7 @@
 #include <lib/string.h>
 #include <pmm.h>
 #include <printf.h>
+#include <store/ckpt_io.h>
 #include <store/store.h>
 #include <store/store_priv.h>
 #include <x86_64/vm.h>
@@ -228,10 +229,14 @@ disk_read(void *ctx, uint64_t block, void *buf)
 	    SECTORS_PER_BLOCK) == 0 ? 0 : ERR_IO;
 }
 
+/* The checkpoint writer's writes are queued (ckpt_io.h), others wait. */
 static int
 disk_write(void *ctx, uint64_t block, const void *buf)
 {
 	(void)ctx;
+	if (ckpt_io_in_writer())
+		return ckpt_io_write(disk_lba + block * SECTORS_PER_BLOCK,
+		    buf);
 	return blk_write(disk_lba + block * SECTORS_PER_BLOCK, buf,
 	    SECTORS_PER_BLOCK);
 }
@@ -240,6 +245,8 @@ static int
 disk_flush(void *ctx)
 {
 	(void)ctx;
+	if (ckpt_io_in_writer())
+		return ckpt_io_flush();
 	return blk_flush();
 }
 

@@ -12,6 +12,16 @@
  * entry for a single page. Dropping a region therefore clears whole
  * entries of the node that holds it, and its records are those of the
  * cleared subtrees plus the ones of that node's list that lie inside it.
+ *
+ * Write protection for checkpoints (docs/persistence.md): a table entry
+ * above the leaves is made with W and loses it only in
+ * pmap_protect_all(), which clears W in every present user entry of
+ * every root, so that a checkpoint's snapshot write-protects each
+ * address space in a few steps, whatever it maps. pmap_enter() of a
+ * writable page pushes the protection down the path to it: an entry
+ * without W gets W back once every present entry of its child has lost
+ * W. So a page is writable in hardware only if pmap_enter() made it so
+ * after the last snapshot, i.e. after the fault path called obj_modify().
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,6 +63,8 @@ struct pmap_node {
 
 struct pmap {
 	struct pmap_node	root;
+	struct pmap		*all_next;	/* pmap_all: every pmap */
+	struct pmap		*all_prev;
 	uint64_t		pages;
 	uint64_t		tables;
 	/* The innermost record above page level of the last mapping made:
@@ -76,6 +88,7 @@ struct flush {
 };
 
 static struct pmap	*pmap_cur;
+static struct pmap	*pmap_all;
 
 static void
 flush_begin(struct flush *fl, struct pmap *pm)
@@ -270,6 +283,11 @@ pmap_create(void)
 	kroot = phys_to_virt(vm_kernel_root());
 	memcpy(&pm->root.tab[PMAP_USER_ROOT], &kroot[PMAP_USER_ROOT],
 	    (PMAP_ENTRIES - PMAP_USER_ROOT) * sizeof(uint64_t));
+	pm->all_prev = NULL;
+	pm->all_next = pmap_all;
+	if (pmap_all != NULL)
+		pmap_all->all_prev = pm;
+	pmap_all = pm;
 	return pm;
 }
 
@@ -280,6 +298,12 @@ pmap_destroy(struct pmap *pm)
 		pmap_activate(NULL);
 	pmap_drop_all(pm);
 	assert(pm->pages == 0 && pm->tables == 0 && pm->root.recs == NULL);
+	if (pm->all_prev != NULL)
+		pm->all_prev->all_next = pm->all_next;
+	else
+		pmap_all = pm->all_next;
+	if (pm->all_next != NULL)
+		pm->all_next->all_prev = pm->all_prev;
 	pmm_free(pm->root.pa);
 	pmm_free(virt_to_phys(pm->root.sub));
 	kmem_free(pm);
@@ -349,6 +373,50 @@ dep_add(struct pmap *pm, struct pmap_node **path, uint64_t va,
 	return d;
 }
 
+void
+pmap_protect_all(void)
+{
+	struct pmap *pm;
+	unsigned i, seen;
+
+	for (pm = pmap_all; pm != NULL; pm = pm->all_next)
+		for (i = seen = 0; i < PMAP_USER_ROOT &&
+		    seen < pm->root.nused; i++)
+			if (pm->root.tab[i] & PTE_P) {
+				pm->root.tab[i] &= ~PTE_W;
+				seen++;
+			}
+	if (pmap_cur != NULL)
+		cpu_write_cr3(pmap_cur->root.pa);	/* the whole TLB */
+}
+
+/*
+ * Undo pmap_protect_all() on va's path (path[3] .. path[0] all exist):
+ * an entry without W hands the protection to its child's present
+ * entries and gets W back. Returns true if an entry changed.
+ */
+static bool
+unprotect_path(struct pmap_node **path, uint64_t va)
+{
+	bool changed = false;
+	unsigned l, j;
+
+	for (l = PMAP_ROOT_LEVEL; l > 0; l--) {
+		uint64_t *e = &path[l]->tab[IDX(va, l)];
+		uint64_t *child;
+
+		if (*e & PTE_W)
+			continue;
+		child = path[l - 1]->tab;
+		for (j = 0; j < PMAP_ENTRIES; j++)
+			if (child[j] & PTE_P)
+				child[j] &= ~PTE_W;
+		*e |= PTE_W;
+		changed = true;
+	}
+	return changed;
+}
+
 int
 pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
     const struct space_dep_req *req, unsigned n,
@@ -391,6 +459,8 @@ pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, uint64_t flags,
 		pm->tables++;
 		path[l - 1] = nd;
 	}
+	if ((flags & PTE_W) && unprotect_path(path, va) && pm == pmap_cur)
+		cpu_invlpg(va);		/* cached upper entries without W */
 
 	i = IDX(va, 0);
 	pte = pa | flags | PTE_P | PTE_U;

@@ -13,8 +13,10 @@
  * that range, and frees them with the tables.
  *
  * Invariants: user PTEs are P|U, with W only if space.c found the page
- * writable, NX if no-execute, never G; a node other than the root has at
- * least one present entry (an emptied node is freed with its records);
+ * writable (and writable in hardware only if every entry above it has W
+ * too: pmap_protect_all() below), NX if no-execute, never G; a node
+ * other than the root has at least one present entry (an emptied node
+ * is freed with its records);
  * a leaf entry's record list is empty unless the PTE is present; the
  * TLB holds no translation that the tables do not (changes to the
  * current pmap are followed by invlpg or a CR3 reload before returning,
@@ -58,13 +60,24 @@ struct pmap	*pmap_current(void);
 uint64_t	pmap_root(const struct pmap *pm);
 
 /*
+ * Write-protect every address space for a checkpoint's snapshot: clear
+ * W in each present user entry of each pmap's root, and flush the TLB.
+ * Costs one step per address space and root entry in use, not per page;
+ * pmap_enter() of a writable page pushes the protection down its path.
+ * Cannot fail.
+ */
+void		pmap_protect_all(void);
+
+/*
  * Map the user page at va (page-aligned, below USER_VA_END) to frame pa
  * with flags (PTE_W and/or PTE_NX; P and U are added), and record the n
  * dependencies in req, outermost first (the walk's order, ending with
  * the page: each region holds the next). A present PTE for the same
  * frame only has its flags replaced (its records stay: the path it was
  * built from has not changed, or it would have been dropped); one for
- * another frame is dropped first. from, if not NULL, is pm's existing
+ * another frame is dropped first. With PTE_W, entries above it that
+ * pmap_protect_all() protected get W back, their other children losing
+ * it. from, if not NULL, is pm's existing
  * record for req[0] (the one a walk started at: gpt_walk_from), so it is
  * not looked for. Returns 0, or ERR_NO_SPACE if a table or record cannot
  * be allocated, in which case nothing changed.

@@ -26,6 +26,7 @@
 #include <lib/proccheck.h>
 #include <lib/string.h>
 #include <panic.h>
+#include <proc.h>
 #include <sched.h>
 #include <space.h>
 #include <x86_64/cpu.h>
@@ -277,6 +278,15 @@ usermode_return(struct process *p)
 	struct proc_regs *r = &p->d.regs;
 
 	cpu_cli();
+	/*
+	 * The write hook for everything that changes p without kernel code
+	 * asking first: ring 3 itself, the syscall and trap entries that
+	 * save its registers into d.regs, and the lazy FPU saves into
+	 * d.fxsave (a process's FPU state is in the registers only after
+	 * it was dispatched here). One compare unless a checkpoint's
+	 * snapshot came since p last ran (docs/persistence.md).
+	 */
+	proc_modify(p);
 	/*
 	 * A RIP that is not canonical comes from ring 3 itself: a jump out
 	 * of the user half saves the target in the #GP frame (QEMU does),

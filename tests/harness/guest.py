@@ -20,6 +20,8 @@
   keyboard at a line editor (console.py, term.py).
 - bankpersist: the space bank's state survives a checkpoint and a
   restart (bankpersist.py).
+- ckptrun: checkpoints written out while a process rewrites its memory
+  hold it as one instant left it, also after a restart (ckptrun.py).
 - crash: every disk state a power cut during a checkpoint can leave
   (recorded with blklogwrites) passes verify; a sample boots the right
   generation and count (crash.py; all of them in `make crashtest`).
@@ -35,6 +37,7 @@ import bankpersist
 import bootfail
 import ckptdisk
 import console
+import ckptrun
 import crash
 import debugsuite
 import persist
@@ -235,6 +238,7 @@ def collect(build):
             console.ConsoleSuite(build),
             shellsuite.ShellSuite(build),
             bankpersist.BankPersistSuite(build),
+            ckptrun.CkptRunSuite(build),
             crash.CrashSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
