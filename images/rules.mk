@@ -17,7 +17,8 @@ $(eval $(call USER_PROG,$(BUILD)/images/demo/hello.elf,images/demo/hello.c))
 # (and its store discarded, with a line saying so) only when an input
 # changed. make reset builds a fresh one on purpose.
 $(BUILD)/default.img: images/default.mki $(IMAGE_BOOT_FILES) \
-		$(BUILD)/images/demo/hello.elf $(SHELL_ELF) \
+		$(BUILD)/images/demo/hello.elf $(BUILD)/images/demo/ticker.elf \
+		$(SHELL_ELF) $(KEEPERS_OUT)/ctor.elf \
 		$(SPACEBANK_OUT)/spacebank.elf $(BUILD)/mkimage \
 		| $(DEPS_STAMP)
 	@if [ -e $@ ]; then echo "default.img: inputs changed, building a" \

@@ -4,4 +4,6 @@
 SHELL_ELF	:= $(BUILD)/images/shell/shell.elf
 
 $(eval $(call USER_PROG,$(SHELL_ELF),images/shell/shell.c \
-	images/shell/cmd_sys.c images/shell/cmd_vars.c))
+	images/shell/cmd_sys.c images/shell/cmd_vars.c images/shell/cmd_jobs.c))
+
+$(eval $(call USER_PROG,$(BUILD)/images/demo/ticker.elf,images/demo/ticker.c))

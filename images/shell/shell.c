@@ -41,6 +41,13 @@ const struct command cmd_table[] = {
 	    cmd_uptime },
 	{ "banks", "", "the shell's bank: objects held and limits", 0, 0,
 	    cmd_banks },
+	{ "run", "PROGRAM", "start a program from its constructor, in a "
+	    "bank of its own", 1, 1, cmd_run },
+	{ "jobs", "", "the programs run started: state, pages", 0, 0,
+	    cmd_jobs },
+	{ "kill", "JOB", "end a job: destroy its bank", 1, 1, cmd_kill },
+	{ "caps", "JOB", "a job's cap registers: type, restrictions", 1, 1,
+	    cmd_caps },
 };
 const unsigned cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

@@ -17,6 +17,8 @@
 #define CR_CKPT		3
 #define CR_SYS		4
 #define CR_BANK		5	/* the shell's own bank */
+#define CR_CTOR_TICKER	6	/* constructor of images/demo/ticker.c */
+#define CR_DISCRIM	7
 
 #define ARGS_MAX	8
 
@@ -37,12 +39,16 @@ extern struct edit	shell_edit;
 extern uint64_t		shell_first_wall_ns;	/* wall clock at first start */
 extern uint64_t		shell_starts;		/* boots it has seen */
 
-/* Commands, by file: cmd_sys.c, cmd_vars.c, shell.c. */
+/* Commands, by file: cmd_sys.c, cmd_vars.c, cmd_jobs.c, shell.c. */
 void	cmd_ps(int argc, char **argv);
 void	cmd_ckpt(int argc, char **argv);
 void	cmd_gens(int argc, char **argv);
 void	cmd_uptime(int argc, char **argv);
 void	cmd_banks(int argc, char **argv);
+void	cmd_run(int argc, char **argv);
+void	cmd_jobs(int argc, char **argv);
+void	cmd_kill(int argc, char **argv);
+void	cmd_caps(int argc, char **argv);
 void	cmd_set(int argc, char **argv);
 void	cmd_get(int argc, char **argv);
 void	cmd_unset(int argc, char **argv);

@@ -2,11 +2,13 @@
 image (build/default.img, images/shell/), typing through COM1 (term.py).
 
 On a writable copy: every command answers (help lists them all, ps, gens
-after ckpt, uptime, banks, set/get/unset/vars, history, a usage line for bad
+after ckpt, uptime, banks, run/jobs/caps/kill of the ticker program,
+set/get/unset/vars, history, a usage line for bad
 arguments, one line for an unknown command); then QEMU is killed (no
 clean shutdown) right after `ckpt`, the copy boots again, and the
 variables, the history and the boot count must be as the shell left them
-at that commit; finally random bytes and control characters typed for a
+at that commit, and the started program still there (and killable);
+finally random bytes and control characters typed for a
 while must leave the shell answering `help`.
 """
 
@@ -20,7 +22,7 @@ import term
 
 TIMEOUT = 90
 COMMANDS = ("help", "ps", "ckpt", "gens", "set", "get", "unset", "vars",
-            "history", "uptime", "banks")
+            "history", "uptime", "banks", "run", "jobs", "kill", "caps")
 
 
 class ShellSuite:
@@ -81,7 +83,7 @@ class ShellSuite:
 
     def _commands(self, t):
         res = []
-        m = self._ask(t, "help", re.compile(r"banks .*\n"))
+        m = self._ask(t, "help", re.compile(r"caps .*\n"))
         missing = [c for c in COMMANDS
                    if m is None or not re.search(r"^  %s " % c,
                                                  t.text[:m.end()], re.M)]
@@ -105,6 +107,18 @@ class ShellSuite:
         res.append(self._check(t, "gens", "gens", r"\(current\)"))
         res.append(self._check(t, "uptime", "uptime",
                                r"up [\d.]+ s since this boot; .* 1 boots"))
+        res.append(self._check(t, "run", "run ticker",
+                               r"run: job 1: ticker\r\n"))
+        res.append(self._check(t, "run_started", "run ticker",
+                               r"ticker 2: started"))
+        res.append(self._check(t, "caps", "caps 1",
+                               r"\n   0  KERNLOG *\r\n   1  SLEEP"))
+        res.append(self._check(t, "kill", "kill 2",
+                               r"kill: job 2 ended, its bank destroyed"))
+        res.append(self._check(t, "kill_unknown", "kill 9",
+                               r"kill: no job 9 \(see jobs\)"))
+        res.append(self._check(t, "run_unknown", "run nothing",
+                               r"run: nothing: no such program"))
         return res
 
     def _after_restart(self, t, gen):
@@ -122,6 +136,11 @@ class ShellSuite:
                                r"set greeting hello  world\r\n(.*\n)*.*"
                                r"  \d+  history"))
         res.append(self._check(t, "boots_counted", "uptime", r" 2 boots"))
+        res.append(self._check(t, "job_kept", "jobs",
+                               r"\n   1  ticker   state \d, \d+ pages\r\n"
+                               r"  1 jobs"))
+        res.append(self._check(t, "job_killed_after_restart", "kill 1",
+                               r"kill: job 1 ended"))
         return res
 
     def _noise(self, t):
