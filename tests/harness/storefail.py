@@ -580,11 +580,11 @@ def _fallback_cases(n):
 # fails, the kernel's line).
 IO_CASES = [
     ("ioerror_write_1", "write_aio", 1, None,
-     "store: writing block "),
+     "ckpt: the write of sector "),
     ("ioerror_write_2", "write_aio", 2, None,
-     "store: writing block "),
+     "ckpt: the write of sector "),
     ("ioerror_superblock_write", "write_aio", None, 2,
-     "store: writing block 2 of generation 2 failed"),
+     "ckpt: the write of sector {slot_sector} failed"),
     ("ioerror_flush_1", "flush_to_disk", 1, None,
      "store: flush for generation 2 failed"),
     ("ioerror_flush_2", "flush_to_disk", 2, None,
@@ -678,6 +678,8 @@ class StoreFailSuite:
         if PANIC in run.log or not _failed_then_committed(run.log):
             return (name, False, "no failed checkpoint then generation 2 "
                     "committed and a count (log %s)" % log)
+        if slot is not None:            # the superblock slot's sector
+            line = line.format(slot_sector=lba + slot * 8)
         if not any(g.startswith(line) for g in _lines(run.log)):
             return (name, False, "no line '%s' (log %s)" % (line, log))
         if ver.returncode != 0 or "ok (" not in out:
