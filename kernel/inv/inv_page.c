@@ -9,6 +9,7 @@
 #include <cap.h>
 #include <inv/inv.h>
 #include <lib/string.h>
+#include <x86_64/pagezero.h>
 
 /* Offset w must be 8-aligned and inside the page. */
 static int
@@ -30,7 +31,7 @@ inv_page(struct inv *inv)
 		if (!cap_may_write(&inv->cap))
 			return ERR_NO_ACCESS;
 		obj_modify(&pg->obj);
-		memset(page_data(pg), 0, PAGE_SIZE);
+		page_zero(page_data(pg));
 		return 0;
 	case OC_PAGE_READ:
 		if ((rc = inv_args(inv, 1, 0)) != 0 ||
