@@ -71,19 +71,6 @@ deep_stack(void)
 	return nonzero;
 }
 
-static int
-poll_state(unsigned cr, uint64_t want, uint64_t *w)
-{
-	for (unsigned i = 0; i < 300; i++) {
-		if (kcall(cr, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
-			return -1;
-		if (w[0] == want)
-			return 0;
-		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, 10000000, 0, 0, 0, 0);
-	}
-	return -1;
-}
-
 static void
 main_tests(void)
 {
@@ -162,14 +149,15 @@ main_tests(void)
 	test_begin("unresolvable_fault_stays_faulted");
 	TEST_EQ(kcall(CR_WRITER, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0), 0,
 	    "start the writer");
-	TEST_EQ(poll_state(CR_WRITER, PS_FAULTED, w), 0, "faulted");
+	TEST_EQ(test_poll_state(CR_WRITER, CR_SLEEP, PS_FAULTED, w), 0,
+	    "faulted");
 	TEST_EQ(w[1], FC_WRITE_RO, "fault code");
 	test_end();
 
 	test_begin("keeper_out_of_pages");
 	TEST_EQ(kcall(CR_HOG, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0), 0,
 	    "start the hog");
-	TEST_EQ(poll_state(CR_HOG, PS_FAULTED, w), 0, "faulted");
+	TEST_EQ(test_poll_state(CR_HOG, CR_SLEEP, PS_FAULTED, w), 0, "faulted");
 	TEST_EQ(w[1], FC_NO_MAPPING, "fault code");
 	TEST_TRUE(w[2] >= HOG_BASE && w[2] < HOG_BASE + HOG_PAGES * 4096ull,
 	    "in the hog's region");

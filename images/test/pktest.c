@@ -134,19 +134,6 @@ ud2_offset(const void *fn)
 	return -2;
 }
 
-static int
-poll_state(unsigned cr, uint64_t want, uint64_t *w)
-{
-	for (unsigned i = 0; i < 300; i++) {
-		if (kcall(cr, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
-			return -1;
-		if (w[0] == want)
-			return 0;
-		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, 10000000, 0, 0, 0, 0);
-	}
-	return -1;
-}
-
 /*
  * Role 6: a server whose reply-and-wait (to caller 4) finds the fault
  * of 5 already stalled on it. The kernel then switches to the caller
@@ -211,13 +198,15 @@ driver(void)
 	test_end();
 
 	test_begin("park_leaves_it_faulted");
-	TEST_EQ(poll_state(CR_NESTED, PS_FAULTED, w), 0, "faulted");
+	TEST_EQ(test_poll_state(CR_NESTED, CR_SLEEP, PS_FAULTED, w), 0,
+	    "faulted");
 	TEST_EQ(w[1], FC_UD, "fault code");
 	test_end();
 
 	test_begin("kill_resets_it");
 	TEST_EQ(wait_reports(1, 1, w), 0, "a report for client 1");
-	TEST_EQ(poll_state(CR_KILLME, PS_STOPPED, w), 0, "stopped");
+	TEST_EQ(test_poll_state(CR_KILLME, CR_SLEEP, PS_STOPPED, w), 0,
+	    "stopped");
 	TEST_EQ(kcall(CR_KILLME, OC_PROC_GET_REGS, 1, 16, 0, 0, 0, w), 0,
 	    "get rip");
 	TEST_EQ(w[0], 0, "rip after the reset");
@@ -227,7 +216,8 @@ driver(void)
 	TEST_EQ(wait_reports(2, RESTARTS + 1, w), 0, "reports for client 2");
 	TEST_EQ(w[0], RESTARTS + 1, "reports");
 	TEST_EQ(w[3], RESTARTS, "restarts");
-	TEST_EQ(poll_state(CR_AGAIN, PS_FAULTED, w), 0, "parked at last");
+	TEST_EQ(test_poll_state(CR_AGAIN, CR_SLEEP, PS_FAULTED, w), 0,
+	    "parked at last");
 	TEST_EQ(*(volatile uint64_t *)(uintptr_t)SHARED, RESTARTS + 1,
 	    "runs counted");
 	test_end();

@@ -144,19 +144,6 @@ build(void)
 	return kcall_give(CR_SPACE, OC_GPT_STORE, 1, 6, 0, CR_X2);
 }
 
-static int
-poll_state(unsigned cr, uint64_t want, uint64_t *w)
-{
-	for (unsigned i = 0; i < 300; i++) {
-		if (kcall(cr, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
-			return -1;
-		if (w[0] == want)
-			return 0;
-		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, 10000000, 0, 0, 0, 0);
-	}
-	return -1;
-}
-
 static void
 reads(void)
 {
@@ -245,7 +232,7 @@ exhaustion(void)
 	TEST_EQ(bank_set_limit(CR_BANK_H, OT_PAGE, pages + HOG_LIMIT), 0,
 	    "limit");
 	TEST_EQ(kcall(CR_HOG, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0), 0, "start");
-	TEST_EQ(poll_state(CR_HOG, PS_FAULTED, w), 0, "faulted");
+	TEST_EQ(test_poll_state(CR_HOG, CR_SLEEP, PS_FAULTED, w), 0, "faulted");
 	TEST_EQ(w[1], FC_NO_MAPPING, "fault code");
 	TEST_EQ(usage(CR_BANK_H, OT_PAGE), pages + HOG_LIMIT, "bank full");
 	TEST_EQ(ask(CR_KH, VC_OC_STATS, w), 0, "stats");
@@ -263,7 +250,7 @@ exhaustion(void)
 	TEST_EQ(err, 0, "state call");
 	TEST_EQ(m.w[0], 1, "reports for the hog");
 	TEST_EQ(m.w[1], FC_NO_MAPPING, "the fault it reported");
-	TEST_EQ(poll_state(CR_HOG, PS_FAULTED, w), 0, "parked");
+	TEST_EQ(test_poll_state(CR_HOG, CR_SLEEP, PS_FAULTED, w), 0, "parked");
 	test_end();
 }
 

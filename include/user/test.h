@@ -34,6 +34,15 @@ unsigned test_done(void);
 unsigned test_count(void);
 unsigned test_failed(void);
 
+/*
+ * Wait up to 3 s (300 sleeps of 10 ms through the SLEEP cap in register
+ * sleep_cr) for the process whose PROCESS cap is in register cr to reach
+ * run state want (PS_*); w gets OC_PROC_GET_STATE's answer. Returns 0,
+ * or -1 on timeout or if the cap fails.
+ */
+int	test_poll_state(unsigned cr, unsigned sleep_cr, uint64_t want,
+	    uint64_t *w);
+
 /* Fail the current test unless got == want; what names the check. */
 #define TEST_EQ(got, want, what) do {					\
 	uint64_t got_ = (uint64_t)(got), want_ = (uint64_t)(want);	\

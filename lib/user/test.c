@@ -7,6 +7,7 @@
 
 #include <lib/fmt.h>
 #include <lib/string.h>
+#include <user/invoke.h>
 #include <user/log.h>
 #include <user/test.h>
 
@@ -93,4 +94,17 @@ unsigned
 test_failed(void)
 {
 	return n_failed;
+}
+
+int
+test_poll_state(unsigned cr, unsigned sleep_cr, uint64_t want, uint64_t *w)
+{
+	for (unsigned i = 0; i < 300; i++) {
+		if (kcall(cr, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
+			return -1;
+		if (w[0] == want)
+			return 0;
+		kcall(sleep_cr, OC_SLEEP_FOR, 1, 10000000, 0, 0, 0, 0);
+	}
+	return -1;
 }
