@@ -71,14 +71,13 @@ class BankPersistSuite:
         return out
 
     def run(self, logdir):
-        if not os.path.exists(self.image):
-            return [(self.name + ".image", False,
-                     "%s missing: run `make`" % self.image)]
+        why = qemu.missing(self.name + ".image", self.image)
+        if why:
+            return why
         d = self.log_path(logdir)
         os.makedirs(d, exist_ok=True)
         img = os.path.join(d, "bankpersist.img")
-        subprocess.run(["cp", "--sparse=always", self.image, img],
-                       check=True)
+        qemu.sparse_copy(self.image, img)
         first_log = os.path.join(d, "first.log")
         first = self._boot(img, first_log)
         results = self._results(first, first_log, "")

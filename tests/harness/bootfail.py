@@ -8,7 +8,8 @@ layout changes under it.
 """
 
 import struct
-import subprocess
+
+import qemu
 
 SECTOR = 512
 PART_TABLE = 446
@@ -133,7 +134,7 @@ def write_damaged_copy(image, out, damage):
     """Copy image to out (sparse) and apply one case's damage to the copy.
     Only the boot partition is read and rewritten, so a large store costs
     nothing."""
-    subprocess.run(["cp", "--sparse=always", image, out], check=True)
+    qemu.sparse_copy(image, out)
     with open(out, "r+b") as f:
         mbr = f.read(SECTOR)
         end = SECTOR

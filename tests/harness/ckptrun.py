@@ -61,14 +61,13 @@ class CkptRunSuite:
         return os.path.join(logdir, self.name)
 
     def run(self, logdir):
-        for path in (self.image, self.mkimage):
-            if not os.path.exists(path):
-                return [(self.name + ".image", False,
-                         "%s missing: run `make`" % path)]
+        why = qemu.missing(self.name + ".image", self.image, self.mkimage)
+        if why:
+            return why
         d = self.log_path(logdir)
         os.makedirs(d, exist_ok=True)
         img = os.path.join(d, "churn.img")
-        subprocess.run(["cp", "--sparse=always", self.image, img], check=True)
+        qemu.sparse_copy(self.image, img)
         first_log = os.path.join(d, "first.log")
         first = qemu.boot(img, first_log, TIMEOUT, wait_for=_enough_commits,
                           snapshot=False)

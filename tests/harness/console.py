@@ -16,6 +16,7 @@ import os
 import random
 import re
 
+import qemu
 import term
 
 TIMEOUT = 60
@@ -32,9 +33,9 @@ class ConsoleSuite:
         return os.path.join(logdir, self.name + ".serial.log")
 
     def run(self, logdir):
-        if not os.path.exists(self.image):
-            return [(self.name + ".image", False,
-                     "%s missing: run `make`" % self.image)]
+        why = qemu.missing(self.name + ".image", self.image)
+        if why:
+            return why
         t = term.Terminal(self.image, logdir, self.name)
         try:
             return self._cases(t)

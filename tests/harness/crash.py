@@ -439,10 +439,9 @@ class CrashSuite:
         return os.path.join(logdir, self.name)
 
     def run(self, logdir):
-        for path in (self.image, self.mkimage):
-            if not os.path.exists(path):
-                return [(self.name + ".image", False,
-                         "%s missing: run `make`" % path)]
+        why = qemu.missing(self.name + ".image", self.image, self.mkimage)
+        if why:
+            return why
         d = self.log_path(logdir)
         if self.only is None:
             shutil.rmtree(d, ignore_errors=True)

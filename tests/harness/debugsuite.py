@@ -42,9 +42,9 @@ class DebugSuite:
         script = os.path.join(self.build, "debug.gdb")
         kernel = os.path.join(self.build, "kernel", "kernel.elf")
         image = os.path.join(self.build, "default.img")
-        for path in (script, kernel, image):
-            if not os.path.exists(path):
-                return [(name, False, "%s missing: run `make`" % path)]
+        why = qemu.missing(name, script, kernel, image)
+        if why:
+            return why
         port = _free_port()
         with open(script) as f:
             text = re.sub(r"localhost:\d+", "localhost:%d" % port, f.read())

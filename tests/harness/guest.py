@@ -69,9 +69,9 @@ class ImageSuite:
         return os.path.join(logdir, self.name + ".serial.log")
 
     def run(self, logdir):
-        if not os.path.exists(self.image):
-            return [(self.name + ".image", False,
-                     "%s missing: run `make`" % self.image)]
+        why = qemu.missing(self.name + ".image", self.image)
+        if why:
+            return why
         run = self.boot(self.log_path(logdir))
         res = SuiteResult(self.name).parse(run.log).check_complete()
         self.judge(run, res)
@@ -153,8 +153,9 @@ class BootSuite:
         return os.path.join(logdir, "boot")
 
     def run(self, logdir):
-        if not os.path.exists(self.image):
-            return [("boot.image", False, "%s missing: run `make`" % self.image)]
+        why = qemu.missing("boot.image", self.image)
+        if why:
+            return why
         os.makedirs(self.log_path(logdir), exist_ok=True)
         results = [self._mbr()]
         for mib in self.MEMORY_SIZES:

@@ -106,14 +106,13 @@ class PersistSuite:
         return os.path.join(logdir, self.name)
 
     def run(self, logdir):
-        for path in (self.image, self.mkimage):
-            if not os.path.exists(path):
-                return [(self.name + ".image", False,
-                         "%s missing: run `make`" % path)]
+        why = qemu.missing(self.name + ".image", self.image, self.mkimage)
+        if why:
+            return why
         d = self.log_path(logdir)
         os.makedirs(d, exist_ok=True)
         img = os.path.join(d, "persist.img")
-        subprocess.run(["cp", "--sparse=always", self.image, img], check=True)
+        qemu.sparse_copy(self.image, img)
         results = []
         first = qemu.boot(img, os.path.join(d, "first.log"), TIMEOUT,
                           wait_for=_two_commits_and_a_count, snapshot=False)
@@ -148,7 +147,7 @@ class PersistSuite:
             return [("persist.restart.image", False,
                      "%s missing: run `make`" % src)]
         img = os.path.join(d, "restart.img")
-        subprocess.run(["cp", "--sparse=always", src, img], check=True)
+        qemu.sparse_copy(src, img)
         seen = {}
 
         def stamp(text):

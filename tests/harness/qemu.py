@@ -34,6 +34,22 @@ def base_args(image, log, memory="128M", snapshot=True, readonly=False,
             "-drive", drive] + list(extra)
 
 
+def missing(name, *paths):
+    """A suite's one result when an input is not built: [(name, False,
+    why)] for the first of paths that does not exist, else []."""
+    for path in paths:
+        if not os.path.exists(path):
+            return [(name, False, "%s missing: run `make`" % path)]
+    return []
+
+
+def sparse_copy(src, dst):
+    """Copy disk image src to dst, holes kept (a writable copy for a
+    guest to checkpoint into). Returns dst."""
+    subprocess.run(["cp", "--sparse=always", src, dst], check=True)
+    return dst
+
+
 class Run:
     """Outcome of one QEMU run: exit status (None on timeout), the serial
     log text and the wall time in seconds."""

@@ -15,9 +15,8 @@ while must leave the shell answering `help`.
 import os
 import random
 import re
-import shutil
-import subprocess
 
+import qemu
 import term
 
 TIMEOUT = 90
@@ -35,13 +34,13 @@ class ShellSuite:
         return os.path.join(logdir, self.name)
 
     def run(self, logdir):
-        if not os.path.exists(self.image):
-            return [(self.name + ".image", False,
-                     "%s missing: run `make`" % self.image)]
+        why = qemu.missing(self.name + ".image", self.image)
+        if why:
+            return why
         d = self.log_path(logdir)
         os.makedirs(d, exist_ok=True)
         img = os.path.join(d, "shell.img")
-        subprocess.run(["cp", "--sparse=always", self.image, img], check=True)
+        qemu.sparse_copy(self.image, img)
         res = []
         t = term.Terminal(img, d, "first", snapshot=False)
         try:

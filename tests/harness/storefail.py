@@ -636,10 +636,9 @@ class StoreFailSuite:
         return os.path.join(logdir, self.name)
 
     def run(self, logdir):
-        for path in (self.image, self.mkimage, self.persist):
-            if not os.path.exists(path):
-                return [(self.name + ".image", False,
-                         "%s missing: run `make`" % path)]
+        why = qemu.missing(self.name + ".image", self.image, self.mkimage, self.persist)
+        if why:
+            return why
         os.makedirs(self.log_path(logdir), exist_ok=True)
         with open(self.image, "rb") as f:
             first = Store(f).runlist()[0]
@@ -661,8 +660,7 @@ class StoreFailSuite:
         img = os.path.join(d, case + ".img")
         conf = os.path.join(d, case + ".blkdebug")
         log = os.path.join(d, case + ".log")
-        subprocess.run(["cp", "--sparse=always", self.persist, img],
-                       check=True)
+        qemu.sparse_copy(self.persist, img)
         with open(img, "rb") as f:
             lba = Store(f).lba
         with open(conf, "w") as f:
@@ -707,7 +705,7 @@ class StoreFailSuite:
             f = list(failed.finditer(text))
             return PANIC in text or (len(f) >= 2 and full in text and
                                      count.search(text, f[-1].end()))
-        subprocess.run(["cp", "--sparse=always", src, img], check=True)
+        qemu.sparse_copy(src, img)
         one = qemu.boot(img, log1, BOOT_TIMEOUT, snapshot=False,
                         wait_for=filled)
         if PANIC in one.log or not filled(one.log):
@@ -743,8 +741,7 @@ class StoreFailSuite:
         d = self.log_path(logdir)
         base = os.path.join(d, "fallback_base.img")
         log = os.path.join(d, "fallback_base.log")
-        subprocess.run(["cp", "--sparse=always", self.persist, base],
-                       check=True)
+        qemu.sparse_copy(self.persist, base)
         qemu.boot(base, log, BOOT_TIMEOUT, snapshot=False,
                   wait_for=COMMITTED % FALLBACK_GENS)
         with open(base, "rb") as f:
@@ -762,7 +759,7 @@ class StoreFailSuite:
         name = "%s.%s" % (self.name, case)
         img = os.path.join(d, case + ".img")
         log = os.path.join(d, case + ".log")
-        subprocess.run(["cp", "--sparse=always", base, img], check=True)
+        qemu.sparse_copy(base, img)
         try:
             with open(img, "r+b") as f:
                 want = lines(damage(Store(f), p))
@@ -806,8 +803,7 @@ class StoreFailSuite:
             bootfail.write_damaged_copy(self.image, img,
                                         lambda disk, lay: damage(disk))
             return
-        subprocess.run(["cp", "--sparse=always", self.image, img],
-                       check=True)
+        qemu.sparse_copy(self.image, img)
         with open(img, "r+b") as f:
             st = Store(f)
             damage(st, st.runlist()[0] & ((1 << 56) - 1))
