@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+from protocol import print_suite
+
 TIMEOUT = 240
 
 CHECKS = [
@@ -38,19 +40,11 @@ def main():
         out = out.replace("\r", "")
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode(errors="replace"), "timeout"
-    print("TEST PLAN demos %d" % (len(CHECKS) + 1))
     results = [("runs", rc == 0, "make run-prog ended with %s" % rc)]
     for name, pattern in CHECKS:
         results.append((name, re.search(pattern, out) is not None,
                         "no match for /%s/" % pattern))
-    for name, ok, why in results:
-        if ok:
-            print("TEST PASS demos.%s" % name)
-        else:
-            print("TEST FAIL demos.%s: %s" % (name, why))
-    print("TEST DONE demos")
-    if not all(ok for _, ok, _ in results):
-        sys.stdout.write(out[-4000:])
+    print_suite("demos", results, out, 4000)
     return 0
 
 

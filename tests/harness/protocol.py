@@ -1,4 +1,5 @@
-"""protocol.py - parse the TEST PLAN/PASS/FAIL/DONE lines of docs/testing.md.
+"""protocol.py - parse the TEST PLAN/PASS/FAIL/DONE lines of docs/testing.md,
+and print them for suites that check a run from the host (print_suite).
 
 A suite's verdict is built only from what it printed: every planned test
 must report exactly once, and DONE must follow, or the suite fails with a
@@ -6,6 +7,7 @@ reason naming what is missing.
 """
 
 import re
+import sys
 
 _LINE = re.compile(
     r"^TEST (?:(?P<kind>PLAN) (?P<psuite>\S+) (?P<count>\d+)"
@@ -62,3 +64,17 @@ class SuiteResult:
     @property
     def ok(self):
         return not self.problems and all(p for _, p, _ in self.tests)
+
+
+def print_suite(suite, results, output, tail):
+    """Print results [(name, ok, why)] as one protocol suite; if any
+    failed, then the last tail characters of the output checked."""
+    print("TEST PLAN %s %d" % (suite, len(results)))
+    for name, ok, why in results:
+        if ok:
+            print("TEST PASS %s.%s" % (suite, name))
+        else:
+            print("TEST FAIL %s.%s: %s" % (suite, name, why))
+    print("TEST DONE %s" % suite)
+    if not all(ok for _, ok, _ in results):
+        sys.stdout.write(output[-tail:])

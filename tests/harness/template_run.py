@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+from protocol import print_suite
+
 TIMEOUT = 240
 
 
@@ -30,15 +32,7 @@ def main():
                    r"counter still 100\)", out) is not None,
          "no 'done' line with the bank back at 0 pages"),
     ]
-    print("TEST PLAN template %d" % len(checks))
-    for name, ok, why in checks:
-        if ok:
-            print("TEST PASS template.%s" % name)
-        else:
-            print("TEST FAIL template.%s: %s" % (name, why))
-    print("TEST DONE template")
-    if not all(ok for _, ok, _ in checks):
-        sys.stdout.write(out[-3000:])
+    print_suite("template", checks, out, 3000)
     return 0
 
 
