@@ -12,7 +12,6 @@ generation N` for each. Afterwards:
   guest committed.
 """
 
-import os
 import re
 import subprocess
 
