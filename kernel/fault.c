@@ -2,10 +2,16 @@
  * fault.c - exceptions from ring 3 become fault messages (see fault.h).
  *
  * Delivery reads everything it needs from the process (fault_code,
- * fault_addr) and its kernel state (error code, kept GPT's OID, relative
- * address), so a delivery that stalls can be repeated exactly when the
- * keeper next waits. At most one object pointer besides held processes
- * is used at a time (obj_get may evict unpinned objects).
+ * fault_addr, fault_err, a cap to the kept GPT, the address relative to
+ * it), so a delivery that stalls can be repeated exactly when the keeper
+ * next waits, or after a restart. At most one object pointer besides
+ * held processes is used at a time (obj_get may evict unpinned objects).
+ *
+ * Invariant: a keeper is sent a fault only through the keeper slot of a
+ * GPT that the stored cap (fault_gpt) still validly names, and is handed
+ * that cap; a kept GPT rescinded since the fault (freed, its OID perhaps
+ * reused for another client) is no longer the fault's, and the fault
+ * goes to the handler as if the space had no keeper.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,10 +103,14 @@ report_damage(const struct process *p, oid_t oid, uint64_t b)
 		    "process %#lx\n", oid, p->obj.oid);
 }
 
-/* Note p's fault in p; delivery (deliver) decides p's wait state. */
+/*
+ * Note p's fault in p: kept is the innermost kept GPT the walk met (NULL:
+ * none) and kept_addr the address relative to it. Delivery (deliver)
+ * decides p's wait state.
+ */
 static void
 record(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
-    oid_t kept_gpt, uint64_t kept_addr)
+    const struct gpt *kept, uint64_t kept_addr)
 {
 	if (fc == FC_NONE || fc >= FC_MAX)
 		fc = FC_GP;
@@ -108,7 +118,10 @@ record(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
 	p->d.fault_code = fc;
 	p->d.fault_addr = addr;
 	p->d.fault_err = err;
-	p->d.fault_gpt = kept_gpt;
+	if (kept != NULL)
+		cap_make(&p->d.fault_gpt, CT_GPT, &kept->obj);
+	else
+		cap_set_null(&p->d.fault_gpt);
 	p->d.fault_kept_addr = kept_addr;
 }
 
@@ -177,25 +190,26 @@ send_fault(struct process *p, const struct cap *entry, uint64_t w1,
 }
 
 /*
- * Deliver p's recorded fault: to the keeper of kept GPT g (NULL: look
- * it up by p->d.fault_gpt), else to p's handler, else park p and log.
+ * Deliver p's recorded fault: to the keeper of its kept GPT with the cap
+ * p->d.fault_gpt, else to p's handler, else park p and log. g is that
+ * GPT when the walk that recorded the fault just found it (nothing ran
+ * since: the cap is current), else NULL: the cap is checked then, and a
+ * stale one (ERR_BAD_CAP: the GPT was rescinded) or an object that
+ * cannot be loaded sends the fault to the handler.
  */
 static void
 deliver(struct process *p, struct gpt *g)
 {
-	struct cap gcap, null;
+	struct cap null;
 	struct obj *o;
 
-	if (g == NULL && p->d.fault_gpt != 0 &&
-	    ((o = cap_lookup(p->d.fault_gpt)) != NULL ||
-	    obj_get(p->d.fault_gpt, &o) == 0))
+	if (g == NULL && p->d.fault_gpt.type == CT_GPT &&
+	    cap_check(&p->d.fault_gpt, &o) == 0)
 		g = obj_gpt(o);
-	if (g != NULL && (g->d.flags & GPT_F_KEEPER)) {
-		cap_make(&gcap, CT_GPT, &g->obj);
-		if (send_fault(p, &g->d.slot[GPT_KEEPER_SLOT],
-		    p->d.fault_kept_addr, &gcap) == 0)
-			return;
-	}
+	if (g != NULL && (g->d.flags & GPT_F_KEEPER) &&
+	    send_fault(p, &g->d.slot[GPT_KEEPER_SLOT], p->d.fault_kept_addr,
+	    &p->d.fault_gpt) == 0)
+		return;
 	cap_set_null(&null);
 	if (send_fault(p, &p->d.handler, p->d.fault_addr, &null) == 0)
 		return;
@@ -217,7 +231,7 @@ fault_exception(struct process *p, uint64_t vector, uint64_t err,
 	struct space_fault f;
 
 	if (vector != T_PF) {
-		fault_raise(p, fault_code_of_vector(vector), 0, err, 0, 0);
+		fault_raise(p, fault_code_of_vector(vector), 0, err);
 		return;
 	}
 	f.code = FC_NO_MAPPING;
@@ -230,16 +244,14 @@ fault_exception(struct process *p, uint64_t vector, uint64_t err,
 		return;				/* mapped: retry */
 	if (f.code == FC_STORE)
 		report_damage(p, f.bad_oid, store_take_bad_block());
-	record(p, f.code, cr2, err, f.keeper_gpt != NULL ?
-	    f.keeper_gpt->obj.oid : 0, f.kept_addr);
+	record(p, f.code, cr2, err, f.keeper_gpt, f.kept_addr);
 	deliver(p, f.keeper_gpt);	/* in memory: nothing ran since */
 }
 
 void
-fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err,
-    oid_t kept_gpt, uint64_t kept_addr)
+fault_raise(struct process *p, uint32_t fc, uint64_t addr, uint64_t err)
 {
-	record(p, fc, addr, err, kept_gpt, kept_addr);
+	record(p, fc, addr, err, NULL, 0);
 	deliver(p, NULL);
 }
 

@@ -29,12 +29,12 @@ void	fault_exception(struct process *p, uint64_t vector, uint64_t err,
 	    uint64_t cr2);
 
 /*
- * p faults: record (fc, addr, err; the kept GPT's OID and the address
- * relative to it, or 0) and deliver. p is PS_FAULTED afterwards until a
- * reply, RESTART or RESUME runs it again.
+ * p faults outside its space's keepers (fc, addr, err): record and
+ * deliver to its handler. p is PS_FAULTED afterwards until a reply,
+ * RESTART or RESUME runs it again.
  */
 void	fault_raise(struct process *p, uint32_t fc, uint64_t addr,
-	    uint64_t err, oid_t kept_gpt, uint64_t kept_addr);
+	    uint64_t err);
 
 /*
  * p is about to run again after fault fc at addr (error code err): if it
@@ -46,8 +46,9 @@ void	fault_premap(struct process *p, uint32_t fc, uint64_t addr,
 	    uint64_t err);
 
 /*
- * (Re)try to deliver p's recorded fault: to the keeper, else the
- * handler (a stall on a recipient that does not wait counts as
- * delivered: ipc_wait retries it), else park and log. Cannot fail.
+ * (Re)try to deliver p's recorded fault: to the keeper, if the recorded
+ * cap to the kept GPT is still valid, else the handler (a stall on a
+ * recipient that does not wait counts as delivered: ipc_wait retries
+ * it), else park and log. Cannot fail.
  */
 void	fault_deliver(struct process *p);

@@ -184,7 +184,7 @@ proc_reset(struct process *p)
 	space_process_changed(p);
 	p->d.fault_err = 0;
 	p->d.fault_kept_addr = 0;
-	p->d.fault_gpt = 0;
+	cap_set_null(&p->d.fault_gpt);
 	p->k.fpu_credit = 0;
 	p->k.sysret_ok = 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <lib/capfmt.h>
 #include <lib/proccheck.h>
 
 #define REG(f)	(offsetof(struct proc_regs, f) / sizeof(uint64_t))
@@ -123,8 +124,10 @@ proc_state_problem(const struct obj_process *p)
 		return "unknown wait";
 	if (p->wake_ns != 0 && p->wait != PW_SLEEP)
 		return "a wake time, but not asleep";
-	if (p->fault_gpt != 0 && OID_TYPE(p->fault_gpt) != OT_GPT)
-		return "its fault's kept GPT is not a GPT OID";
+	if (cap_form_problem(&p->fault_gpt) != NULL)
+		return "its fault's kept GPT cap is not in canonical form";
+	if (p->fault_gpt.type != CT_NULL && p->fault_gpt.type != CT_GPT)
+		return "its fault's kept GPT cap is not a GPT cap";
 	for (i = 0; i < sizeof(p->reserved0); i++)
 		if (p->reserved0[i] != 0)
 			return "reserved process fields are not zero";

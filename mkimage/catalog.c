@@ -256,6 +256,7 @@ fill_objects(sqlite3 *db, struct objset *os, const struct manifest *mf)
 		    0, mf_name_of(mf, p->hdr.oid));
 		rc |= add_cap(c, os, p->hdr.oid, "space", 0, &p->space);
 		rc |= add_cap(c, os, p->hdr.oid, "handler", 0, &p->handler);
+		rc |= add_cap(c, os, p->hdr.oid, "faultgpt", 0, &p->fault_gpt);
 		for (unsigned s = 0; s < PROC_CAP_REGS; s++)
 			rc |= add_cap(c, os, p->hdr.oid, "capreg", s,
 			    &p->cap_reg[s]);

@@ -206,6 +206,9 @@ check_process(struct objset *os, struct obj_process *p, struct problems *pr)
 		snprintf(w, sizeof(w), "process %#llx cap register %u", oid, i);
 		verify_cap(os, &p->cap_reg[i], w, pr);
 	}
+	/* Stale is fine: the kernel then sends the fault to the handler. */
+	snprintf(w, sizeof(w), "process %#llx fault's kept GPT", oid);
+	verify_cap(os, &p->fault_gpt, w, pr);
 }
 
 static void

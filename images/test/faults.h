@@ -34,6 +34,7 @@
 #define CR_MSG_C0	13	/* where a fault message's caps land */
 #define CR_MSG_C1	14
 #define CR_REPLY	15	/* the victim's pending ctl call */
+#define CR_OTHER_ENTRY	19	/* entry to "kept", payload PAY_OTHER */
 
 /* Victim cap registers. */
 #define CR_VCTL		1	/* entry to "ctl", payload PAY_CTL */
@@ -42,6 +43,7 @@
 #define PAY_HANDLER	0	/* mkimage's "handler E" cap has payload 0 */
 #define PAY_CTL		1
 #define PAY_KEPT	2
+#define PAY_OTHER	3	/* the keeper of K's OID once reused */
 
 /* The victim's call: w0 = result of the last probe. The answer: w0 =
  * probe kind, w1 = address, w2 = value to write. */

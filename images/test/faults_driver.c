@@ -8,6 +8,9 @@
  * else through the victim's handler (absolute address, no GPT cap). The
  * driver then skips the instruction (rax = SKIPPED, rip past it) or maps
  * the missing page and retries it, and restarts the victim.
+ * Two probes free K's OID while the victim's fault waits for the driver
+ * (and hand it out again as another keeper's GPT): the fault must then go
+ * to the handler, never with a cap to whatever K's OID names by then.
  *
  * The victim's space (mkimage: an unguarded root GPT of l2v 44):
  *   root slot 4 --guard(36, 0)--> A (l2v 32)
@@ -75,6 +78,12 @@
 #define PRE_RESCIND	2	/* rescind that page */
 #define PRE_MOVE_K	3	/* K's guard in B: match 4 instead of 3 */
 #define PRE_FS_BASE	4	/* the victim's fs_base: victim_buf */
+#define PRE_RENEW_K	5	/* K again (a fresh cap) at match 4 in B */
+
+/* What to change while the victim's fault waits for the driver. */
+#define HELD_RESCIND_K	1	/* rescind K */
+#define HELD_REUSE_K	2	/* rescind K, then reuse its OID as a new
+				   kept GPT of another keeper (PAY_OTHER) */
 
 struct probe {
 	const char	*name;
@@ -85,6 +94,7 @@ struct probe {
 	uint64_t	faddr, ecode, rip;
 	uint8_t		fix;
 	uint8_t		pre;		/* PRE_*, or 0 */
+	uint8_t		held;		/* HELD_*, or 0 */
 	uint64_t	skip;		/* rip after FIX_SKIP */
 	uint64_t	result;		/* rax the victim reports */
 };
@@ -243,6 +253,20 @@ check_fault(const struct probe *p, const struct umsg *m)
 	}
 }
 
+/* Poll the run state of process cr until it is want (or WAIT_MS pass). */
+static int
+proc_state(unsigned cr, uint64_t want, uint64_t *w)
+{
+	for (unsigned i = 0; i < WAIT_MS; i++) {
+		if (kcall(cr, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
+			return -1;
+		if (w[0] == want)
+			return 0;
+		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, MS, 0, 0, 0, 0);
+	}
+	return -1;
+}
+
 /* Change K (or its place) before a probe. */
 static int
 pre(unsigned what)
@@ -262,9 +286,38 @@ pre(unsigned what)
 	case PRE_FS_BASE:
 		return kcall(CR_VICTIM, OC_PROC_SET_REGS, 2, REG_FS_BASE,
 		    U(victim_buf), 0, 0, 0);
+	case PRE_RENEW_K:
+		err = kcall_cap(CR_RANGE, OC_RANGE_GET, 1,
+		    OID_MAKE(OT_GPT, FRESH_GPT + 2), 0, CR_K);
+		return err ? err : store_guarded(CR_B, 5, CR_K, 16, 4);
 	default:
 		return ERR_BAD_ARG;
 	}
+}
+
+/*
+ * The victim has faulted in K, and its fault waits (stalled) until the
+ * driver next receives: free K's OID meanwhile, as a bank does when K's
+ * owner gives it back, and with HELD_REUSE_K hand the OID out again as
+ * the kept GPT of another keeper. The fault must then not reach either
+ * keeper with a cap to what now lives at K's OID: it goes to the
+ * handler (docs/kernel.md "Faults").
+ */
+static int
+held(unsigned what)
+{
+	uint64_t w[MI_WORDS_MAX];
+	int err;
+
+	if (proc_state(CR_VICTIM, PS_FAULTED, w) != 0)
+		return ERR_WOULD_BLOCK;
+	err = kcall(CR_RANGE, OC_RANGE_RESCIND, 1, OID_MAKE(OT_GPT,
+	    FRESH_GPT + 2), 0, 0, 0, 0);
+	if (err != 0 || what == HELD_RESCIND_K)
+		return err;
+	err = fresh_gpt(2, 12, GPT_F_KEEPER, CR_K);
+	return err ? err : kcall_give(CR_K, OC_GPT_STORE, 1, GPT_KEEPER_SLOT,
+	    0, CR_OTHER_ENTRY);
 }
 
 /* Repair after a fault and restart the victim. */
@@ -315,6 +368,8 @@ run_probe(const struct probe *p)
 		test_end();
 		return -1;
 	}
+	if (p->held != 0 && (err = held(p->held)) != 0)
+		test_fail("changing K while the fault waits: error %d", err);
 	if ((err = recv_wait(&m)) != 0) {
 		test_fail("no message from the victim: error %d", err);
 		test_end();
@@ -566,20 +621,15 @@ make_probes(void)
 	bad("hlt_privileged", PK_HLT, 0, FC_GP, PAY_HANDLER, 0, 0,
 	    U(probe_hlt_insn), U(probe_hlt_skip));
 	return_probes();
-}
-
-/* Poll the orphan's state until it is want (or WAIT_MS pass). */
-static int
-orphan_state(uint64_t want, uint64_t *w)
-{
-	for (unsigned i = 0; i < WAIT_MS; i++) {
-		if (kcall(CR_ORPHAN, OC_PROC_GET_STATE, 0, 0, 0, 0, 0, w) != 0)
-			return -1;
-		if (w[0] == want)
-			return 0;
-		kcall(CR_SLEEP, OC_SLEEP_FOR, 1, MS, 0, 0, 0, 0);
-	}
-	return -1;
+	/* Last: they leave a dead K in B, where handler_guard_miss and
+	 * the probes through K need a live one. */
+	bad("kept_gpt_rescinded_while_fault_waits", PK_READ, k + 0x16008,
+	    FC_NO_MAPPING, PAY_HANDLER, k + 0x16008, PF_U, rd, rds);
+	probes[nprobes - 1].held = HELD_RESCIND_K;
+	bad("kept_gpt_reused_while_fault_waits", PK_READ, k + 0x16008,
+	    FC_NO_MAPPING, PAY_HANDLER, k + 0x16008, PF_U, rd, rds);
+	probes[nprobes - 1].pre = PRE_RENEW_K;
+	probes[nprobes - 1].held = HELD_REUSE_K;
 }
 
 /*
@@ -595,12 +645,12 @@ orphan_tests(void)
 	int e0, e1, e2, e3 = -1;
 
 	e0 = kcall(CR_ORPHAN, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0);
-	e1 = orphan_state(PS_FAULTED, park);
+	e1 = proc_state(CR_ORPHAN, PS_FAULTED, park);
 	e2 = kcall(CR_ORPHAN, OC_PROC_GET_REGS, 1, REG_RIP, 0, 0, 0, rip);
 	if (e1 == 0 && kcall(CR_ORPHAN, OC_PROC_SET_REGS, 2, REG_RIP,
 	    U(probe_read_skip), 0, 0, 0) == 0 &&
 	    kcall(CR_ORPHAN, OC_PROC_RESUME, 0, 0, 0, 0, 0, 0) == 0)
-		e3 = orphan_state(PS_RECEIVING, w);
+		e3 = proc_state(CR_ORPHAN, PS_RECEIVING, w);
 
 	test_begin("orphan_parked");
 	TEST_EQ(e0, 0, "resume");

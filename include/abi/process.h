@@ -22,7 +22,9 @@
  *   PS_SENDING              PW_SEND, wait_oid an endpoint
  *   PS_FAULTED              PW_NONE (parked) or PW_FAULT, wait_oid 0;
  *                           PW_FAULT_STALL, wait_oid an endpoint
- * wake_ns is 0 unless PW_SLEEP; fault_gpt is 0 or a GPT's OID; reserved
+ * wake_ns is 0 unless PW_SLEEP; fault_gpt is a null cap or a GPT cap in
+ * canonical form (lib/capfmt.h), stale once the GPT is rescinded (the
+ * fault then goes to the handler, docs/kernel.md "Faults"); reserved
  * fields and MXCSR_RESERVED bits are zero; rip, rsp, fs_base and gs_base
  * are canonical user-half addresses; rflags keeps IF and bit 1 set, IOPL
  * 0, nothing outside RFLAGS_USER_MASK.
@@ -122,7 +124,8 @@ struct obj_process {
 	uint8_t		fxsave[FXSAVE_SIZE];	/* FXSAVE64 image, 16-aligned */
 	uint64_t	fault_err;	/* pending fault: x86 error code, */
 	uint64_t	fault_kept_addr; /*  address relative to the kept */
-	oid_t		fault_gpt;	/*   GPT (0: none, to the handler) */
+	struct cap	fault_gpt;	/*   GPT and a cap to it (null:
+					   none, to the handler) */
 	uint64_t	wake_ns;	/* PW_SLEEP: the clock's deadline */
 };
 
@@ -148,5 +151,5 @@ _Static_assert(__builtin_offsetof(struct obj_process, fxsave) == 752, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fxsave) % 16 == 0, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fault_err) == 1264, "");
 _Static_assert(__builtin_offsetof(struct obj_process, fault_gpt) == 1280, "");
-_Static_assert(__builtin_offsetof(struct obj_process, wake_ns) == 1288, "");
-_Static_assert(sizeof(struct obj_process) == 1296, "");
+_Static_assert(__builtin_offsetof(struct obj_process, wake_ns) == 1296, "");
+_Static_assert(sizeof(struct obj_process) == 1304, "");

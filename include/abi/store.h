@@ -32,7 +32,7 @@
 
 #define STORE_BLOCK_SIZE	PAGE_SIZE
 #define STORE_MAGIC		0x31524f5453504143ULL	/* "CAPSTOR1" */
-#define STORE_VERSION		2	/* 2: processes of 1296 bytes, clock_ns */
+#define STORE_VERSION		3	/* 3: a fault's kept GPT is a cap */
 #define STORE_SB_RING		4	/* superblock slots = kept generations */
 #define STORE_FIRST_DATA	STORE_SB_RING	/* first allocatable block */
 #define STORE_OT_MAX		8	/* per-type arrays; > every OT_* code */

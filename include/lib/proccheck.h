@@ -6,9 +6,10 @@
  * Two sets, because the kernel treats them differently:
  * - state rules (proc_state_problem): what the kernel itself never writes
  *   (run state, wait, fault code and wait_oid out of step, a wake time
- *   without a sleep, a kept GPT that is no GPT, reserved fields or
- *   MXCSR reserved bits set). objcache_load() refuses such a process on
- *   every load (ERR_CORRUPT), so no path can run it;
+ *   without a sleep, a kept GPT cap that is neither null nor a GPT cap
+ *   in canonical form, reserved fields or MXCSR reserved bits set).
+ *   objcache_load() refuses such a process on every load (ERR_CORRUPT),
+ *   so no path can run it;
  * - register rules (proc_reg_problem, proc_regs_problem): what ring 3 can
  *   take. proc_start() parks a stored process that breaks them
  *   (PS_FAULTED, FC_GP) and SET_REGS refuses such a value.

@@ -411,7 +411,7 @@ fast_call_stalls_body(void)
 	if (setup(&w) != 0)
 		return;
 	server_wait(w.s);
-	fault_raise(w.s, FC_UD, 0, 0, 0, 0);	/* no handler: parked */
+	fault_raise(w.s, FC_UD, 0, 0);	/* no handler: parked */
 	ST_CHECK_EQ(w.s->d.run_state, PS_FAULTED);
 	if (!declined(&w, w.c, &m, IPF_RECIPIENT, m.ctl))
 		return;
@@ -525,7 +525,7 @@ faulted(struct world *w)
 		return -1;
 	w->c->d.handler = w->c->d.cap_reg[CR_ENTRY];
 	w->c->d.regs.rip = 0x1000;
-	fault_raise(w->c, FC_UD, 0x1000, 0, 0, 0);
+	fault_raise(w->c, FC_UD, 0x1000, 0);
 	sched_dequeue(w->s);		/* the switch target */
 	if (w->c->d.run_state != PS_FAULTED || w->c->k.wait != W_FAULT ||
 	    MI_OPCODE(w->s->d.regs.rdi) != OC_FAULT ||

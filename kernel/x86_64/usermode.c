@@ -322,7 +322,7 @@ usermode_return(struct process *p)
 	usermode_iret(r);
 refuse:
 	p->k.sysret_ok = 0;
-	fault_raise(p, FC_GP, 0, 0, 0, 0);
+	fault_raise(p, FC_GP, 0, 0);
 }
 
 void

@@ -214,7 +214,8 @@ test_wait_oid(void)
 	}
 }
 
-/* The restart fields: a wake time only asleep, a kept GPT a GPT. */
+/* The restart fields: a wake time only asleep, a kept GPT null or a GPT
+   cap. */
 static void
 test_restart_fields(void)
 {
@@ -231,11 +232,20 @@ test_restart_fields(void)
 	p.wake_ns = 0;			/* the clock's first instant */
 	CHECK(proc_state_problem(&p) == NULL);
 	good_process(&p);
-	p.fault_gpt = OID_MAKE(OT_GPT, 2);
+	p.fault_gpt.type = CT_GPT;
+	p.fault_gpt.oid = OID_MAKE(OT_GPT, 2);
+	p.fault_gpt.alloc_count = 7;	/* any count: checked at delivery */
 	p.fault_err = UINT64_MAX;	/* any error code, any address */
 	p.fault_kept_addr = UINT64_MAX;
 	CHECK(proc_state_problem(&p) == NULL);
-	p.fault_gpt = EP(2);
+	p.fault_gpt.oid = EP(2);	/* a GPT cap naming an endpoint */
+	CHECK(strcmp(proc_state_problem(&p), "its fault's kept GPT cap is "
+	    "not in canonical form") == 0);
+	p.fault_gpt.type = CT_ENTRY;	/* a good cap, but not to a GPT */
+	CHECK(strcmp(proc_state_problem(&p), "its fault's kept GPT cap is "
+	    "not a GPT cap") == 0);
+	memset(&p.fault_gpt, 0, sizeof(p.fault_gpt));
+	p.fault_gpt.oid = OID_MAKE(OT_GPT, 2);	/* null, but not all zero */
 	CHECK(proc_state_problem(&p) != NULL);
 }
 
