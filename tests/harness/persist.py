@@ -33,7 +33,14 @@ pause the second boot must resume that generation and:
   whose deadline passed while the machine was off, wakes at once;
 - the waiter, blocked in OC_CKPT_WAIT for the next generation, gets it
   when the server commits it, and OC_CKPT_WAIT for a committed
-  generation answers at once.
+  generation answers at once;
+- of the two faults in kept GPTs held at the commit, the one whose GPT
+  K1 lives on comes to K1's keeper again with a cap to K1 (which maps
+  the page through it and resumes the faulter); the one whose GPT was
+  freed and its OID reused comes to the handler with no GPT cap, never
+  to the new GPT's keeper. Between the boots, mkimage verify passes
+  the disk and its catalog holds both processes' kept-GPT caps
+  (place faultgpt), K1's valid, the freed one's stale.
 """
 
 import os
@@ -62,6 +69,10 @@ R_WAITED = re.compile(r"^rwaiter: gen (\d+) err 0\r?$", re.M)
 R_ANSWER = "rclient: answer 42 err 0"
 R_FAULT_AGAIN = "rkeeper: fault 7 again"
 R_RESUMED = "rfaulter: resumed"
+R_G_HELD = "rgkeeper: holding both faults, K2 reused"
+R_G_AGAIN = re.compile(r"^rgkeeper: again payload (\d+) addr ([0-9a-f]+) "
+                       r"c1 type (\d+) K1 (\d+)\r?$", re.M)
+R_G_RESUMED = "rkfaulter: resumed, read 0"
 RESTART_PAUSE = 3               # s between the kill and the second boot
 RESTART_SLACK = 2.5             # s: RTC seconds at commit and at restart
 
@@ -171,6 +182,7 @@ class PersistSuite:
             return [("persist.restart.commit", False, "no 'rserver: held, "
                      "gen N' (log %s)" % log1)]
         gen = int(hold.group(1))
+        between = self._fault_caps(img)
         time.sleep(RESTART_PAUSE)
         resumed = {}
 
@@ -183,13 +195,33 @@ class PersistSuite:
             return "panic" in text or (
                 R_ANSWER in after and R_RESUMED in after and
                 len(R_WOKE.findall(after)) >= 2 and
-                any(int(g) > gen for g in R_WAITED.findall(after)))
+                any(int(g) > gen for g in R_WAITED.findall(after)) and
+                len(R_G_AGAIN.findall(after)) >= 2 and
+                R_G_RESUMED in after)
 
         two = qemu.boot(img, log2, TIMEOUT, wait_for=second_done,
                         snapshot=False)
         os.unlink(img)
-        return self._exact_checks(one.log, two.log, gen, seen, resumed,
-                                  log1, log2)
+        return [between] + self._exact_checks(one.log, two.log, gen, seen,
+                                              resumed, log1, log2)
+
+    def _fault_caps(self, img):
+        """mkimage verify passes the killed restart disk, and its catalog
+        holds the kept-GPT caps of both held faults: K1's valid, the
+        freed K2's stale (ordered by holder: kfaulter, then sfaulter)."""
+        name = "persist.restart.verify_fault_caps"
+        rc, out = _mkimage(self.mkimage, "verify", img)
+        if rc != 0:
+            return (name, False, "mkimage verify exit %d: %s" %
+                    (rc, " | ".join(out.strip().splitlines()[:4])))
+        rc, out = _mkimage(self.mkimage, "inspect", img, "--sql",
+                           "SELECT type, valid FROM caps WHERE place = "
+                           "'faultgpt' ORDER BY holder")
+        rows = out.strip().splitlines()
+        want = ["GPT|1", "GPT|0"]
+        return (name, rc == 0 and rows == want,
+                "inspect exit %d, faultgpt caps %s, want %s" %
+                (rc, rows, want))
 
     @staticmethod
     def _exact_checks(first, second, gen, seen, resumed, log1, log2):
@@ -240,6 +272,19 @@ class PersistSuite:
                                   "woke %.2f s after the resume" %
                                   (n.group(2), n.group(3), late))
         check("sleeps_keep_wall_time", ok, why)
+        check("kept_gpt_faults_before_commit", R_G_HELD in first.partition(
+              R_HOLD.search(first).group(0))[0],
+              "gkeeper did not hold both kept-GPT faults at the commit")
+        again = {int(a[0]): a[1:] for a in R_G_AGAIN.findall(after)}
+        check("kept_gpt_fault_again", again.get(1) == ("0", "3", "1") and
+              R_G_RESUMED in after, "want K1's keeper to get the fault "
+              "again at address 0 with a cap to K1 and the faulter to "
+              "resume; got %s" % again)
+        check("freed_kept_gpt_fault_to_handler", 2 not in again and
+              again.get(0) == ("500000000000", "0", "0"),
+              "want the fault whose kept GPT was freed at the handler "
+              "(payload 0, absolute address, no cap), never at payload 2;"
+              " got %s" % again)
         waited = [int(g) for g in R_WAITED.findall(after)]
         check("checkpoint_wait", gen in waited and gen + 1 in waited and
               re.search(r"^rwaiter: at once 1 err 0\r?$", first, re.M)
