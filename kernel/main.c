@@ -27,6 +27,7 @@
 #include <abi/err.h>
 #include <lib/proccheck.h>
 
+#include <boot.h>
 #include <clock.h>
 #include <store/ckpt.h>
 #include <dev/blk.h>
@@ -192,5 +193,6 @@ kernel_main(uint64_t bootinfo_phys)
 	kernel_init(bootinfo_phys);
 	if (!start_processes())
 		cpu_halt_forever();
+	boot_ready_tsc = cpu_rdtsc();
 	sched_return();
 }

@@ -72,6 +72,8 @@ bench_args(struct bench_cfg *cfg)
 			cfg->iters = parse_uint(v, vn);
 		else if (word_is(args + i, n, "bench.runs", &v, &vn))
 			cfg->runs = parse_uint(v, vn);
+		else if (word_is(args + i, n, "bench.resume_mib", &v, &vn))
+			cfg->resume_mib = parse_uint(v, vn);
 		else if (word_is(args + i, n, "bench.clock", &v, &vn))
 			cfg->wall = vn == 4 && strncmp(v, "wall", 4) == 0;
 		else if (word_is(args + i, n, "bench.only", &v, &vn)) {
