@@ -95,7 +95,7 @@ bench_wanted(const struct bench_cfg *cfg, const char *key)
 	size_t k = strlen(key);
 
 	if (cfg->boot_only)
-		return 0;		/* we have no per-boot figures yet */
+		return 0;	/* ours come from resume.c, its own image */
 	if (cfg->only[0] == '\0')
 		return 1;
 	for (const char *p = cfg->only; *p != '\0';) {
