@@ -17,7 +17,8 @@
  *                once every process has its wait back
  *   ckpt         periodic checkpoints (ckpt= on the command line)
  *   scrub        the idle-time scrub of the current generation
- *   scheduler    runs them (or idles) and never returns.
+ *   scheduler    runs them (or idles) and never returns; boot_ready_tsc
+ *                (boot.h) is read just before it starts.
  * The test kernel links selftest/selftest.c's kernel_main instead of this
  * file (kernel/rules.mk).
  */
