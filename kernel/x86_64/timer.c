@@ -11,8 +11,9 @@
  * channel's count and reads the TSC beside it, which gives the rate over
  * some 40 ms (within about 0.005%), and the time scale switches to it.
  * A refinement that finds channel 2 past terminal count (the tick came
- * late) starts the interval again, up to REFINE_TRIES times; after that
- * the quick rate stays. The tick is PIT channel 0 in mode 2.
+ * late), or a rate more than 1/REFINE_AGREE away from the quick one,
+ * starts the interval again, up to REFINE_TRIES times; after that the
+ * quick rate stays. The tick is PIT channel 0 in mode 2.
  *
  * The time scale is an immutable {base TSC, base ns, Hz} reached through
  * one pointer, swapped by the tick with a single store: a reader with
@@ -37,7 +38,6 @@
 #define PIT_CMD		0x43
 #define PIT_CH0_MODE2	0x34	/* channel 0, lo/hi byte, rate generator */
 #define PIT_CH2_MODE0	0xB0	/* channel 2, lo/hi byte, one-shot */
-
 #define PIT_LATCH_CH2	0x80	/* counter latch command, channel 2 */
 #define PORT_61		0x61
 #define P61_GATE2	0x01
@@ -50,6 +50,7 @@
 #define REFINE_TICKS	4	/* 30..40 ms of the 55 ms interval */
 #define REFINE_TRIES	10
 #define REFINE_COUNT	65536u	/* channel 2 loaded with 0 */
+#define REFINE_AGREE	32	/* the quick rate is within 1/32 (3%) */
 #define IRQ_TIMER	0
 
 /* A TSC time scale: ns(tsc) = base_ns + (tsc - base_tsc) / hz s. */
@@ -92,35 +93,35 @@ refine_start(void)
 /*
  * In the tick, interrupts off: read channel 2's count and the TSC side
  * by side; switch the time scale to the rate between them and the start,
- * or start again if the interval ran out before this tick.
+ * or start again if the interval ran out before this tick or the rate
+ * disagrees with the quick one.
  */
 static void
 refine(void)
 {
 	const struct tsc_scale *old = scale;
 	struct tsc_scale *sc = &scales[1];
-	uint64_t now, cycles, pit;
+	uint64_t now, hz, quick = old->hz;
 	uint16_t count;
 
 	outb(PIT_CMD, PIT_LATCH_CH2);
 	count = inb(PIT_CH2);
 	count |= (uint16_t)(inb(PIT_CH2) << 8);
 	now = cpu_rdtsc();
-	if ((inb(PORT_61) & P61_OUT2) || count == 0) {
+	hz = (now - refine_tsc) * PIT_HZ / (REFINE_COUNT - count);
+	if ((inb(PORT_61) & P61_OUT2) || count == 0 ||
+	    hz < quick - quick / REFINE_AGREE ||
+	    hz > quick + quick / REFINE_AGREE) {
 		if (++refine_tries < REFINE_TRIES)
 			refine_start();
 		else
 			refine_tick = 0;	/* the quick rate stays */
 		return;
 	}
-	pit = REFINE_COUNT - count;
-	cycles = now - refine_tsc;
 	refine_tick = 0;
-	if (cycles == 0)
-		return;
 	sc->base_tsc = now;
 	sc->base_ns = scale_ns(old, now);
-	sc->hz = cycles * PIT_HZ / pit;
+	sc->hz = hz;
 	scale = sc;
 }
 
