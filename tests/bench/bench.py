@@ -32,10 +32,10 @@ ICOUNT_TOLERANCE = 0.001
 # The resume rows: key, MiB of page data the store holds, and under
 # --smoke (which checks that the figures appear, not their values).
 RESUME = [("resume_64m", 64, 1), ("resume_1g", 1024, 2)]
-# A guest holding more than this many MiB of dirty pages at a checkpoint
-# needs more memory than the 512 MiB the measured boots get (the
-# populate boot writes in 128 MiB steps, and a 512 MiB guest could not
-# commit the fourth: docs/bench.md).
+# A populate boot writing more than this many MiB gets more memory than
+# the 512 MiB the measured boots get: it writes in 128 MiB steps, and a
+# 512 MiB guest, full of the clean pages of the first three, could not
+# commit the fourth (docs/bench.md).
 POPULATE_BIG_MIB = 256
 POPULATE_BIG_MEMORY = "2G"
 
