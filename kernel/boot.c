@@ -17,6 +17,8 @@
 #include <x86_64/vm.h>
 
 struct bootinfo	boot_info;
+uint64_t	boot_init_tsc;
+uint64_t	boot_ready_tsc;
 
 int
 boot_info_check(const struct bootinfo *bi, char *why, size_t size)

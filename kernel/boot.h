@@ -1,6 +1,7 @@
 /*
  * boot.h - the kernel's own, validated copy of the boot loader's struct
- * bootinfo (include/boot/bootinfo.h), and the words of its command line.
+ * bootinfo (include/boot/bootinfo.h), the words of its command line, and
+ * the TSC at the milestones of this boot.
  */
 #pragma once
 
@@ -15,6 +16,19 @@
  * and e820_count is in 1..BOOTINFO_E820_MAX.
  */
 extern struct bootinfo	boot_info;
+
+/*
+ * TSC readings of this boot (under QEMU -icount shift=0: guest
+ * instructions since power-on), written once each and read by SYSINFO's
+ * OC_SYS_BOOT: kernel_entry_tsc by the first instruction of kernel_entry
+ * (x86_64/entry.S), boot_init_tsc when kernel_init() is done (the
+ * machine is up), boot_ready_tsc when the production kernel's
+ * kernel_main() has started the store's processes, just before the
+ * scheduler first runs one (0 in the test kernel).
+ */
+extern uint64_t	kernel_entry_tsc;
+extern uint64_t	boot_init_tsc;
+extern uint64_t	boot_ready_tsc;
 
 /*
  * Copy and check the bootinfo at physical address phys (reached through

@@ -34,9 +34,6 @@ extern char	kernel_image_start[], kernel_image_end[];
 void
 kernel_init(uint64_t bootinfo_phys)
 {
-	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
-	uint64_t entry_tsc = cpu_rdtsc();
-
 	console_init();
 	kprintf("kernel: starting\n");
 	gdt_init();
@@ -51,8 +48,9 @@ kernel_init(uint64_t bootinfo_phys)
 	    (uint64_t)kernel_image_start - KERNEL_VMA,
 	    (uint64_t)kernel_image_end - KERNEL_VMA,
 	    boot_info.kernel_phys_start, boot_info.kernel_phys_end);
-	kprintf("kernel: TSC %lu at stage 2, %lu at kernel_main\n",
-	    boot_info.stage2_tsc, entry_tsc);
+	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
+	kprintf("kernel: TSC %lu at stage 2, %lu at kernel entry\n",
+	    boot_info.stage2_tsc, kernel_entry_tsc);
 
 	pmm_init(&boot_info);
 	vm_init(pmm_ram_end());
@@ -61,4 +59,5 @@ kernel_init(uint64_t bootinfo_phys)
 	timer_init();
 	usermode_init();
 	cpu_sti();
+	boot_init_tsc = cpu_rdtsc();
 }

@@ -17,7 +17,8 @@
  *                once every process has its wait back
  *   ckpt         periodic checkpoints (ckpt= on the command line)
  *   scrub        the idle-time scrub of the current generation
- *   scheduler    runs them (or idles) and never returns.
+ *   scheduler    runs them (or idles) and never returns; boot_ready_tsc
+ *                (boot.h) is read just before it starts.
  * The test kernel links selftest/selftest.c's kernel_main instead of this
  * file (kernel/rules.mk).
  */
@@ -27,6 +28,7 @@
 #include <abi/err.h>
 #include <lib/proccheck.h>
 
+#include <boot.h>
 #include <clock.h>
 #include <store/ckpt.h>
 #include <dev/blk.h>
@@ -192,5 +194,6 @@ kernel_main(uint64_t bootinfo_phys)
 	kernel_init(bootinfo_phys);
 	if (!start_processes())
 		cpu_halt_forever();
+	boot_ready_tsc = cpu_rdtsc();
 	sched_return();
 }

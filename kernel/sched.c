@@ -287,9 +287,7 @@ sched_return(void)
 uint64_t
 sched_ns_now(void)
 {
-	uint64_t tsc = cpu_rdtsc(), hz = timer_tsc_hz();
-
-	return tsc / hz * 1000000000ull + tsc % hz * 1000000000ull / hz;
+	return timer_tsc_ns(cpu_rdtsc());
 }
 
 uint64_t

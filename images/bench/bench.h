@@ -24,6 +24,7 @@
 #define CR_C64M		9	/* constructor of the 64 MiB program */
 #define CR_BANK		10	/* bank the instances are charged to */
 #define CR_T2		11
+#define CR_SYS		12	/* SYSINFO: OC_SYS_BOOT (resume.mki only) */
 
 /* Settings from the bench.* words (OC_LOG_ARGS). */
 struct bench_cfg {
@@ -32,6 +33,7 @@ struct bench_cfg {
 	int		wall;		/* bench.clock=wall: report ns */
 	int		boot_only;	/* bench.only=boot */
 	char		only[128];	/* bench.only=key,key ("" = all) */
+	unsigned	resume_mib;	/* bench.resume_mib=N: populate */
 	int		args_found;	/* the kernel gave us the words */
 	uint64_t	tsc_hz;		/* calibrated, for wall */
 };

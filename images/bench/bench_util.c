@@ -72,6 +72,8 @@ bench_args(struct bench_cfg *cfg)
 			cfg->iters = parse_uint(v, vn);
 		else if (word_is(args + i, n, "bench.runs", &v, &vn))
 			cfg->runs = parse_uint(v, vn);
+		else if (word_is(args + i, n, "bench.resume_mib", &v, &vn))
+			cfg->resume_mib = parse_uint(v, vn);
 		else if (word_is(args + i, n, "bench.clock", &v, &vn))
 			cfg->wall = vn == 4 && strncmp(v, "wall", 4) == 0;
 		else if (word_is(args + i, n, "bench.only", &v, &vn)) {
@@ -93,7 +95,7 @@ bench_wanted(const struct bench_cfg *cfg, const char *key)
 	size_t k = strlen(key);
 
 	if (cfg->boot_only)
-		return 0;		/* we have no per-boot figures yet */
+		return 0;	/* ours come from resume.c, its own image */
 	if (cfg->only[0] == '\0')
 		return 1;
 	for (const char *p = cfg->only; *p != '\0';) {

@@ -8,6 +8,10 @@ $(eval $(call USER_PROG,$(BENCH_DIR)/bench.elf,images/bench/bench.c \
 	images/bench/bench_util.c images/bench/bench_server.c \
 	images/bench/bench_start.c images/bench/bench_ckpt.c))
 
+# The resume rows' program (resume.mki).
+$(eval $(call USER_PROG,$(BENCH_DIR)/resume.elf,images/bench/resume.c \
+	images/bench/bench_util.c))
+
 # The program_start rows' program, with 60 KiB and with 64 MiB of data.
 $(eval $(call USER_PROG,$(BENCH_DIR)/prog64k.elf,images/bench/prog.c \
 	images/bench/blob64k.S))
@@ -26,7 +30,11 @@ $(BUILD)/bench.img: images/bench/bench.mki $(BENCH_DIR)/bench.elf \
 		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
-ALL		+= $(BUILD)/bench.img
+$(BUILD)/bench-resume.img: images/bench/resume.mki $(BENCH_DIR)/resume.elf \
+		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
+	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+
+ALL		+= $(BUILD)/bench.img $(BUILD)/bench-resume.img
 
 .PHONY: bench-image
-bench-image: $(BUILD)/bench.img
+bench-image: $(BUILD)/bench.img $(BUILD)/bench-resume.img

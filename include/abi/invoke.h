@@ -223,6 +223,15 @@
 					   boot resumed (0: no store); it
 					   changes at every restart, since a
 					   boot only commits newer ones */
+#define OC_SYS_BOOT		0xE03	/* -> the TSC (under QEMU -icount
+					   shift=0: guest instructions since
+					   power-on) at the milestones of
+					   this boot: w0 = the loader's
+					   stage 2, w1 = the kernel's first
+					   instruction, w2 = the machine up,
+					   w3 = the store's processes
+					   started (the scheduler's first
+					   pick follows) */
 /* DISCRIM */
 #define OC_DISCRIM_CLASSIFY	0xC00	/* c0 -> w0 = CT_*, w1 = restr */
 #define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */

@@ -1,11 +1,13 @@
 /*
  * inv_sysinfo.c - SYSINFO caps: what a system console shows (abi/
  * invoke.h). Read-only: the held processes one at a time in OID order,
- * the kept generations of the store, and the clocks.
+ * the kept generations of the store, the clocks, and the TSC at the
+ * milestones of this boot (boot.h).
  */
 #include <stdint.h>
 
 #include <abi/store.h>
+#include <boot.h>
 #include <inv/inv.h>
 #include <proc.h>
 #include <sched.h>
@@ -68,6 +70,12 @@ inv_sysinfo(struct inv *inv)
 		inv->rw[1] = sched_ns_now();
 		inv->rw[2] = store_mounted_generation();
 		return inv_answer_words(inv, 3);
+	case OC_SYS_BOOT:
+		inv->rw[0] = boot_info.stage2_tsc;
+		inv->rw[1] = kernel_entry_tsc;
+		inv->rw[2] = boot_init_tsc;
+		inv->rw[3] = boot_ready_tsc;
+		return inv_answer_words(inv, 4);
 	default:
 		return ERR_BAD_REQUEST;
 	}

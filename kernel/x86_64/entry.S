@@ -4,7 +4,9 @@
  * The boot loader jumps here in long mode with interrupts off, %rdi the
  * physical address of struct bootinfo, a temporary stack below 0x7C00
  * and its own page tables (identity + KERNEL_VMA maps of the low 1 GiB).
- * We clear .bss (the loader should have; a persistent kernel does not
+ * The first instruction reads the TSC into kernel_entry_tsc (boot.h: the
+ * start of the bench's resume rows; it lives in .data, which the clear
+ * below leaves alone). We clear .bss (the loader should have; a persistent kernel does not
  * trust that), move to our own stack with a zero frame pointer (the end
  * of every backtrace) and call kernel_main(bootinfo_phys).
  */
@@ -14,6 +16,9 @@
 	.globl	kernel_entry
 	.type	kernel_entry, @function
 kernel_entry:
+	rdtsc				/* first: nothing of ours ran before */
+	movl	%eax, kernel_entry_tsc(%rip)
+	movl	%edx, kernel_entry_tsc + 4(%rip)
 	cli
 	cld
 	movq	%rdi, %r12		/* bootinfo physical address */
@@ -32,6 +37,14 @@ kernel_entry:
 	hlt
 	jmp	1b
 	.size	kernel_entry, . - kernel_entry
+
+	.section .data
+	.balign	8
+	.globl	kernel_entry_tsc
+	.type	kernel_entry_tsc, @object
+kernel_entry_tsc:
+	.quad	0
+	.size	kernel_entry_tsc, 8
 
 	.section .bss.stack, "aw", @nobits
 	.balign	4096

@@ -1,9 +1,11 @@
 /*
- * timer.h - time: the TSC, calibrated against the 8254 PIT, and a
- * periodic PIT interrupt at TIMER_HZ counting ticks.
+ * timer.h - time: the TSC, calibrated against the 8254 PIT (quickly at
+ * boot, then refined in the first ticks), and a periodic PIT interrupt
+ * at TIMER_HZ counting ticks.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TIMER_HZ	100
@@ -26,10 +28,22 @@ timer_ticks(void)
 }
 
 /*
- * TSC frequency in Hz. Out of line, in this file: the test kernel
- * changes it for the blk driver's hang test (ld --wrap, kernel/rules.mk).
+ * TSC frequency in Hz: a quick estimate (about 0.1%) from timer_init(),
+ * refined (about 0.005%) by the fourth tick or so (timer.c). Out of
+ * line, in this file: the test kernel changes it for the blk driver's
+ * hang test (ld --wrap, kernel/rules.mk).
  */
 uint64_t	timer_tsc_hz(void);
+
+/*
+ * Nanoseconds since the TSC started at TSC value tsc, on the time scale
+ * in force: continuous across the refinement and never going back for a
+ * later tsc. Read the TSC first, then call this.
+ */
+uint64_t	timer_tsc_ns(uint64_t tsc);
+
+/* Has the refined rate replaced the quick one? */
+bool		timer_refined(void);
 
 /* Busy-wait at least us microseconds (TSC); works with interrupts off. */
 void		timer_delay_us(uint64_t us);

@@ -5,8 +5,11 @@ Linux guest, booted under the same QEMU settings in one run, side by side.
 The main clock is QEMU's -icount shift=0, under which the guest TSC
 counts instructions; --wall adds TCG without icount as a noisy second
 opinion. Linux boots once for every row and --boots - 1 more times for
-the boot figures alone; our image (build/bench.img, when it exists) is
-booted the same way. The table goes to stdout, every figure to
+the boot figures alone. Our image (build/bench.img, when it exists) boots
+once for every row; our boot figures, the resume rows, come from
+build/bench-resume.img: a copy of it is populated (one boot writes and
+commits 64 MiB or 1 GiB of page data) and then restarted --boots times
+per size. The table goes to stdout, every figure to
 build/bench.json. --smoke runs one iteration of each row and prints the
 test protocol of docs/testing.md (suite bench-smoke) instead: it checks
 that every figure appeared, never what it is.
@@ -24,7 +27,17 @@ import rows
 SUITE = "bench-smoke"
 TIMEOUT_FULL = 900      # one boot that runs every row (about 40 s here)
 TIMEOUT_BOOT = 240      # one boot for the boot figures alone
+TIMEOUT_POPULATE = 600  # writing and committing 1 GiB (about 35 s here)
 ICOUNT_TOLERANCE = 0.001
+# The resume rows: key, MiB of page data the store holds, and under
+# --smoke (which checks that the figures appear, not their values).
+RESUME = [("resume_64m", 64, 1), ("resume_1g", 1024, 2)]
+# A populate boot writing more than this many MiB gets more memory than
+# the 512 MiB the measured boots get: it writes in 128 MiB steps, and a
+# 512 MiB guest, full of the clean pages of the first three, could not
+# commit the fourth (docs/bench.md).
+POPULATE_BIG_MIB = 256
+POPULATE_BIG_MEMORY = "2G"
 
 
 def linux_files(build):
@@ -48,14 +61,16 @@ def linux_files(build):
 
 
 def boot_side(side, target, build, clock, args):
-    """Boot one side args.boots times (once under --smoke). Returns a list
-    of (words, Run, BootLog)."""
+    """Boot Linux args.boots times (once under --smoke), our bench.img
+    once. Returns a list of (words, Run, BootLog)."""
     icount = clock == "icount"
     full = "bench.runs=%d bench.clock=%s" % (args.runs, clock)
     if args.smoke:
         full = "bench.iters=1 bench.runs=1 bench.clock=%s" % clock
-    boots = [full] + ["bench.runs=1 bench.only=boot bench.clock=%s" % clock
-                      ] * (0 if args.smoke else args.boots - 1)
+    boots = [full]
+    if side == "linux" and not args.smoke:
+        boots += ["bench.runs=1 bench.only=boot bench.clock=%s" % clock
+                  ] * (args.boots - 1)
     out = []
     for i, words in enumerate(boots):
         log = os.path.join(build, "bench", "logs",
@@ -71,6 +86,72 @@ def boot_side(side, target, build, clock, args):
         r = guests.run(argv, log, timeout)
         print("bench:   %.0f s, log %s" % (r.seconds, log), flush=True)
         out.append((words, r, bench_protocol.parse(r.text)))
+    return out
+
+
+def populate(image, build, args):
+    """Make the stores of the resume rows: for each size a sparse copy of
+    build/bench-resume.img, booted once (plain TCG, the figure is not
+    taken here) with bench.resume_mib=N so that its process writes N MiB
+    and commits them. Returns ({key: disk path}, [problems]); a key
+    whose store could not be made is left out, with a problem."""
+    disks, problems = {}, []
+    for key, mib, smoke_mib in RESUME:
+        mib = smoke_mib if args.smoke else mib
+        disk = resume_disk(build, key)
+        log = os.path.join(build, "bench", "logs",
+                           "ours-populate-%s.log" % key)
+        memory = POPULATE_BIG_MEMORY if mib > POPULATE_BIG_MIB else None
+        argv = guests.ours_args(image, log, "bench.resume_mib=%d" % mib,
+                                False, disk, memory)
+        print("bench: ours, %s store: writing %d MiB" % (key, mib),
+              flush=True)
+        r = guests.run(argv, log, TIMEOUT_POPULATE)
+        print("bench:   %.0f s, log %s" % (r.seconds, log), flush=True)
+        want = "resume: populated %d MiB" % mib
+        if r.timed_out or r.status != 1 or want not in r.text:
+            problems.append("ours: %s: populating its store failed (%s); "
+                            "see %s" % (key, "timed out" if r.timed_out
+                                        else "status %s" % r.status, log))
+            remove(disk)
+            continue
+        disks[key] = disk
+    return disks, problems
+
+
+def resume_disk(build, key):
+    """Where the store of resume row key is made; bench.py removes it."""
+    return os.path.join(build, "bench", "ours-%s.img" % key)
+
+
+def remove(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def resume_boots(disks, build, clock, args):
+    """The measured restarts: each populated store booted args.boots
+    times (once under --smoke) with bench.only=KEY. Nothing is committed
+    in these boots, so they all restart the same generation from the
+    same disk. Returns a list of (words, Run, BootLog)."""
+    out = []
+    n = 1 if args.smoke else args.boots
+    for key, _, _ in RESUME:
+        if key not in disks:
+            continue
+        words = "bench.only=%s bench.runs=1 bench.clock=%s" % (key, clock)
+        for i in range(n):
+            log = os.path.join(build, "bench", "logs",
+                               "ours-%s-%s-%d.log" % (clock, key, i + 1))
+            argv = guests.ours_args(None, log, words, clock == "icount",
+                                    disks[key])
+            print("bench: ours, %s, %s restart %d/%d" % (clock, key, i + 1,
+                  n), flush=True)
+            r = guests.run(argv, log, TIMEOUT_BOOT)
+            print("bench:   %.0f s, log %s" % (r.seconds, log), flush=True)
+            out.append((words, r, bench_protocol.parse(r.text)))
     return out
 
 
@@ -147,12 +228,18 @@ def icount_check(info):
             % (tsc, loop)}
 
 
-def measure(clock, files, image, build, args):
-    """Boot both sides under one clock; returns the clock's results."""
+def measure(clock, files, image, disks, build, args):
+    """Boot both sides under one clock; returns the clock's results.
+    disks: the populated stores of the resume rows (populate())."""
     res = {"figures": {}, "info": {}, "problems": [], "boots": {}}
     sides = [("linux", files)] + ([("ours", image)] if image else [])
     for side, target in sides:
         boots = boot_side(side, target, build, clock, args)
+        if side == "ours":
+            restarts = resume_boots(disks, build, clock, args)
+            boots += restarts
+            res["info"]["ours_resume"] = [dict(log.info, words=words)
+                                          for words, _, log in restarts]
         figs, problems = aggregate(side, boots)
         res["figures"][side] = figs
         res["info"][side] = boots[0][2].info if boots else {}
@@ -183,13 +270,19 @@ def smoke_report(res, image):
     ic = res["icount_check"]
     tests.append(("linux_icount_counts_instructions", ic["why"]))
     if image:
-        olog = res["boots"]["ours"][0][2]
         op = [p for p in probs if p.startswith("ours")]
         tests.append(("ours_complete", "; ".join(op)))
-        for key in olog.plan or []:
-            tests.append(("ours_" + key, olog.errors.get(key, "")
-                          if key in olog.figures or key in olog.errors
-                          else "no BENCH %s line" % key))
+        planned = []
+        for _, _, olog in res["boots"]["ours"]:
+            for key in olog.plan or []:
+                planned.append(key)
+                tests.append(("ours_" + key, olog.errors.get(key, "")
+                              if key in olog.figures or key in olog.errors
+                              else "no BENCH %s line" % key))
+        for key, _, _ in RESUME:
+            if key not in planned:
+                tests.append(("ours_" + key, "never planned: " + "; ".join(
+                    p for p in op if key in p)))
     else:
         print("bench: build/bench.img not built yet: our rows skipped")
     print("TEST PLAN %s %d" % (SUITE, len(tests)))
@@ -223,10 +316,22 @@ def main():
         qemu = guests.qemu_version()
         image = os.path.join(args.build, "bench.img")
         image = image if os.path.isfile(image) else None
+        resume = os.path.join(args.build, "bench-resume.img")
         clocks = ["icount"] + (["wall"] if args.wall and not args.smoke
                                else [])
-        results = {c: measure(c, files, image, args.build, args)
-                   for c in clocks}
+        disks, prep = {}, []
+        try:
+            if image is not None and not os.path.isfile(resume):
+                prep.append("ours: %s is missing: the resume rows need it "
+                            "(make bench builds it)" % resume)
+            elif image is not None:
+                disks, prep = populate(resume, args.build, args)
+            results = {c: measure(c, files, image, disks, args.build, args)
+                       for c in clocks}
+        finally:
+            for key, _, _ in RESUME:
+                remove(resume_disk(args.build, key))   # up to 1 GiB each
+        results["icount"]["problems"] += prep
     except (guests.GuestError, OSError) as e:
         if args.smoke:
             print("TEST PLAN %s 1\nTEST FAIL %s.setup: %s\nTEST DONE %s"

@@ -39,13 +39,15 @@ def qemu_version():
     return out.splitlines()[0].strip() if out else "unknown"
 
 
-def common_args(log, words, icount):
+def common_args(log, words, icount, memory=None):
     """The settings both guests share. icount: deterministic instruction
-    clock (-icount shift=0) or plain TCG on the wall clock."""
+    clock (-icount shift=0) or plain TCG on the wall clock. memory: only
+    for a boot that prepares a disk and measures nothing (MEMORY if
+    None)."""
     args = [qemu_binary(), "-accel", ACCEL]
     if icount:
         args += ["-icount", "shift=0"]
-    return args + ["-m", MEMORY, "-nographic", "-monitor", "none",
+    return args + ["-m", memory or MEMORY, "-nographic", "-monitor", "none",
                    "-serial", "file:%s" % log, "-no-reboot", "-nic", "none",
                    "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                    "-fw_cfg", "name=opt/bench/args,string=%s"
@@ -65,11 +67,13 @@ def linux_args(files, log, words, icount, disk):
         "-append", "%s %s" % (LINUX_APPEND, words)] + disk_args(disk)
 
 
-def ours_args(image, log, words, icount, disk):
-    """Ours: a fresh copy of build/bench.img (a run checkpoints into it)."""
-    if subprocess.run(["cp", "--sparse=always", image, disk]).returncode:
+def ours_args(image, log, words, icount, disk, memory=None):
+    """Ours: disk a fresh sparse copy of image (a run checkpoints into
+    it), or disk as it is if image is None."""
+    if image is not None and subprocess.run(
+            ["cp", "--sparse=always", image, disk]).returncode:
         raise GuestError("cannot copy %s to %s" % (image, disk))
-    return common_args(log, words, icount) + disk_args(disk)
+    return common_args(log, words, icount, memory) + disk_args(disk)
 
 
 class Run:
