@@ -135,10 +135,7 @@ writeout(void)
 	err = store_gen_begin();
 	while (err == 0) {
 		/* The frame first: getting one may wait, taking may not. */
-		if ((buf = ckpt_io_frame()) == NULL) {
-			err = ERR_NO_SPACE;
-			break;
-		}
+		buf = ckpt_io_frame();
 		if (!ckpt_snap_take(buf, &it)) {
 			ckpt_io_frame_put(buf);
 			break;

@@ -47,17 +47,19 @@ void	ckpt_io_begin(void);
 /*
  * Reserve a free frame of the write pool (waiting for one if need be),
  * for the writer to copy an object into; a ckpt_io_write() of exactly
- * that frame sends it without a copy. NULL if the pool has no memory.
- * Give it back with ckpt_io_frame_put() (nothing if it was written).
+ * that frame sends it without a copy. Never fails. Give it back with
+ * ckpt_io_frame_put() (nothing if it was written).
  */
 void	*ckpt_io_frame(void);
 void	ckpt_io_frame_put(void *va);
 
 /*
  * From the writer only. Queue the write of one store block (4 KiB at
- * sector lba) and return; buf may be reused at once. Returns 0; or the
- * error of an earlier write of this write-out (with a line naming its
- * sector); ERR_NO_SPACE (no pool); blk_submit()'s errors.
+ * sector lba) and return; buf may be reused at once. Blocks to
+ * consecutive sectors may wait to go to the driver as one request
+ * until the writer waits or flushes. Returns 0; or the error of an
+ * earlier write of this write-out, or blk_submit()'s refusal of an
+ * earlier request (with a line naming its sector).
  */
 int	ckpt_io_write(uint64_t lba, const void *buf);
 

@@ -48,6 +48,11 @@ from hostsuites import results_with_problems
 from protocol import SuiteResult
 
 SELFTEST_TIMEOUT = 300
+# The test kernel's CPU has SSE4.2 (the bench's CPU, x86-64-v2), so its
+# store checksums take the crc32 instruction (st_crc32c compares it with
+# the tables); every other guest suite keeps QEMU's default qemu64,
+# without it: the tables' path.
+SELFTEST_CPU = "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
 BOOT_TIMEOUT = 120
 READY = "kernel: ready"
 PANIC = "panic:"
@@ -82,21 +87,25 @@ class ProtocolImageSuite(ImageSuite):
     """The guest exits through isa-debug-exit when its tests are done. A
     kernel panic halts it: the run stops at `panic: halted` and fails.
     Each protocol suite in expect must plan at least one test (the test
-    kernel finds its tests at link time; none found must not pass)."""
+    kernel finds its tests at link time; none found must not pass).
+    cpu: a QEMU -cpu model, or None for QEMU's default (qemu64)."""
 
-    def __init__(self, name, image, timeout, expect=(), mkimage=None):
+    def __init__(self, name, image, timeout, expect=(), mkimage=None,
+                 cpu=None):
         super().__init__(name, image, timeout)
         self.expect = expect
         self.mkimage = mkimage      # set: boot a writable copy, check it
         self.copy = None
+        self.extra = ("-cpu", cpu) if cpu else ()
 
     def boot(self, log):
         if self.mkimage is None:
-            return qemu.boot(self.image, log, self.timeout, wait_for=HALTED)
+            return qemu.boot(self.image, log, self.timeout, wait_for=HALTED,
+                             extra=self.extra)
         self.copy = ckptdisk.image_copy(log)
         shutil.copyfile(self.image, self.copy)
         return qemu.boot(self.copy, log, self.timeout, wait_for=HALTED,
-                         snapshot=False)
+                         snapshot=False, extra=self.extra)
 
     def judge(self, run, res):
         if self.copy is not None:
@@ -245,5 +254,6 @@ def collect(build):
                                os.path.join(build, "selftest.img"),
                                SELFTEST_TIMEOUT, expect=("kernel", "blk",
                                                          "ckptdisk"),
-                               mkimage=os.path.join(build, "mkimage")),
+                               mkimage=os.path.join(build, "mkimage"),
+                               cpu=SELFTEST_CPU),
             debugsuite.DebugSuite(build)]
