@@ -27,6 +27,7 @@ static const char *const fault_names[FC_MAX] = {
 	[FC_GP] = "FC_GP", [FC_UD] = "FC_UD", [FC_DIV] = "FC_DIV",
 	[FC_FPU] = "FC_FPU", [FC_BREAKPOINT] = "FC_BREAKPOINT",
 	[FC_BAD_SYSCALL] = "FC_BAD_SYSCALL", [FC_STORE] = "FC_STORE",
+	[FC_NO_SPACE] = "FC_NO_SPACE",
 };
 
 static const char *const reg_names[NREGS] = {

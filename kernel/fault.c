@@ -26,8 +26,12 @@
 #include <proc.h>
 #include <sched.h>
 #include <space.h>
+#include <store/objcache.h>
 #include <store/store.h>
 #include <x86_64/trap.h>
+
+/* A fault short of memory reclaims and retries this often at most. */
+#define FAULT_RECLAIM_TRIES	3
 
 static const char *const fc_names[FC_MAX] = {
 	[FC_NONE] = "FC_NONE",
@@ -43,6 +47,7 @@ static const char *const fc_names[FC_MAX] = {
 	[FC_BREAKPOINT] = "FC_BREAKPOINT",
 	[FC_BAD_SYSCALL] = "FC_BAD_SYSCALL",
 	[FC_STORE] = "FC_STORE",
+	[FC_NO_SPACE] = "FC_NO_SPACE",
 };
 
 const char *
@@ -229,6 +234,8 @@ fault_exception(struct process *p, uint64_t vector, uint64_t err,
     uint64_t cr2)
 {
 	struct space_fault f;
+	unsigned tries;
+	int ret;
 
 	if (vector != T_PF) {
 		fault_raise(p, fault_code_of_vector(vector), 0, err);
@@ -240,7 +247,16 @@ fault_exception(struct process *p, uint64_t vector, uint64_t err,
 	f.kept_addr = 0;
 	f.bad_oid = 0;
 	(void)store_take_bad_block();	/* only this walk's damage counts */
-	if (space_handle_fault(p, cr2, err, &f) == 0)
+	for (tries = 0; (ret = space_handle_fault(p, cr2, err, &f)) ==
+	    ERR_NO_SPACE && f.code != FC_STORE; tries++) {
+		/* Nothing held: a safe point to make room, then try again. */
+		(void)objcache_reclaim(0);
+		if (tries == FAULT_RECLAIM_TRIES || objcache_short()) {
+			f.code = FC_NO_SPACE;
+			break;
+		}
+	}
+	if (ret == 0)
 		return;				/* mapped: retry */
 	if (f.code == FC_STORE)
 		report_damage(p, f.bad_oid, store_take_bad_block());

@@ -42,6 +42,12 @@
 #define OBJ_F_NEW	0x02	/* never stored: read as zero on first load */
 /* In the snapshot being written out, its bytes taken (the written list). */
 #define OBJ_F_WRITTEN	0x04
+/*
+ * A dirty page or cap page out of memory: no frame, its bytes are in its
+ * held block out_block (0: all zero). Only obj_get() brings it back; to
+ * obj_lookup() it is not in memory. kernel/store/pageout.c.
+ */
+#define OBJ_F_OUT	0x08
 
 struct space_dep;		/* kernel/space.h */
 struct pmap;			/* kernel/x86_64/pmap.h */
@@ -61,17 +67,36 @@ struct obj {
 	struct space_dep *deps;		/* mappings that depend on this */
 };
 
-/* A 4 KiB data page; the frame holds its bytes. */
+/*
+ * A 4 KiB data page; the frame holds its bytes. A dirty page may leave
+ * memory before its checkpoint (the single-level store, pageout.c):
+ * then pa is 0 and out_block, a store block held for it, has its bytes.
+ * out_block may also be set while the page is in memory and in the
+ * snapshot being written out, unchanged since: the block has the
+ * snapshot's bytes, which the writer adopts instead of writing them.
+ */
 struct page {
 	struct obj	obj;
 	uint64_t	pa;		/* physical address of the frame */
+	uint64_t	out_block;	/* held block with its bytes, or 0 */
+	uint32_t	out_crc;	/* CRC32C of that block's data */
 };
 
-/* A page of CAPPAGE_SLOTS capabilities, in a frame of its own. */
+/* A page of CAPPAGE_SLOTS capabilities, in a frame of its own; the
+   other fields as struct page's. */
 struct cappage_obj {
 	struct obj	obj;
 	uint64_t	pa;		/* frame holding struct cappage */
+	uint64_t	out_block;
+	uint32_t	out_crc;
 };
+_Static_assert(__builtin_offsetof(struct page, pa) ==
+    __builtin_offsetof(struct cappage_obj, pa) &&
+    __builtin_offsetof(struct page, out_block) ==
+    __builtin_offsetof(struct cappage_obj, out_block) &&
+    __builtin_offsetof(struct page, out_crc) ==
+    __builtin_offsetof(struct cappage_obj, out_crc),
+    "a cap page's frame fields sit as a page's");
 
 struct gpt {
 	struct obj	obj;

@@ -4,7 +4,7 @@
  * we manage), plus the sorted list of managed ranges for checking frees.
  *
  * Invariants: a bit is clear only for a frame inside ranges[] that is
- * free; nfree equals the number of clear bits; no frame below
+ * free; pmm_nfree equals the number of clear bits; no frame below
  * PMM_LOW_LIMIT, in the kernel image, in a non-usable E820 entry or in
  * the bitmap itself is ever in ranges[]. Allocation scans upward from a
  * hint, so early allocations (vm_init's page tables) are low frames that
@@ -30,7 +30,8 @@ static unsigned		nranges;
 static uint64_t		bitmap_pa;	/* physical, via phys_to_virt */
 static uint64_t		nwords;		/* 64-bit words in the bitmap */
 static uint64_t		hint;		/* word to start searching at */
-static uint64_t		nfree, ntotal;
+uint64_t		pmm_nfree;
+static uint64_t		ntotal;
 static uint64_t		ram_end;
 
 static uint64_t
@@ -275,7 +276,7 @@ pmm_init(const struct bootinfo *bi)
 		bits_clear(bitmap(), ranges[i].base / PMM_FRAME, frames);
 		ntotal += frames;
 	}
-	nfree = ntotal;
+	pmm_nfree = ntotal;
 	hint = 0;
 	if (ntotal == 0)
 		panic("pmm: the bitmap used all usable memory");
@@ -300,7 +301,7 @@ pmm_alloc(void)
 			unsigned bit = (unsigned)__builtin_ctzl(~bm[w]);
 
 			bm[w] |= 1ul << bit;
-			nfree--;
+			pmm_nfree--;
 			hint = w;
 			pa = (w * 64 + bit) * PMM_FRAME;
 			break;
@@ -335,16 +336,10 @@ pmm_free(uint64_t pa)
 	if (!(bm[frame / 64] & mask))
 		panic("pmm_free: frame %#lx is already free", pa);
 	bm[frame / 64] &= ~mask;
-	nfree++;
+	pmm_nfree++;
 	if (frame / 64 < hint)
 		hint = frame / 64;
 	cpu_irq_restore(flags);
-}
-
-uint64_t
-pmm_free_frames(void)
-{
-	return nfree;
 }
 
 uint64_t

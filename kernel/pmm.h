@@ -53,7 +53,16 @@ uint64_t	pmm_alloc(void);
  */
 void		pmm_free(uint64_t pa);
 
-uint64_t	pmm_free_frames(void);
+/* Free frames now; one load (objcache_poll() reads it on every return
+   to user mode). */
+extern uint64_t	pmm_nfree;
+
+static inline uint64_t
+pmm_free_frames(void)
+{
+	return pmm_nfree;
+}
+
 uint64_t	pmm_total_frames(void);
 
 /*

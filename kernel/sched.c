@@ -13,6 +13,7 @@
 #include <panic.h>
 #include <proc.h>
 #include <store/ckpt.h>
+#include <store/objcache.h>
 #include <store/scrub.h>
 #include <sched.h>
 #include <x86_64/cpu.h>
@@ -268,7 +269,8 @@ sched_return(void)
 
 	for (;;) {
 		cpu_cli();
-		ckpt_poll();		/* a safe point: nothing runs */
+		objcache_poll();	/* a safe point: nothing runs */
+		ckpt_poll();
 		old = sched_current;
 		p = pick();
 		sched_current = p;

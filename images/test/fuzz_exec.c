@@ -33,7 +33,7 @@ static int	verbose;
 static const char *const fc_names[FC_MAX + 1] = {
 	"none", "no_mapping", "write_ro", "exec_nx", "guard", "bad_space",
 	"gp", "ud", "div", "fpu", "breakpoint", "bad_syscall", "store",
-	"other",
+	"no_space", "other",
 };
 
 void

@@ -71,7 +71,9 @@
 #define FC_BAD_SYSCALL	11	/* malformed system call */
 #define FC_STORE	12	/* the store could not load an object the
 				   address translation needed (damaged) */
-#define FC_MAX		13
+#define FC_NO_SPACE	13	/* no memory for the page, and no store
+				   space to move dirty pages out of it */
+#define FC_MAX		14
 
 /* x86-64 user registers, in this order. */
 struct proc_regs {

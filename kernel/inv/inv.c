@@ -17,6 +17,7 @@
 #include <inv/inv.h>
 #include <ipc.h>
 #include <proc.h>
+#include <store/objcache.h>
 #include <sched.h>
 
 #define IC_VALID	(IC_CAP_MASK | IC_SEND | IC_RECV | IC_NONBLOCK)
@@ -112,6 +113,26 @@ answer(struct inv *inv, int rc)
 	}
 }
 
+/*
+ * The invocation of p failed for want of memory for an object, changing
+ * nothing (check-then-commit): at this safe point, reclaim, and if that
+ * brought free frames back above the low watermark, make p execute its
+ * syscall again rather than see the error. False: answer ERR_NO_SPACE.
+ */
+static bool
+retry_for_memory(struct process *p)
+{
+	if (!objcache_starved)
+		return false;
+	objcache_starved = false;
+	(void)objcache_reclaim(0);
+	if (objcache_short())
+		return false;
+	proc_modify(p);
+	p->d.regs.rip -= 2;		/* back to the syscall */
+	return true;
+}
+
 int
 inv_syscall(struct process *p)
 {
@@ -120,6 +141,7 @@ inv_syscall(struct process *p)
 
 	inv.p = p;
 	inv.ctl = p->d.regs.rax;
+	objcache_starved = false;
 	if ((inv.ctl & ~(uint64_t)IC_VALID) != 0)
 		rc = ERR_BAD_REQUEST;
 	else if (!(inv.ctl & IC_SEND)) {
@@ -143,6 +165,8 @@ inv_syscall(struct process *p)
 	}
 	if (rc == INV_DONE)
 		return rc;
+	if (rc == ERR_NO_SPACE && retry_for_memory(p))
+		return INV_DONE;
 	answer(&inv, rc);
 	return rc;
 }

@@ -47,6 +47,10 @@ inv_range(struct inv *inv)
 		if ((rc = inv_args(inv, 1, 0)) != 0 ||
 		    (rc = get_object(inv->w[0], &o)) != 0)
 			return rc;
+		/* A cap to a never-stored object: the next checkpoint stores
+		   it, so no stored cap names an object the store lacks. */
+		if (o->flags & OBJ_F_NEW)
+			obj_modify(o);
 		cap_make(&inv->rc[0], (uint8_t)cap_type_full(o->type), o);
 		if (inv->cap.restr & CAP_R_WEAK)
 			cap_weaken(&inv->rc[0]);

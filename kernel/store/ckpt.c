@@ -140,9 +140,12 @@ writeout(void)
 			ckpt_io_frame_put(buf);
 			break;
 		}
-		if (it.type == OT_PAGE || it.type == OT_CAPPAGE)
-			err = store_gen_page(it.oid, buf, it.alloc_count,
-			    it.bank);
+		if (it.held && it.block != 0)
+			err = store_gen_page_held(it.oid, it.block, it.crc,
+			    it.alloc_count, it.bank);
+		else if (it.type == OT_PAGE || it.type == OT_CAPPAGE)
+			err = store_gen_page(it.oid, it.held ? NULL : buf,
+			    it.alloc_count, it.bank);
 		else
 			err = store_gen_object(buf);
 		ckpt_io_frame_put(buf);

@@ -87,8 +87,11 @@ ckpt_poll(void)
 /*
  * The write hook's copy (obj_modify, objcache.c): o belongs to the
  * snapshot being written out and has not been taken; keep its bytes
- * for the writer before they change. Never fails or evicts: without
- * memory it records that the generation cannot commit.
+ * for the writer before they change. A page whose snapshot bytes are in
+ * a held block already (out_block) hands the block over instead. Never
+ * evicts; a page that finds no frame for its copy is written to a held
+ * block (pageout.c). Without memory even for that, it records that the
+ * generation cannot commit.
  */
 struct obj;
 void	ckpt_cow(struct obj *o);
@@ -99,12 +102,18 @@ struct ckpt_item {
 	uint32_t	alloc_count;
 	uint32_t	bank;
 	uint8_t		type;
+	bool		held;		/* a page whose bytes are in block
+					   (0: all zero), not in buf */
+	uint32_t	crc;		/* CRC32C of block's data */
+	uint64_t	block;		/* a held block (pageout.h) */
 };
 
 /*
  * Copy the next object of the snapshot into buf (a 4 KiB frame: a
  * page's bytes, or an inline object with its header filled in), the
- * copies made by ckpt_cow() first. Returns false when none is left.
+ * copies made by ckpt_cow() first; a page out of memory, or whose bytes
+ * are in a held block, copies nothing and says so in it->held. Returns
+ * false when none is left.
  */
 bool	ckpt_snap_take(void *buf, struct ckpt_item *it);
 

@@ -29,6 +29,7 @@
 #include <pmm.h>
 #include <store/ckpt.h>
 #include <store/objcache.h>
+#include <store/pageout.h>
 #include <x86_64/vm.h>
 
 _Static_assert(sizeof(struct obj_process) <= PAGE_SIZE &&
@@ -38,7 +39,7 @@ _Static_assert(sizeof(struct obj_process) <= PAGE_SIZE &&
 struct shadow {
 	struct shadow		*next;
 	struct ckpt_item	it;
-	void			*data;		/* a frame */
+	void			*data;		/* a frame, or NULL: it.held */
 };
 
 static struct shadow	*shadows;
@@ -65,21 +66,58 @@ frame_copy(void *dst, const void *src)
  * header filled in from struct obj (obj.h: those copies are
  * authoritative in memory).
  */
+/* o's identity into *it. */
 static void
-copy_out(struct obj *o, void *buf, struct ckpt_item *it)
+item_of(struct obj *o, struct ckpt_item *it)
 {
-	struct obj_hdr *h = buf;
-
 	it->oid = o->oid;
 	it->alloc_count = o->alloc_count;
 	it->bank = o->bank;
 	it->type = o->type;
+	it->held = false;
+}
+
+/* o is a page or cap page (obj.h: their frame fields sit alike). */
+static bool
+is_page(const struct obj *o)
+{
+	return o->type == OT_PAGE || o->type == OT_CAPPAGE;
+}
+
+/* Page o's bytes are in its held block (0: all zero): say so in *it. */
+static void
+held_item(struct obj *o, struct ckpt_item *it)
+{
+	const struct page *pg = (const struct page *)o;
+
+	item_of(o, it);
+	it->held = true;
+	it->block = pg->out_block;
+	it->crc = pg->out_crc;
+}
+
+/*
+ * o's persistent bytes into buf (a frame) and its identity into *it:
+ * the frame of a page or cap page, or the inline object `d` with its
+ * header filled in from struct obj (obj.h: those copies are
+ * authoritative in memory). A page out of memory, or whose bytes are in
+ * a held block, copies nothing (held_item).
+ */
+static void
+copy_out(struct obj *o, void *buf, struct ckpt_item *it)
+{
+	struct obj_hdr *h = buf;
+	struct page *pg = (struct page *)o;
+
+	if (is_page(o) && ((o->flags & OBJ_F_OUT) || pg->out_block != 0)) {
+		held_item(o, it);
+		return;
+	}
+	item_of(o, it);
 	switch (o->type) {
 	case OT_PAGE:
-		frame_copy(buf, page_data(obj_page(o)));
-		return;
 	case OT_CAPPAGE:
-		frame_copy(buf, cappage_data(obj_cappage(o)));
+		frame_copy(buf, phys_to_virt(pg->pa));
 		return;
 	case OT_GPT:
 		memcpy(buf, &obj_gpt(o)->d, sizeof(struct obj_gpt));
@@ -102,22 +140,37 @@ copy_out(struct obj *o, void *buf, struct ckpt_item *it)
 void
 ckpt_cow(struct obj *o)
 {
+	struct page *pg = (struct page *)o;
 	struct shadow *s;
-	uint64_t pa;
+	uint64_t pa = 0;
 
 	if (cow_err != 0)
 		return;			/* this generation is lost anyway */
 	/* No eviction here: the hook's caller may hold unpinned objects. */
-	if ((s = kmem_alloc(sizeof(*s))) == NULL || (pa = pmm_alloc()) == 0) {
-		kmem_free(s);
-		cow_err = ERR_NO_SPACE;
-		return;
+	if ((s = kmem_alloc(sizeof(*s))) == NULL)
+		goto lost;
+	s->data = NULL;
+	if (!is_page(o) || pg->out_block == 0) {
+		pa = pmm_alloc();
+		/* No frame: a page's bytes can go to a held block. */
+		if (pa == 0 && (!is_page(o) || pageout_write(pg) != 0)) {
+			kmem_free(s);
+			goto lost;
+		}
 	}
-	s->data = phys_to_virt(pa);
-	copy_out(o, s->data, &s->it);
+	if (pa != 0) {
+		s->data = phys_to_virt(pa);
+		copy_out(o, s->data, &s->it);
+	} else {
+		held_item(o, &s->it);
+		pg->out_block = 0;	/* the block is the shadow's now */
+	}
 	s->next = shadows;
 	shadows = s;
 	ncopies++;
+	return;
+lost:
+	cow_err = ERR_NO_SPACE;
 }
 
 bool
@@ -128,9 +181,11 @@ ckpt_snap_take(void *buf, struct ckpt_item *it)
 
 	if (s != NULL) {
 		shadows = s->next;
-		frame_copy(buf, s->data);
 		*it = s->it;
-		pmm_free(virt_to_phys(s->data));
+		if (s->data != NULL) {
+			frame_copy(buf, s->data);
+			pmm_free(virt_to_phys(s->data));
+		}
 		kmem_free(s);
 		return true;
 	}
@@ -155,7 +210,10 @@ ckpt_snap_end(void)
 
 	while ((s = shadows) != NULL) {
 		shadows = s->next;
-		pmm_free(virt_to_phys(s->data));
+		if (s->data != NULL)
+			pmm_free(virt_to_phys(s->data));
+		else
+			pageout_unhold(s->it.block);
 		kmem_free(s);
 	}
 	cow_err = 0;

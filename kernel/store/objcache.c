@@ -36,13 +36,16 @@
 #include <printf.h>
 #include <slab.h>
 #include <space.h>
+#include <store/pageout.h>
 #include <store/store.h>
 #include <x86_64/pagezero.h>
+#include <x86_64/pmap.h>
 #include <x86_64/vm.h>
 
 #define HASH_PER_FRAME	OBJCACHE_PER_FRAME
 #define HASH_FRAMES_MAX	256		/* 131072 buckets at most */
 #define HASH_MULT	OBJCACHE_HASH_MULT
+#define PAGEOUT_BATCH	64		/* pages a reclaim step writes */
 _Static_assert(HASH_PER_FRAME == PAGE_SIZE / sizeof(struct obj *),
     "a frame of bucket heads");
 
@@ -60,6 +63,11 @@ static bool		ready;
 static struct olist	lru, dirty, snap, written;
 uint32_t		obj_epoch = 1;
 static struct objcache_stats st;
+uint64_t		objcache_poll_mark;	/* low_mark, 0 while stuck */
+static uint64_t		low_mark;	/* objcache_poll() reclaims below */
+static uint64_t		high_mark;	/*   up to this */
+static bool		stuck;		/* reclaim could not reach low_mark */
+bool			objcache_starved;
 
 static struct obj **
 bucket(oid_t oid)
@@ -129,13 +137,18 @@ has_frame(const struct obj *o)
 	return o->type == OT_PAGE || o->type == OT_CAPPAGE;
 }
 
-/* The frame of a page or cap page (the pa fields sit alike). */
+/* A page or cap page as a struct page (obj.h: the fields sit alike). */
+static struct page *
+fpage(struct obj *o)
+{
+	return (struct page *)o;
+}
+
+/* The frame of a page or cap page. */
 static uint64_t *
 frame_of(struct obj *o)
 {
-	_Static_assert(__builtin_offsetof(struct page, pa) ==
-	    __builtin_offsetof(struct cappage_obj, pa), "pa fields differ");
-	return &((struct page *)o)->pa;
+	return &fpage(o)->pa;
 }
 
 /* Hash table: a power of two of buckets, about one per two frames. */
@@ -160,6 +173,13 @@ setup(void)
 		memset(objcache_hash_frame[i], 0, PAGE_SIZE);
 	}
 	st.buckets = nb;
+	/* Watermarks: the reserve one kernel entry may use (a fault's
+	   tables and objects, the writer's map blocks) without reclaiming. */
+	low_mark = pmm_total_frames() / 32;
+	if (low_mark < 64)
+		low_mark = 64;
+	high_mark = 2 * low_mark;
+	objcache_poll_mark = low_mark;
 	objcache_hash_bits = bits;	/* obj_lookup may use the table */
 	ready = true;
 }
@@ -190,6 +210,20 @@ struct_cache(unsigned t)
 {
 	return t == OT_PAGE ? &page_structs : t == OT_GPT ? &gpt_structs :
 	    NULL;
+}
+
+/*
+ * May a fresh object take memory (make())? Not while dirty pages cannot
+ * leave memory (stuck: the store is full) and fewer than half the low
+ * watermark's frames are free; objcache_starved is then set.
+ */
+static bool
+growth_ok(void)
+{
+	if (!stuck || pmm_free_frames() >= low_mark / 2)
+		return true;
+	objcache_starved = true;
+	return false;
 }
 
 /*
@@ -262,7 +296,7 @@ evict(struct obj *o)
 	while (*b != o)
 		b = &(*b)->hash_next;
 	*b = o->hash_next;
-	if (has_frame(o)) {
+	if (has_frame(o) && *frame_of(o) != 0) {
 		pmm_free(*frame_of(o));
 		st.frames--;
 	}
@@ -287,8 +321,10 @@ alloc_frame(void)
 	uint64_t pa;
 
 	while ((pa = pmm_alloc()) == 0)
-		if (!objcache_evict_one())
+		if (!objcache_evict_one()) {
+			objcache_starved = true;
 			return 0;
+		}
 	return pa;
 }
 
@@ -297,6 +333,14 @@ alloc_frame(void)
  * contents from the store, or zeros if the store does not hold it.
  * Returns 0 and the object (on no list, not hashed yet), or
  * ERR_NO_SPACE, ERR_IO, ERR_CORRUPT.
+ *
+ * When dirty pages cannot leave memory (the store is full), a stored
+ * object may still be loaded into the last free frames (a process needs
+ * its pages back to go on), but a fresh one is refused with ERR_NO_SPACE
+ * and objcache_starved set once fewer than half the low watermark's
+ * frames are free (growth_ok): otherwise each new page would evict a
+ * clean page a process runs from, which it loads again, and the
+ * processes would thrash instead of seeing the error.
  */
 static int
 make(oid_t oid, unsigned t, struct obj **out)
@@ -324,6 +368,8 @@ make(oid_t oid, unsigned t, struct obj **out)
 		err = ERR_NOT_FOUND;
 	else
 		err = objcache_load(o);
+	if (err == ERR_NOT_FOUND && !growth_ok())
+		err = ERR_NO_SPACE;	/* growth: see the comment above */
 	if (err == ERR_NOT_FOUND) {
 		if (has_frame(o))
 			page_zero(phys_to_virt(*frame_of(o)));
@@ -343,6 +389,141 @@ make(oid_t oid, unsigned t, struct obj **out)
 	return 0;
 }
 
+/*
+ * Bring dirty page o (OBJ_F_OUT) back into memory from its held block.
+ * The block stays held while o belongs to the snapshot being written
+ * out (the writer adopts it); otherwise o's frame is its only copy from
+ * here on. Returns 0, ERR_NO_SPACE, ERR_IO, ERR_CORRUPT (o stays out).
+ */
+static int
+page_in(struct obj *o)
+{
+	struct page *pg = fpage(o);
+	uint64_t pa = alloc_frame();
+	int err;
+
+	if (pa == 0)
+		return ERR_NO_SPACE;
+	if ((err = pageout_read(pg, phys_to_virt(pa))) != 0) {
+		pmm_free(pa);
+		return err;
+	}
+	pg->pa = pa;
+	o->flags &= (uint8_t)~OBJ_F_OUT;
+	if (o->epoch == obj_epoch)
+		pageout_drop(pg);	/* on the dirty list */
+	st.frames++;
+	st.out--;
+	st.pageins++;
+	return 0;
+}
+
+/*
+ * Dirty page o (unpinned, in memory, not yet taken by a writer) leaves
+ * memory: its mappings go, its bytes go to a held block (pageout.c),
+ * its frame is freed. It stays on its list. Returns 0, or pageout's
+ * error (o unchanged but unmapped).
+ */
+static int
+page_out(struct obj *o)
+{
+	struct page *pg = fpage(o);
+	int err;
+
+	space_object_gone(o);
+	if ((err = pageout_write(pg)) != 0)
+		return err;
+	pmm_free(pg->pa);
+	pg->pa = 0;
+	o->flags |= OBJ_F_OUT;
+	st.frames--;
+	st.out++;
+	st.pageouts++;
+	return 0;
+}
+
+/*
+ * A clock over list l (dirty or snapshot): page out up to n of its
+ * pages that are in memory and unpinned, moving each object looked at to
+ * the tail. Returns how many left memory; stops early, with *err set,
+ * when a page cannot (the store is full, a write failed).
+ */
+static uint64_t
+page_out_from(struct olist *l, uint64_t n, int *err)
+{
+	uint64_t done = 0, left = l->n;
+	struct obj *o;
+
+	while (done < n && left-- > 0 && (o = l->head) != NULL) {
+		list_remove(l, o);
+		list_push(l, o);
+		if (!has_frame(o) || o->pins > 0 || (o->flags & OBJ_F_OUT))
+			continue;
+		if ((*err = page_out(o)) != 0)
+			break;
+		done++;
+	}
+	return done;
+}
+
+/*
+ * After a reclaim: if dirty pages could not leave memory (err: the store
+ * is full, a write failed) or free frames are still below the low
+ * watermark, say why once, and stop objcache_poll() from trying again
+ * at every return to user mode (each try would drop page tables that
+ * faults then rebuild) until a commit makes objects clean
+ * (objcache_commit). A fault short of memory still reclaims itself.
+ */
+static void
+note_shortage(int err)
+{
+	bool short_now = err != 0 || pmm_free_frames() < low_mark;
+
+	if (short_now && !stuck)
+		kprintf("memory: %lu frames free, dirty pages cannot leave "
+		    "memory: %s\n", pmm_free_frames(), err == ERR_NO_SPACE ?
+		    "the store is full" : err != 0 ? "a store write failed" :
+		    "every one is in use");
+	stuck = short_now;
+	objcache_poll_mark = stuck ? 0 : low_mark;
+}
+
+uint64_t
+objcache_reclaim(uint64_t want)
+{
+	uint64_t before = pmm_free_frames(), n;
+	int err = 0;
+
+	if (want == 0)
+		want = high_mark;
+	while (pmm_free_frames() < want) {
+		if (lru.head != NULL) {
+			evict(lru.head);
+			continue;
+		}
+		/* The snapshot's pages first: the writer then adopts their
+		   blocks instead of writing them again. */
+		n = 0;
+		if (err == 0)
+			n = page_out_from(&snap, PAGEOUT_BATCH, &err);
+		if (err == 0)
+			n += page_out_from(&dirty, PAGEOUT_BATCH - n, &err);
+		if (n > 0)
+			continue;
+		if (pmap_reclaim() > 0)
+			continue;
+		break;
+	}
+	note_shortage(err);
+	return pmm_free_frames() > before ? pmm_free_frames() - before : 0;
+}
+
+bool
+objcache_short(void)
+{
+	return pmm_free_frames() < low_mark;
+}
+
 int
 obj_get(oid_t oid, struct obj **out)
 {
@@ -357,6 +538,8 @@ obj_get(oid_t oid, struct obj **out)
 	b = bucket(oid);
 	for (o = *b; o != NULL; o = o->hash_next)
 		if (o->oid == oid) {
+			if ((o->flags & OBJ_F_OUT) && (err = page_in(o)) != 0)
+				return err;
 			st.hits++;
 			if (on_lru(o) && o != lru.tail) {
 				list_remove(&lru, o);
@@ -411,11 +594,15 @@ dirty_list(const struct obj *o)
 void
 obj_modify_slow(struct obj *o)
 {
+	assert(!(o->flags & OBJ_F_OUT));
 	if (o->flags & OBJ_F_DIRTY) {
 		struct olist *l = dirty_list(o);
 
 		if (l == &snap)
 			ckpt_cow(o);	/* the writer still needs its bytes */
+		else if (l == &written && has_frame(o))
+			fpage(o)->out_block = 0;	/* adopted: the
+							   generation's */
 		list_remove(l, o);
 	} else if (on_lru(o))
 		list_remove(&lru, o);
@@ -432,8 +619,15 @@ obj_mark_clean(struct obj *o)
 	list_remove(dirty_list(o), o);
 	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW | OBJ_F_WRITTEN);
 	o->epoch = 0;
+	if (has_frame(o))
+		fpage(o)->out_block = 0;	/* the commit's now */
 	if (on_lru(o))
 		list_push(&lru, o);
+	if (o->flags & OBJ_F_OUT) {	/* stored: nothing left in memory */
+		o->flags &= (uint8_t)~OBJ_F_OUT;
+		st.out--;
+		evict(o);
+	}
 }
 
 struct obj *
@@ -498,7 +692,29 @@ objcache_commit(void)
 		obj_mark_clean(o);
 		n++;
 	}
+	stuck = false;		/* clean objects can go now */
+	objcache_poll_mark = low_mark;
 	return n;
+}
+
+/*
+ * Page o of an abandoned snapshot goes back to the dirty list: a held
+ * block the generation adopted (written list) was let go by sf_abort();
+ * one it did not is still held. A page out of memory keeps its block;
+ * one in memory is its frame from here on.
+ */
+static void
+abort_held(struct obj *o)
+{
+	struct page *pg = fpage(o);
+
+	if (o->flags & OBJ_F_OUT) {
+		if (o->flags & OBJ_F_WRITTEN)
+			pageout_rehold(pg);
+	} else if (o->flags & OBJ_F_WRITTEN)
+		pg->out_block = 0;
+	else
+		pageout_drop(pg);
 }
 
 void
@@ -508,6 +724,8 @@ objcache_abort(void)
 
 	list_splice(&snap, &written);
 	for (o = snap.head; o != NULL; o = o->lru_next) {
+		if (has_frame(o))
+			abort_held(o);
 		o->flags &= (uint8_t)~OBJ_F_WRITTEN;
 		o->epoch = obj_epoch;
 	}

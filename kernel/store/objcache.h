@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include <obj.h>
+#include <pmm.h>
 
 /* The hash table (objcache.c): frames of bucket heads; bits is 0 until
    objcache_init() set it up. Only obj_lookup() below reads them. */
@@ -31,7 +32,8 @@ extern struct obj	**objcache_hash_frame[];
 extern unsigned		objcache_hash_bits;
 
 /*
- * The object named oid if it is in memory, else NULL. Never loads.
+ * The object named oid if it is in memory, else NULL (also for a page
+ * out of memory, OBJ_F_OUT: only obj_get brings it back). Never loads.
  * Inline: the fault path looks up every object on a walk.
  */
 static inline struct obj *
@@ -47,7 +49,7 @@ obj_lookup(oid_t oid)
 	for (o = objcache_hash_frame[h / OBJCACHE_PER_FRAME]
 	    [h % OBJCACHE_PER_FRAME]; o != NULL; o = o->hash_next)
 		if (o->oid == oid)
-			return o;
+			return (o->flags & OBJ_F_OUT) ? NULL : o;
 	return NULL;
 }
 
@@ -104,6 +106,47 @@ void		objcache_abort(void);
 bool		objcache_evict_one(void);
 
 /*
+ * Memory pressure, at a safe point (no process running, nothing held
+ * unpinned): free frames until want are free (0: the high watermark)
+ * or nothing more can go. In this order: clean unpinned objects, oldest
+ * first; dirty pages in memory and unpinned, PAGEOUT_BATCH at a time in
+ * a clock over the snapshot being written out (if any) and then the
+ * dirty list, each written to a held block (pageout.h); last, the
+ * hardware page tables of one address space after another (pmap.h).
+ * Says once on the console when it ends below the low watermark, and
+ * why (the store is full, a write failed, everything is in use).
+ * Returns the frames it freed.
+ */
+uint64_t	objcache_reclaim(uint64_t want);
+
+/* True if free frames are below the low watermark. */
+bool	objcache_short(void);
+
+/*
+ * Set when an object could not get memory (obj_get's ERR_NO_SPACE, as
+ * opposed to the store's); a kernel entry clears it first, and on
+ * ERR_NO_SPACE with it set reclaims at its safe point and retries
+ * (inv_syscall, fault_exception).
+ */
+extern bool	objcache_starved;
+
+/* The low watermark; 0 while a reclaim could not reach it and no
+   checkpoint has committed since (objcache_poll() then waits). */
+extern uint64_t	objcache_poll_mark;
+
+/*
+ * From sched_return(), at its safe point: reclaim up to the high
+ * watermark when free frames are below the low one, so that a fault
+ * rarely waits for a write. One compare otherwise.
+ */
+static inline void
+objcache_poll(void)
+{
+	if (pmm_free_frames() < objcache_poll_mark)
+		(void)objcache_reclaim(0);
+}
+
+/*
  * Evict every clean, unpinned object (space_object_gone() first).
  * Returns how many were evicted. Pinned and dirty objects stay.
  */
@@ -120,6 +163,9 @@ struct objcache_stats {
 	uint64_t	frames;		/* page and cap page frames held */
 	uint64_t	lru;		/* on the LRU list (evictable) */
 	uint64_t	dirty;		/* on the dirty list */
+	uint64_t	out;		/* dirty pages out of memory now */
+	uint64_t	pageouts;	/* pages that left memory dirty */
+	uint64_t	pageins;	/*   and came back */
 	uint64_t	buckets;	/* hash table size */
 };
 

@@ -21,7 +21,14 @@
  * - a block is released (put on the next generation's released list)
  *   only if cur marks it, and its bit stays set until the generation
  *   three after clears it (sf_clear_released);
- * - next_used is the number of bits set in the next map.
+ * - next_used is the number of bits set in the next map;
+ * - a held block (held[], sf_hold) is free in cur and belongs to no
+ *   generation: it carries a dirty page that left memory before its
+ *   checkpoint (pageout.c). It is never allocated, and the generation
+ *   that adopts it (sf_adopt) marks it in next; its hold ends when that
+ *   generation commits (sf_commit clears the held bit of every block the
+ *   committed map marks) or when its owner lets it go (sf_unhold). A
+ *   crash forgets every hold: the blocks are free in the committed map.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,6 +63,10 @@ static struct {
 	uint64_t	used, next_used;
 	uint64_t	cursor;		/* where the next search starts */
 	struct rel_blk	*rel_head, *rel_tail;
+	uint64_t	**held;		/* a frame: per leaf, a bitmap frame
+					   of held blocks, or NULL */
+	uint64_t	nheld;		/* bits set in held[] */
+	uint64_t	hold_cursor;	/* where sf_hold() searches next */
 } fm;
 
 static uint64_t *
@@ -97,6 +108,16 @@ sf_taken(uint64_t b)
 {
 	return b < fm.blocks && !sf_marked(b) &&
 	    test_bit(fm.next[b / STORE_BITS_PER_LEAF], b);
+}
+
+/* True if block b is held (sf_hold). */
+static bool
+held(uint64_t b)
+{
+	uint64_t *h = fm.held[b / STORE_BITS_PER_LEAF];
+	uint64_t o = b % STORE_BITS_PER_LEAF;
+
+	return h != NULL && ((h[o / 64] >> (o % 64)) & 1);
 }
 
 /* The next generation's copy of leaf i, made on first use; NULL: no memory. */
@@ -225,7 +246,7 @@ load(void)
 int
 sf_load(void)
 {
-	uint64_t pa1, pa2;
+	uint64_t pa1, pa2, pa3;
 	int levels, err;
 
 	if (fm.loaded && fm.gen == store_mnt.sb.hdr.generation)
@@ -247,17 +268,22 @@ sf_load(void)
 	}
 	pa1 = pmm_alloc();
 	pa2 = pmm_alloc();
-	if (pa1 == 0 || pa2 == 0) {
+	pa3 = pmm_alloc();
+	if (pa1 == 0 || pa2 == 0 || pa3 == 0) {
 		if (pa1 != 0)
 			pmm_free(pa1);
 		if (pa2 != 0)
 			pmm_free(pa2);
+		if (pa3 != 0)
+			pmm_free(pa3);
 		return ERR_NO_SPACE;
 	}
 	fm.cur = phys_to_virt(pa1);
 	fm.next = phys_to_virt(pa2);
+	fm.held = phys_to_virt(pa3);
 	memset(fm.cur, 0, PAGE_SIZE);
 	memset(fm.next, 0, PAGE_SIZE);
+	memset(fm.held, 0, PAGE_SIZE);
 	fm.used = 0;
 	if ((err = load()) != 0) {
 		sf_forget();
@@ -266,7 +292,7 @@ sf_load(void)
 	fm.loaded = true;
 	fm.gen = store_mnt.sb.hdr.generation;
 	fm.next_used = fm.used;
-	fm.cursor = STORE_FIRST_DATA;
+	fm.cursor = fm.hold_cursor = STORE_FIRST_DATA;
 	return 0;
 }
 
@@ -276,16 +302,25 @@ sf_forget(void)
 	if (fm.cur == NULL)
 		return;
 	sf_abort();
-	for (uint64_t i = 0; i < fm.nleaves; i++)
+	if (fm.nheld != 0)
+		panic("store: forgetting the free map with %lu blocks held",
+		    fm.nheld);
+	for (uint64_t i = 0; i < fm.nleaves; i++) {
 		if (fm.cur[i] != NULL)
 			pmm_free(virt_to_phys(fm.cur[i]));
+		if (fm.held[i] != NULL)
+			pmm_free(virt_to_phys(fm.held[i]));
+	}
 	pmm_free(virt_to_phys(fm.cur));
 	pmm_free(virt_to_phys(fm.next));
+	pmm_free(virt_to_phys(fm.held));
 	fm.cur = fm.next = NULL;
+	fm.held = NULL;
 	fm.loaded = false;
 }
 
-/* First block in [from, to) free in both maps, or UINT64_MAX. */
+/* First block in [from, to) free in both maps and not held, or
+   UINT64_MAX. */
 static uint64_t
 scan(uint64_t from, uint64_t to)
 {
@@ -295,6 +330,8 @@ scan(uint64_t from, uint64_t to)
 
 		if (fm.next[i] != NULL)
 			w |= words(fm.next[i])[o / 64];
+		if (fm.held[i] != NULL)
+			w |= fm.held[i][o / 64];
 		w = ~w & (~0ull << (o % 64));
 		if (w != 0) {
 			uint64_t c = b - o % 64 + (uint64_t)__builtin_ctzll(w);
@@ -316,8 +353,9 @@ sf_alloc(uint64_t *out)
 		b = scan(STORE_FIRST_DATA, fm.cursor);
 	if (b == UINT64_MAX) {
 		kprintf("store: full: no free block for generation %lu (%lu "
-		    "blocks, %lu in use)\n", store_gen_ctx.generation,
-		    fm.blocks, fm.next_used);
+		    "blocks, %lu in use, %lu held by pages out of memory)\n",
+		    store_gen_ctx.generation, fm.blocks, fm.next_used,
+		    fm.nheld);
 		return ERR_NO_SPACE;
 	}
 	if ((err = set_next(b, true)) != 0)
@@ -483,6 +521,23 @@ sf_write(struct store_super *sb)
 	return 0;
 }
 
+/*
+ * Leaf i's held blocks that the next map marks were adopted: unhold them
+ * (the map commits them, or drops them on an abort: their owners hold
+ * again what they still need, sf_rehold).
+ */
+static void
+release_adopted(uint64_t i)
+{
+	uint64_t *h = fm.held[i], *w = words(fm.next[i]);
+
+	for (unsigned j = 0; j < STORE_BITS_PER_LEAF / 64; j++)
+		for (uint64_t m = h[j] & w[j]; m != 0; m &= m - 1) {
+			h[j] &= ~(m & -m);
+			fm.nheld--;
+		}
+}
+
 static void
 drop_released(void)
 {
@@ -501,6 +556,8 @@ sf_commit(void)
 {
 	for (uint64_t i = 0; i < fm.nleaves; i++)
 		if (fm.next[i] != NULL) {
+			if (fm.held[i] != NULL)
+				release_adopted(i);
 			pmm_free(virt_to_phys(fm.cur[i]));
 			fm.cur[i] = fm.next[i];
 			fm.next[i] = NULL;
@@ -515,9 +572,74 @@ sf_abort(void)
 {
 	for (uint64_t i = 0; fm.next != NULL && i < fm.nleaves; i++)
 		if (fm.next[i] != NULL) {
+			if (fm.held[i] != NULL)
+				release_adopted(i);
 			pmm_free(virt_to_phys(fm.next[i]));
 			fm.next[i] = NULL;
 		}
 	fm.next_used = fm.used;
 	drop_released();
+}
+
+int
+sf_hold(uint64_t *out)
+{
+	uint64_t b, i, pa;
+	int err;
+
+	if ((err = sf_load()) != 0)
+		return err;
+	b = scan(fm.hold_cursor, fm.blocks);
+	if (b == UINT64_MAX)
+		b = scan(STORE_FIRST_DATA, fm.hold_cursor);
+	if (b == UINT64_MAX)
+		return ERR_NO_SPACE;
+	i = b / STORE_BITS_PER_LEAF;
+	if (fm.held[i] == NULL) {
+		if ((pa = pmm_alloc()) == 0)
+			return ERR_NO_SPACE;
+		fm.held[i] = phys_to_virt(pa);
+		memset(fm.held[i], 0, PAGE_SIZE);
+	}
+	fm.held[i][b % STORE_BITS_PER_LEAF / 64] |=
+	    1ull << (b % STORE_BITS_PER_LEAF % 64);
+	fm.nheld++;
+	fm.hold_cursor = b + 1;
+	*out = b;
+	return 0;
+}
+
+void
+sf_unhold(uint64_t b)
+{
+	assert(fm.loaded && b < fm.blocks && held(b));
+	fm.held[b / STORE_BITS_PER_LEAF][b % STORE_BITS_PER_LEAF / 64] &=
+	    ~(1ull << (b % STORE_BITS_PER_LEAF % 64));
+	fm.nheld--;
+}
+
+void
+sf_rehold(uint64_t b)
+{
+	assert(fm.loaded && b < fm.blocks && !held(b) && !sf_marked(b) &&
+	    fm.held[b / STORE_BITS_PER_LEAF] != NULL);
+	fm.held[b / STORE_BITS_PER_LEAF][b % STORE_BITS_PER_LEAF / 64] |=
+	    1ull << (b % STORE_BITS_PER_LEAF % 64);
+	fm.nheld++;
+}
+
+int
+sf_adopt(uint64_t b)
+{
+	if (b >= fm.blocks || !held(b) || sf_marked(b) ||
+	    test_bit(fm.next[b / STORE_BITS_PER_LEAF], b))
+		panic("store: adopting block %lu, which is not a held free "
+		    "block", b);
+	return set_next(b, true);
+}
+
+uint64_t
+sf_held_blocks(void)
+{
+	return fm.nheld;
 }

@@ -209,13 +209,19 @@ entry_of(unsigned t, uint64_t idx, uint8_t **e)
 	return 0;
 }
 
-int
-store_gen_page(oid_t oid, const void *data, uint32_t alloc_count,
-    uint32_t bank)
+/*
+ * Make the next generation's entry of page or cap page oid ref (its
+ * flags set here), letting go of the block the entry had. data, if not
+ * NULL, is written to a block allocated for it first (ref's block and
+ * CRC set here); else ref names a held block, adopted. Abandons the
+ * generation on error.
+ */
+static int
+put_ref(oid_t oid, struct store_ref *ref, const void *data)
 {
 	unsigned t = OID_TYPE(oid);
 	uint64_t idx = OID_INDEX(oid);
-	struct store_ref old, ref = { 0 };
+	struct store_ref old;
 	uint8_t *e;
 	int err;
 
@@ -231,22 +237,48 @@ store_gen_page(oid_t oid, const void *data, uint32_t alloc_count,
 	else if (old.block != 0 &&
 	    (err = sf_release(old.block, "page data")) != 0)
 		return fail(err);
-	if (data != NULL && !store_all_zero(data, PAGE_SIZE)) {
-		if ((err = sf_alloc(&ref.block)) != 0)
+	if (data != NULL) {
+		if ((err = sf_alloc(&ref->block)) != 0)
 			return fail(err);
-		ref.crc = crc32c(data, PAGE_SIZE);
-		err = store_gen_write(ref.block, data,
+		ref->crc = crc32c(data, PAGE_SIZE);
+		err = store_gen_write(ref->block, data,
 		    &store_gen_st.data_writes);
 		if (err != 0)
 			return fail(err);
-	}
-	ref.alloc_count = alloc_count;
-	ref.bank = bank;
-	ref.flags = STORE_REF_USED;
+	} else if (ref->block != 0 && (err = sf_adopt(ref->block)) != 0)
+		return fail(err);
+	ref->flags = STORE_REF_USED;
 	if (!(old.flags & STORE_REF_USED))
 		gw.count[t]++;
-	memcpy(e, &ref, sizeof(ref));
+	memcpy(e, ref, sizeof(*ref));
 	return 0;
+}
+
+int
+store_gen_page(oid_t oid, const void *data, uint32_t alloc_count,
+    uint32_t bank)
+{
+	struct store_ref ref = { 0 };
+
+	ref.alloc_count = alloc_count;
+	ref.bank = bank;
+	if (data != NULL && store_all_zero(data, PAGE_SIZE))
+		data = NULL;
+	return put_ref(oid, &ref, data);
+}
+
+int
+store_gen_page_held(oid_t oid, uint64_t block, uint32_t crc,
+    uint32_t alloc_count, uint32_t bank)
+{
+	struct store_ref ref = { 0 };
+
+	assert(block != 0);
+	ref.block = block;
+	ref.crc = crc;
+	ref.alloc_count = alloc_count;
+	ref.bank = bank;
+	return put_ref(oid, &ref, NULL);
 }
 
 int

@@ -7,6 +7,7 @@
  *
  *	store_gen_begin();
  *	store_gen_page(oid, data, alloc_count, bank);	any number, any order
+ *	store_gen_page_held(oid, block, crc, ...);	pages already out
  *	store_gen_object(obj);				GPTs, processes, endpoints
  *	store_gen_runlist(oids, n);			optional
  *	store_gen_clock(clock_ns);			optional
@@ -65,6 +66,15 @@ int	store_gen_begin(void);
  */
 int	store_gen_page(oid_t oid, const void *data, uint32_t alloc_count,
 	    uint32_t bank);
+
+/*
+ * Store page or cap page oid as store_gen_page() does, its contents
+ * being already in block, a block held for it (sf_hold, pageout.c) whose
+ * data has CRC32C crc: the generation adopts the block and writes no
+ * data. Errors as store_gen_page().
+ */
+int	store_gen_page_held(oid_t oid, uint64_t block, uint32_t crc,
+	    uint32_t alloc_count, uint32_t bank);
 
 /*
  * Store the inline object obj (a struct obj_gpt, obj_process or

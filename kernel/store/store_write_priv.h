@@ -154,8 +154,40 @@ int	sf_settle(void);
  */
 int	sf_write(struct store_super *sb);
 
-/* The next generation was committed: its free map is now current. */
+/*
+ * Hold a block for a page leaving memory before its checkpoint
+ * (pageout.c): one free in the current map, not taken by a generation
+ * being built and not held already; no generation will use it until
+ * one adopts it. Loads the free map if need be. Returns 0, ERR_NO_SPACE
+ * (the store is full, or no memory; no message), or sf_load()'s errors.
+ */
+int	sf_hold(uint64_t *b);
+
+/* Let go of held block b, which no generation adopted. */
+void	sf_unhold(uint64_t b);
+
+/*
+ * Hold b again: a generation that adopted it was abandoned, and
+ * sf_abort() let every block it adopted go.
+ */
+void	sf_rehold(uint64_t b);
+
+/*
+ * The generation being built references held block b (its data is
+ * written): marked in the next map; the hold ends at its commit.
+ * Returns 0 or ERR_NO_SPACE (no memory for the map leaf's copy).
+ */
+int	sf_adopt(uint64_t b);
+
+/* Blocks held now. */
+uint64_t	sf_held_blocks(void);
+
+/*
+ * The next generation was committed: its free map is now current, and
+ * the blocks it adopted are no longer held.
+ */
 void	sf_commit(void);
 
-/* Drop the next generation's free map and released list. */
+/* Drop the next generation's free map and released list; the blocks it
+   adopted are no longer held. */
 void	sf_abort(void);

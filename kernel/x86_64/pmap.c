@@ -89,6 +89,7 @@ struct flush {
 
 static struct pmap	*pmap_cur;
 static struct pmap	*pmap_all;
+static struct pmap	*reclaim_hand;	/* pmap_reclaim()'s clock hand */
 
 static void
 flush_begin(struct flush *fl, struct pmap *pm)
@@ -304,6 +305,8 @@ pmap_destroy(struct pmap *pm)
 		pmap_all = pm->all_next;
 	if (pm->all_next != NULL)
 		pm->all_next->all_prev = pm->all_prev;
+	if (reclaim_hand == pm)
+		reclaim_hand = pm->all_next;
 	pmm_free(pm->root.pa);
 	pmm_free(virt_to_phys(pm->root.sub));
 	kmem_free(pm);
@@ -561,6 +564,26 @@ pmap_drop_all(struct pmap *pm)
 	space_dep_free_list(&pm->root.recs);
 	fl.reload = true;
 	flush_end(&fl);
+}
+
+uint64_t
+pmap_reclaim(void)
+{
+	struct pmap *pm = reclaim_hand != NULL ? reclaim_hand : pmap_all;
+	struct pmap *start = pm;
+	uint64_t tables;
+
+	if (pm == NULL)
+		return 0;
+	while (pm->tables == 0) {
+		pm = pm->all_next != NULL ? pm->all_next : pmap_all;
+		if (pm == start)
+			return 0;
+	}
+	tables = pm->tables;
+	pmap_drop_all(pm);
+	reclaim_hand = pm->all_next;
+	return tables;
 }
 
 /*

@@ -96,6 +96,14 @@ void		pmap_drop(struct pmap *pm, uint64_t lo, unsigned l2size);
 void		pmap_drop_all(struct pmap *pm);
 
 /*
+ * Memory pressure (objcache_reclaim): the tables are a cache, so drop
+ * every mapping, table and record of the next address space with
+ * tables, in a clock over every pmap. Returns the tables it freed, 0
+ * if no pmap has any. Faults rebuild them.
+ */
+uint64_t	pmap_reclaim(void);
+
+/*
  * A record of pm's for a GPT slot whose region holds user address va,
  * preferably the innermost, or NULL: the innermost record of the last
  * mapping made or one of its parents (space_dep.h) if one holds va,

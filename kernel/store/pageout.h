@@ -1,0 +1,53 @@
+/*
+ * pageout.h - the single-level store's way out of memory for dirty
+ * pages (pageout.c; DESIGN.md section 6, docs/persistence.md "Pages out
+ * of memory"): a dirty page or cap page under memory pressure is
+ * written to a store block that no kept generation uses (held, sf_hold)
+ * and its frame given back; the next checkpoint adopts that block
+ * instead of writing the page again, and a fault reads it back.
+ *
+ * The object cache (objcache.c) chooses the pages and keeps their state
+ * (OBJ_F_OUT, struct page's out_block and out_crc); this file does the
+ * block I/O. Pages and cap pages both go through struct page (obj.h
+ * asserts that a cap page's fields sit alike). Synchronous; never from
+ * the checkpoint writer (its writes are queued: ckpt_io.h).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <obj.h>
+
+/*
+ * Put the bytes of pg (its frame) in a held block, unless they are
+ * there already (out_block set: in the snapshot, unchanged) or all zero
+ * (then out_block stays 0). The frame is not freed. Returns 0,
+ * ERR_NO_SPACE (the store has no free block, or no memory), ERR_IO.
+ */
+int	pageout_write(struct page *pg);
+
+/*
+ * Read pg's bytes back from its held block into buf (a direct-map
+ * frame; zeros if out_block is 0), checking the CRC. Returns 0, ERR_IO,
+ * or ERR_CORRUPT (with a line naming the block and page).
+ */
+int	pageout_read(struct page *pg, void *buf);
+
+/* pg's held block (if any) is not needed any more: free it. */
+void	pageout_drop(struct page *pg);
+
+/* Free held block b, which no page names any more (a shadow's). */
+void	pageout_unhold(uint64_t b);
+
+/* pg's held block was adopted by a generation that failed: hold it
+   again (sf_abort let it go). */
+void	pageout_rehold(struct page *pg);
+
+/* Blocks written and read back since boot, and blocks held now. */
+struct pageout_stats {
+	uint64_t	writes;
+	uint64_t	reads;
+	uint64_t	held;
+};
+
+void	pageout_stats(struct pageout_stats *st);
