@@ -1,7 +1,7 @@
 # Makefile - the one entry point: make, make run, make test, make
 # crashtest, make bench, make debug, make clean, make reset
-# (images/rules.mk). Each part adds its rules in its own rules.mk;
-# everything is built under $(BUILD).
+# (images/rules.mk), make run-bigmem, make test-slstore-full. Each part
+# adds its rules in its own rules.mk; everything is built under $(BUILD).
 
 BUILD		?= build
 QEMU		?= qemu-system-x86_64
@@ -72,14 +72,24 @@ deps: deps-ok
 # It is rebuilt only when an input changed (images/rules.mk); make reset
 # builds a fresh one.
 RUN_MEMORY	?= 256M
+RUN_IMAGE	?= $(BUILD)/default.img
 QEMU_RUN	= $(QEMU) -accel tcg -m $(RUN_MEMORY) -no-reboot \
-		  -drive file=$(BUILD)/default.img,format=raw,if=virtio \
+		  -drive file=$(RUN_IMAGE),format=raw,if=virtio \
 		  -serial mon:stdio $(QEMU_DISPLAY)
 QEMU_DISPLAY	= $(if $(filter none,$(strip $(DISPLAY_MODE))),-display none,\
 		  $(if $(filter gui,$(strip $(DISPLAY_MODE))),,\
 		  $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)))
 
 run: all
+	$(QEMU_RUN)
+
+# make run-bigmem: a program whose memory is twice the machine's: it
+# writes 64 MiB and reads it back in a 32 MiB guest (build/bigmem.img,
+# images/rules.mk; README "Memory larger than RAM").
+.PHONY: run-bigmem
+run-bigmem: RUN_IMAGE = $(BUILD)/bigmem.img
+run-bigmem: RUN_MEMORY = 32M
+run-bigmem: all $(BUILD)/bigmem.img
 	$(QEMU_RUN)
 
 # make debug: QEMU waits for gdb; gdb loads the kernel's symbols (and

@@ -29,7 +29,10 @@
 #include <abi/types.h>
 
 #ifndef VC_MAX_NODES
-#define VC_MAX_NODES	2048	/* a program may build vc_tree.c with fewer */
+/* 8,192 nodes (1.1 MiB of BSS, zero until used) cover a dense 480 MiB:
+   a node per 64 KiB, and one above every 16. A program may build
+   vc_tree.c with fewer. */
+#define VC_MAX_NODES	8192
 #endif
 #define VC_PATH_MAX	16	/* nodes a walk remembers */
 #define VC_ZERO_LEVELS	9	/* zero tree spans 2^12 .. 2^44 */

@@ -48,6 +48,13 @@
  * obj_lookup() it is not in memory. kernel/store/pageout.c.
  */
 #define OBJ_F_OUT	0x08
+/*
+ * A dirty page of the current epoch back in memory whose held block
+ * still holds its bytes (it was only read since): never mapped
+ * writable, so it can leave memory again without a write; the first
+ * write (obj_modify) lets the block go. kernel/store/objcache.c.
+ */
+#define OBJ_F_COPY	0x10
 
 struct space_dep;		/* kernel/space.h */
 struct pmap;			/* kernel/x86_64/pmap.h */
@@ -195,18 +202,22 @@ void	obj_unpin(struct obj *);
 extern uint32_t	obj_epoch;
 void	obj_modify_slow(struct obj *o);
 
-static inline void
-obj_modify(struct obj *o)
-{
-	if (o->epoch != obj_epoch)
-		obj_modify_slow(o);
-}
-
-/* True if o was modified in the current epoch (obj_modify was called). */
+/*
+ * True if o was modified in the current epoch (obj_modify was called)
+ * and its memory is its only copy since (not OBJ_F_COPY): a write
+ * needs no hook, and a mapping of it may be writable.
+ */
 static inline bool
 obj_modified(const struct obj *o)
 {
-	return o->epoch == obj_epoch;
+	return o->epoch == obj_epoch && !(o->flags & OBJ_F_COPY);
+}
+
+static inline void
+obj_modify(struct obj *o)
+{
+	if (!obj_modified(o))
+		obj_modify_slow(o);
 }
 
 /*

@@ -39,6 +39,9 @@ $(eval $(call USER_PROG,$(UTEST_DIR)/restart.elf,images/test/restart.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/storefull.elf,images/test/storefull.c))
 $(eval $(call USER_PROG,$(UTEST_DIR)/churn.elf,images/test/churn.c))
+# bigmem: the slstore suite's program; tests/harness/slstore.py builds
+# its images (sizes differ between make test and test-slstore-full).
+$(eval $(call USER_PROG,$(UTEST_DIR)/bigmem.elf,images/test/bigmem.c))
 
 $(eval $(call USER_PROG,$(UTEST_DIR)/fuzz.elf,images/test/fuzz.c \
 	images/test/fuzz_exec.c images/test/fuzz_fixed.c \
@@ -99,7 +102,7 @@ $(foreach i,$(UTEST_IMAGES),$(eval $(call UTEST_IMAGE,$(i),\
 	$(if $(wildcard images/test/$(i).mki),images/test/$(i).mki,\
 	$(UTEST_DIR)/$(i).mki))))
 
-ALL		+= $(UTEST_IMAGES:%=$(UTEST_DIR)/%.img)
+ALL		+= $(UTEST_IMAGES:%=$(UTEST_DIR)/%.img) $(UTEST_DIR)/bigmem.elf
 
 # make fuzz-kernel: the fuzzer's long run (FUZZ_SECONDS, FUZZ_SEED: 0 is
 # a fresh random seed, FUZZ_ITERATIONS), printed as the fuzz suite; with

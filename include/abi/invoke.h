@@ -232,6 +232,11 @@
 					   w3 = the store's processes
 					   started (the scheduler's first
 					   pick follows) */
+#define OC_SYS_MEMORY		0xE04	/* -> w0 = free frames, w1 = pages
+					   written out to held store blocks
+					   since this boot (the single-level
+					   store), w2 = pages read back,
+					   w3 = blocks held now */
 /* DISCRIM */
 #define OC_DISCRIM_CLASSIFY	0xC00	/* c0 -> w0 = CT_*, w1 = restr */
 #define OC_DISCRIM_SAME		0xC01	/* c0, c1 -> w0 = 1 if same object */

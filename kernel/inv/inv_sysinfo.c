@@ -2,15 +2,17 @@
  * inv_sysinfo.c - SYSINFO caps: what a system console shows (abi/
  * invoke.h). Read-only: the held processes one at a time in OID order,
  * the kept generations of the store, the clocks, and the TSC at the
- * milestones of this boot (boot.h).
+ * milestones of this boot (boot.h), and what paging has done.
  */
 #include <stdint.h>
 
 #include <abi/store.h>
 #include <boot.h>
 #include <inv/inv.h>
+#include <pmm.h>
 #include <proc.h>
 #include <sched.h>
+#include <store/pageout.h>
 #include <store/store.h>
 #include <x86_64/rtc.h>
 
@@ -57,6 +59,19 @@ gen(struct inv *inv)
 	return inv_answer_words(inv, 4);
 }
 
+static int
+memory(struct inv *inv)
+{
+	struct pageout_stats st;
+
+	pageout_stats(&st);
+	inv->rw[0] = pmm_free_frames();
+	inv->rw[1] = st.writes;
+	inv->rw[2] = st.reads;
+	inv->rw[3] = st.held;
+	return inv_answer_words(inv, 4);
+}
+
 int
 inv_sysinfo(struct inv *inv)
 {
@@ -76,6 +91,8 @@ inv_sysinfo(struct inv *inv)
 		inv->rw[2] = boot_init_tsc;
 		inv->rw[3] = boot_ready_tsc;
 		return inv_answer_words(inv, 4);
+	case OC_SYS_MEMORY:
+		return memory(inv);
 	default:
 		return ERR_BAD_REQUEST;
 	}

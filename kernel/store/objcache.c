@@ -17,6 +17,10 @@
  *   while a checkpoint is written out: in its snapshot, bytes not taken);
  * - obj_epoch is never 0, so a clean object (epoch 0) is never taken for
  *   one modified in the current epoch;
+ * - OBJ_F_COPY only on a dirty page in memory whose held block
+ *   (out_block) holds its bytes; no mapping of it is writable (it came
+ *   back from being out, which dropped them all, and obj_modified() is
+ *   false for it, so a fault maps it read-only).
  * - only objects on the LRU list are evicted, and only after
  *   space_object_gone() has dropped every mapping through them.
  * Single CPU, thread context only: nothing here runs in interrupts.
@@ -391,9 +395,11 @@ make(oid_t oid, unsigned t, struct obj **out)
 
 /*
  * Bring dirty page o (OBJ_F_OUT) back into memory from its held block.
- * The block stays held while o belongs to the snapshot being written
- * out (the writer adopts it); otherwise o's frame is its only copy from
- * here on. Returns 0, ERR_NO_SPACE, ERR_IO, ERR_CORRUPT (o stays out).
+ * The block stays held: while o belongs to the snapshot being written
+ * out, the writer adopts it; on the dirty list, o is OBJ_F_COPY until
+ * its first write, so a page only read leaves memory again without
+ * being written again. Returns 0, ERR_NO_SPACE, ERR_IO, ERR_CORRUPT (o
+ * stays out).
  */
 static int
 page_in(struct obj *o)
@@ -410,8 +416,8 @@ page_in(struct obj *o)
 	}
 	pg->pa = pa;
 	o->flags &= (uint8_t)~OBJ_F_OUT;
-	if (o->epoch == obj_epoch)
-		pageout_drop(pg);	/* on the dirty list */
+	if (o->epoch == obj_epoch && pg->out_block != 0)
+		o->flags |= OBJ_F_COPY;		/* on the dirty list */
 	st.frames++;
 	st.out--;
 	st.pageins++;
@@ -435,7 +441,7 @@ page_out(struct obj *o)
 		return err;
 	pmm_free(pg->pa);
 	pg->pa = 0;
-	o->flags |= OBJ_F_OUT;
+	o->flags = (uint8_t)((o->flags | OBJ_F_OUT) & ~OBJ_F_COPY);
 	st.frames--;
 	st.out++;
 	st.pageouts++;
@@ -603,10 +609,13 @@ obj_modify_slow(struct obj *o)
 		else if (l == &written && has_frame(o))
 			fpage(o)->out_block = 0;	/* adopted: the
 							   generation's */
+		else if (o->flags & OBJ_F_COPY)
+			pageout_drop(fpage(o));	/* stale from now on */
 		list_remove(l, o);
 	} else if (on_lru(o))
 		list_remove(&lru, o);
-	o->flags = (uint8_t)((o->flags | OBJ_F_DIRTY) & ~OBJ_F_WRITTEN);
+	o->flags = (uint8_t)((o->flags | OBJ_F_DIRTY) &
+	    ~(OBJ_F_WRITTEN | OBJ_F_COPY));
 	o->epoch = obj_epoch;
 	list_push(&dirty, o);
 }
@@ -617,7 +626,8 @@ obj_mark_clean(struct obj *o)
 	if (!(o->flags & OBJ_F_DIRTY))
 		panic("obj_mark_clean: %#lx is not dirty", o->oid);
 	list_remove(dirty_list(o), o);
-	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW | OBJ_F_WRITTEN);
+	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW | OBJ_F_WRITTEN |
+	    OBJ_F_COPY);
 	o->epoch = 0;
 	if (has_frame(o))
 		fpage(o)->out_block = 0;	/* the commit's now */
@@ -726,7 +736,7 @@ objcache_abort(void)
 	for (o = snap.head; o != NULL; o = o->lru_next) {
 		if (has_frame(o))
 			abort_held(o);
-		o->flags &= (uint8_t)~OBJ_F_WRITTEN;
+		o->flags &= (uint8_t)~(OBJ_F_WRITTEN | OBJ_F_COPY);
 		o->epoch = obj_epoch;
 	}
 	list_splice(&dirty, &snap);

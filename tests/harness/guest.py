@@ -25,6 +25,9 @@
 - crash: every disk state a power cut during a checkpoint can leave
   (recorded with blklogwrites) passes verify; a sample boots the right
   generation and count (crash.py; all of them in `make crashtest`).
+- slstore: programs whose memory is twice the guest's RAM write and read
+  it back, also across a checkpoint and a kill, two at once, and with
+  the store too small (slstore.py; full size in `make test-slstore-full`).
 """
 
 import os
@@ -42,6 +45,7 @@ import crash
 import debugsuite
 import persist
 import shellsuite
+import slstore
 import qemu
 import storefail
 from hostsuites import results_with_problems
@@ -250,6 +254,7 @@ def collect(build):
             bankpersist.BankPersistSuite(build),
             ckptrun.CkptRunSuite(build),
             crash.CrashSuite(build),
+            slstore.SlstoreSuite(build),
             ProtocolImageSuite("kernel-selftest",
                                os.path.join(build, "selftest.img"),
                                SELFTEST_TIMEOUT, expect=("kernel", "blk",
