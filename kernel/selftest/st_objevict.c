@@ -3,7 +3,9 @@
  * obj_get, clean unpinned objects go in LRU order (a hit makes an
  * object young again), pinned and dirty objects stay with their bytes,
  * an evicted stored object comes back from the store, and with nothing
- * evictable obj_get says ERR_NO_SPACE. Memory is made to run out by
+ * evictable obj_get says ERR_NO_SPACE; a dirty page leaves memory for
+ * a held block and comes back (the single-level store), and one only
+ * read since leaves again without a write. Memory is made to run out by
  * taking every free frame, or by filling it with objects.
  */
 #include <stdbool.h>
@@ -15,6 +17,7 @@
 #include <lib/string.h>
 #include <obj.h>
 #include <store/objcache.h>
+#include <store/pageout.h>
 #include <pmm.h>
 #include <printf.h>
 #include <selftest/selftest.h>
@@ -23,6 +26,7 @@
 
 #define FRESH		(UINT64_C(1) << 44)	/* index of fresh test OIDs */
 #define X(i)		OID_MAKE(OT_PAGE, FRESH + (i))
+#define PUSH_SPARE	16	/* frames push_out() leaves free */
 
 static uint64_t	hoard;		/* frames taken, chained by first word */
 
@@ -40,15 +44,22 @@ take_all_frames(void)
 	return n;
 }
 
+/* Give back up to n of the frames taken (all of them: UINT64_MAX). */
 static void
-give_back_frames(void)
+give_back(uint64_t n)
 {
-	while (hoard != 0) {
+	while (hoard != 0 && n-- > 0) {
 		uint64_t next = *(uint64_t *)phys_to_virt(hoard);
 
 		pmm_free(hoard);
 		hoard = next;
 	}
+}
+
+static void
+give_back_frames(void)
+{
+	give_back(UINT64_MAX);
 }
 
 static bool
@@ -213,8 +224,81 @@ test_objevict_fill_memory(void)
 	ST_CHECK_EQ(pmm_free_frames() + k1.desc_frames - k0.desc_frames, free0);
 }
 
+/*
+ * With all but a few frames taken (the held-block bitmap and the free
+ * map may need some, as the watermarks leave them in a running
+ * system), reclaim one more: o, the only dirty page, goes.
+ */
+static bool
+push_out(struct obj *o)
+{
+	take_all_frames();
+	give_back(PUSH_SPARE);
+	(void)objcache_reclaim(pmm_free_frames() + 1);
+	give_back_frames();
+	return (o->flags & OBJ_F_OUT) && obj_lookup(o->oid) == NULL;
+}
+
+/*
+ * A dirty page leaves memory for a held block and comes back with its
+ * bytes; read back, it keeps the block (OBJ_F_COPY, not modified for
+ * the write hook), so it leaves again without a write; its first write
+ * lets the block go, and the next page-out writes a new one.
+ */
+static void
+test_objevict_page_out_and_back(void)
+{
+	struct pageout_stats s0, s1;
+	struct obj *o = NULL;
+
+	objcache_init();
+	if (blk_init() != 0 || store_mount_disk() != 0) {
+		st_fail("no store to hold pages in");
+		return;
+	}
+	objcache_flush();
+	ST_CHECK_EQ(obj_get(X(40), &o), 0);
+	obj_modify(o);
+	memset(page_data(obj_page(o)), 0x55, PAGE_SIZE);
+	pageout_stats(&s0);
+	if (!push_out(o)) {
+		release(&o, 1);
+		st_fail("a dirty page did not leave memory");
+		return;
+	}
+	pageout_stats(&s1);
+	ST_CHECK(s1.writes == s0.writes + 1 && s1.held == s0.held + 1);
+
+	ST_CHECK_EQ(obj_get(X(40), &o), 0);		/* back */
+	ST_CHECK(page_is(o, 0x55) && (o->flags & OBJ_F_COPY));
+	ST_CHECK(!obj_modified(o));
+	pageout_stats(&s0);
+	ST_CHECK(s0.reads == s1.reads + 1 && s0.held == s1.held);
+
+	ST_CHECK(push_out(o));				/* no write */
+	pageout_stats(&s1);
+	ST_CHECK(s1.writes == s0.writes && s1.held == s0.held);
+
+	ST_CHECK_EQ(obj_get(X(40), &o), 0);
+	obj_modify(o);				/* the copy goes stale */
+	ST_CHECK(obj_modified(o) && !(o->flags & OBJ_F_COPY));
+	pageout_stats(&s0);
+	ST_CHECK_EQ(s0.held + 1, s1.held);
+	memset(page_data(obj_page(o)), 0x66, PAGE_SIZE);
+	ST_CHECK(push_out(o));
+	pageout_stats(&s1);
+	ST_CHECK_EQ(s1.writes, s0.writes + 1);
+	ST_CHECK_EQ(obj_get(X(40), &o), 0);
+	ST_CHECK(page_is(o, 0x66));
+	obj_modify(o);				/* no block left held */
+	release(&o, 1);
+	pageout_stats(&s0);
+	ST_CHECK_EQ(s0.held + 1, s1.held);
+}
+
 ST_SUITE(st_objevict,
 	ST_CASE(objevict_lru_order),
 	ST_CASE(objevict_nothing_to_evict),
 	ST_CASE(objevict_fill_memory),
+	ST_CASE(objevict_page_out_and_back),
 );
