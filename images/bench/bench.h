@@ -34,6 +34,7 @@ struct bench_cfg {
 	int		boot_only;	/* bench.only=boot */
 	char		only[128];	/* bench.only=key,key ("" = all) */
 	unsigned	resume_mib;	/* bench.resume_mib=N: populate */
+	unsigned	region_mib;	/* bench.region_mib=N: oversub.c */
 	int		args_found;	/* the kernel gave us the words */
 	uint64_t	tsc_hz;		/* calibrated, for wall */
 };
