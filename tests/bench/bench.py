@@ -246,9 +246,10 @@ def check_boot(side, i, run, log):
     return p
 
 
-def aggregate(side, boots):
+def aggregate(side, boots, every_row=True):
     """Figures of one side over its boots: per-boot keys are combined,
-    every other key comes from the one boot that ran every row."""
+    every other key comes from the one boot that ran every row (the
+    first, if every_row)."""
     figs, problems, seen = {}, [], {}
     for i, (_, run, log) in enumerate(boots):
         problems += check_boot(side, i, run, log)
@@ -269,7 +270,7 @@ def aggregate(side, boots):
             problems.append("%s: %s: %s" % (side, key, why))
         else:
             figs[key] = fig
-    if side == "linux" and boots and boots[0][2].plan is not None:
+    if side == "linux" and every_row and boots[0][2].plan is not None:
         for key in rows.keys("linux"):
             if key not in boots[0][2].plan and \
                     key not in rows.OVERSUB_KEYS.values():
@@ -297,7 +298,8 @@ def measure(clock, files, image, disks, oversub, build, args):
     res = {"figures": {}, "info": {}, "problems": [], "boots": {}}
     sides = [("linux", files)] + ([("ours", image)] if image else [])
     for side, target in sides:
-        boots = boot_side(side, target, build, clock, args)
+        boots = [] if args.only_oversub else boot_side(side, target, build,
+                                                       clock, args)
         if side == "linux" or oversub is not None:
             boots.append(oversub_boot(side, target, oversub, build, clock,
                                       args))
@@ -306,7 +308,7 @@ def measure(clock, files, image, disks, oversub, build, args):
             boots += restarts
             res["info"]["ours_resume"] = [dict(log.info, words=words)
                                           for words, _, log in restarts]
-        figs, problems = aggregate(side, boots)
+        figs, problems = aggregate(side, boots, not args.only_oversub)
         res["figures"][side] = figs
         res["info"][side] = boots[0][2].info if boots else {}
         res["problems"] += problems
@@ -374,6 +376,8 @@ def main():
                     help="timed runs per row (default 5)")
     ap.add_argument("--boots", type=int, default=5,
                     help="boots per side for the boot figures (default 5)")
+    ap.add_argument("--only-oversub", action="store_true",
+                    help="only the oversubscribed row's two boots")
     ap.add_argument("--json", default=None,
                     help="output file (default BUILD/bench.json)")
     args = ap.parse_args()
@@ -398,7 +402,7 @@ def main():
             if image is not None and not os.path.isfile(resume):
                 prep.append("ours: %s is missing: the resume rows need it "
                             "(make bench builds it)" % resume)
-            elif image is not None:
+            elif image is not None and not args.only_oversub:
                 disks, problems = populate(resume, args.build, args)
                 prep += problems
             results = {c: measure(c, files, image, disks, oversub,

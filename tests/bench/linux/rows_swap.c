@@ -10,8 +10,10 @@
  * as ours) with a pattern made from the page's index, then one pass
  * reading every page back and checking it. The figure is instructions
  * per page over both passes (2 x N MiB / 4 KiB pages), as oversub.c
- * counts; BENCH INFO splits the passes and gives the kernel's own count
- * of the disk's sectors written and read (/sys/block/DEV/stat).
+ * counts; BENCH INFO splits the passes, gives the kernel's own count
+ * of the disk's sectors written and read (/sys/block/DEV/stat), and the
+ * part of the row the CPU sat idle or waiting for the disk (/proc/stat),
+ * which the TSC under -icount counts too (docs/bench.md).
  */
 
 #include <errno.h>
@@ -83,6 +85,23 @@ disk_info(const char *dev, const char *when)
 	fclose(s);
 }
 
+/* The CPU's idle and iowait time so far, in clock ticks (USER_HZ); -1
+ * if /proc/stat cannot be read. */
+static long long
+idle_jiffies(void)
+{
+	unsigned long long user, nice, sys, idle, iowait;
+	FILE *s = fopen("/proc/stat", "r");
+	int n;
+
+	if (s == NULL)
+		return 0;
+	n = fscanf(s, "cpu %llu %llu %llu %llu %llu", &user, &nice, &sys,
+	    &idle, &iowait);
+	fclose(s);
+	return n == 5 ? (long long)(idle + iowait) : -1;
+}
+
 /* Load the disk's driver and swap to it; 0, or -1 after the error line. */
 static int
 swap_on(const char *dev)
@@ -109,6 +128,8 @@ bench_swap_rw(const struct bench_cfg *cfg)
 	uint64_t pages = (uint64_t)cfg->region_mib * PAGES_PER_MIB;
 	size_t len = pages * BENCH_PAGE;
 	uint64_t t0, t1, t2, ticks, bad;
+	long long idle0, idle1;
+	long hz = sysconf(_SC_CLK_TCK);
 	volatile uint64_t *p;
 
 	if (cfg->region_mib == 0) {
@@ -129,11 +150,13 @@ bench_swap_rw(const struct bench_cfg *cfg)
 		munmap((void *)p, len);
 		return -1;
 	}
+	idle0 = idle_jiffies();
 	t0 = bench_tsc();
 	write_pages(p, pages);
 	t1 = bench_tsc();
 	bad = read_pages(p, pages);
 	t2 = bench_tsc();
+	idle1 = idle_jiffies();
 	munmap((void *)p, len);
 	disk_info(cfg->disk, "after");
 	if (bad != pages) {
@@ -147,6 +170,10 @@ bench_swap_rw(const struct bench_cfg *cfg)
 	    (unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
 	    (unsigned long long)((t1 - t0) / pages),
 	    (unsigned long long)((t2 - t1) / pages));
+	if (hz > 0 && idle0 >= 0 && idle1 >= idle0)
+		printf("BENCH INFO swap idle_per_page=%llu\n",
+		    (unsigned long long)((double)(idle1 - idle0) / (double)hz *
+		    (double)cfg->tsc_hz / (double)(2 * pages)));
 	ticks = t2 - t0;
 	bench_report_ticks(cfg, KEY, &ticks, 1, (unsigned)(2 * pages));
 	return 0;
