@@ -303,6 +303,7 @@ def measure(clock, files, image, disks, oversub, build, args):
         if side == "linux" or oversub is not None:
             boots.append(oversub_boot(side, target, oversub, build, clock,
                                       args))
+            res["info"][side + "_oversub"] = boots[-1][2].info
         if side == "ours":
             restarts = resume_boots(disks, build, clock, args)
             boots += restarts
@@ -448,6 +449,8 @@ def full_report(results, files, qemu, image, args):
         print("bench: problem: %s" % p, file=sys.stderr)
     doc = {"accelerator": guests.ACCEL, "qemu": qemu,
            "memory": guests.MEMORY, "linux_kernel": k,
+           "oversub_memory": guests.OVERSUB_MEMORY,
+           "oversub_region_mib": guests.OVERSUB_REGION_MIB,
            "runs": args.runs, "boots": args.boots,
            "ours": "ran" if image else report.NOT_BUILT,
            "problems": problems, "clocks": {}}

@@ -7,7 +7,9 @@ and the bench.* words (`bench.iters=1 bench.runs=5 ...`) twice: on the
 kernel command line (Linux reads /proc/cmdline) and in the fw_cfg file
 opt/bench/args (for our kernel, which has no command line). Only what is
 booted differs: Linux gets -kernel/-initrd and a scratch disk, ours boots
-build/bench.img from that disk as the BIOS does.
+build/bench.img from that disk as the BIOS does. The oversubscribed
+row's boots get OVERSUB_MEMORY instead, Linux a swap disk, and QEMU logs
+their disk writes (write_trace_args).
 """
 
 import os
