@@ -12,10 +12,10 @@ commits 64 MiB or 1 GiB of page data) and then restarted --boots times
 per size. The oversubscribed row has a boot of its own on each side,
 with less memory (guests.OVERSUB_MEMORY): ours boots
 build/bench-oversub.img, Linux swaps to a disk of the same size; QEMU
-counts the bytes each writes to its disk. The table goes to stdout, every figure to
-build/bench.json. --smoke runs one iteration of each row and prints the
-test protocol of docs/testing.md (suite bench-smoke) instead: it checks
-that every figure appeared, never what it is.
+counts the bytes each writes to its disk. The table goes to stdout,
+every figure to build/bench.json. --smoke runs one iteration of each
+row and prints the test protocol of docs/testing.md (suite bench-smoke)
+instead: it checks that every figure appeared, never what it is.
 """
 
 import argparse
@@ -201,8 +201,8 @@ def oversub_boot(side, target, image, build, clock, args):
     remove(trace)           # a line per write request: megabytes
     blog = bench_protocol.parse(r.text)
     if written is None:
-        blog.problems.append("QEMU logged no disk writes (%s -trace %s)"
-                             % (guests.qemu_binary(), guests.WRITE_EVENT))
+        blog.problems.append("QEMU's log of disk writes (-trace %s) is "
+                             "missing or malformed" % guests.WRITE_EVENT)
     elif key in blog.figures:
         blog.figures[key].extra["disk_write_bytes"] = written
     print("bench:   %.0f s, disk bytes written %s, log %s" % (
