@@ -24,7 +24,8 @@
 #define CR_C64M		9	/* constructor of the 64 MiB program */
 #define CR_BANK		10	/* bank the instances are charged to */
 #define CR_T2		11
-#define CR_SYS		12	/* SYSINFO: OC_SYS_BOOT (resume.mki only) */
+#define CR_SYS		12	/* SYSINFO: OC_SYS_BOOT (resume.mki), OC_SYS_MEMORY
+			   (oversub.mki) */
 
 /* Settings from the bench.* words (OC_LOG_ARGS). */
 struct bench_cfg {
@@ -34,6 +35,7 @@ struct bench_cfg {
 	int		boot_only;	/* bench.only=boot */
 	char		only[128];	/* bench.only=key,key ("" = all) */
 	unsigned	resume_mib;	/* bench.resume_mib=N: populate */
+	unsigned	region_mib;	/* bench.region_mib=N: oversub.c */
 	int		args_found;	/* the kernel gave us the words */
 	uint64_t	tsc_hz;		/* calibrated, for wall */
 };

@@ -74,6 +74,8 @@ bench_args(struct bench_cfg *cfg)
 			cfg->runs = parse_uint(v, vn);
 		else if (word_is(args + i, n, "bench.resume_mib", &v, &vn))
 			cfg->resume_mib = parse_uint(v, vn);
+		else if (word_is(args + i, n, "bench.region_mib", &v, &vn))
+			cfg->region_mib = parse_uint(v, vn);
 		else if (word_is(args + i, n, "bench.clock", &v, &vn))
 			cfg->wall = vn == 4 && strncmp(v, "wall", 4) == 0;
 		else if (word_is(args + i, n, "bench.only", &v, &vn)) {

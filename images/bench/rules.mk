@@ -12,14 +12,19 @@ $(eval $(call USER_PROG,$(BENCH_DIR)/bench.elf,images/bench/bench.c \
 $(eval $(call USER_PROG,$(BENCH_DIR)/resume.elf,images/bench/resume.c \
 	images/bench/bench_util.c))
 
+# The oversubscribed_rw row's program (oversub.mki; its keeper is
+# keepers/vcopy).
+$(eval $(call USER_PROG,$(BENCH_DIR)/oversub.elf,images/bench/oversub.c \
+	images/bench/bench_util.c))
+
 # The program_start rows' program, with 60 KiB and with 64 MiB of data.
 $(eval $(call USER_PROG,$(BENCH_DIR)/prog64k.elf,images/bench/prog.c \
 	images/bench/blob64k.S))
 $(eval $(call USER_PROG,$(BENCH_DIR)/prog64m.elf,images/bench/prog.c \
 	images/bench/blob64m.S))
 
-# The bench process runs kept: no .bss (lib/user/rules.mk).
-$(BENCH_DIR)/bench.nobss: $(BENCH_DIR)/bench.elf | $(DEPS_STAMP)
+# The bench and oversub processes run kept: no .bss (lib/user/rules.mk).
+$(BENCH_DIR)/%.nobss: $(BENCH_DIR)/%.elf | $(DEPS_STAMP)
 	@$(call USER_NO_BSS,$<)
 	@touch $@
 
@@ -34,7 +39,15 @@ $(BUILD)/bench-resume.img: images/bench/resume.mki $(BENCH_DIR)/resume.elf \
 		$(IMAGE_BOOT_FILES) $(BUILD)/mkimage | $(DEPS_STAMP)
 	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
 
-ALL		+= $(BUILD)/bench.img $(BUILD)/bench-resume.img
+$(BUILD)/bench-oversub.img: images/bench/oversub.mki \
+		$(BENCH_DIR)/oversub.elf $(BENCH_DIR)/oversub.nobss \
+		$(KEEPERS_OUT)/vcopy.elf $(IMAGE_BOOT_FILES) \
+		$(BUILD)/mkimage | $(DEPS_STAMP)
+	$(BUILD)/mkimage build $< -o $@ --boot-dir $(BUILD)
+
+BENCH_IMAGES	:= $(BUILD)/bench.img $(BUILD)/bench-resume.img \
+		   $(BUILD)/bench-oversub.img
+ALL		+= $(BENCH_IMAGES)
 
 .PHONY: bench-image
-bench-image: $(BUILD)/bench.img $(BUILD)/bench-resume.img
+bench-image: $(BENCH_IMAGES)

@@ -9,10 +9,13 @@ the boot figures alone. Our image (build/bench.img, when it exists) boots
 once for every row; our boot figures, the resume rows, come from
 build/bench-resume.img: a copy of it is populated (one boot writes and
 commits 64 MiB or 1 GiB of page data) and then restarted --boots times
-per size. The table goes to stdout, every figure to
-build/bench.json. --smoke runs one iteration of each row and prints the
-test protocol of docs/testing.md (suite bench-smoke) instead: it checks
-that every figure appeared, never what it is.
+per size. The oversubscribed row has a boot of its own on each side,
+with less memory (guests.OVERSUB_MEMORY): ours boots
+build/bench-oversub.img, Linux swaps to a disk of the same size; QEMU
+counts the bytes each writes to its disk. The table goes to stdout,
+every figure to build/bench.json. --smoke runs one iteration of each
+row and prints the test protocol of docs/testing.md (suite bench-smoke)
+instead: it checks that every figure appeared, never what it is.
 """
 
 import argparse
@@ -38,6 +41,11 @@ RESUME = [("resume_64m", 64, 1), ("resume_1g", 1024, 2)]
 # commit the fourth (docs/bench.md).
 POPULATE_BIG_MIB = 256
 POPULATE_BIG_MEMORY = "2G"
+TIMEOUT_OVERSUB = 600   # the oversubscribed row's boot (20-30 s here)
+# Under --smoke the oversubscribed row's region is this many MiB, which
+# fit in memory: the smoke checks that the figure appears, not what it
+# is, and the full region takes 20-30 s a side.
+OVERSUB_SMOKE_MIB = 8
 
 
 def linux_files(build):
@@ -155,6 +163,59 @@ def resume_boots(disks, build, clock, args):
     return out
 
 
+def oversub_boot(side, target, image, build, clock, args):
+    """The oversubscribed row's boot of side: guests.OVERSUB_MEMORY of
+    RAM and a region of guests.OVERSUB_REGION_MIB (twice that; 8 MiB
+    under --smoke). Ours boots a sparse copy of image
+    (build/bench-oversub.img); Linux (target: its files) swaps to a disk
+    of image's size, made a swap area by the host's mkswap. QEMU logs
+    each write request to the disk, and the figure gets their bytes as
+    disk_write_bytes. Both disks are deleted after the boot. Returns
+    (words, Run, BootLog)."""
+    key = rows.OVERSUB_KEYS[side]
+    mib = OVERSUB_SMOKE_MIB if args.smoke else guests.OVERSUB_REGION_MIB
+    icount = clock == "icount"
+    words = "bench.only=%s bench.region_mib=%d bench.runs=1 " \
+        "bench.clock=%s" % (key, mib, clock)
+    base = os.path.join(build, "bench", "logs", "%s-%s-%s" % (side, clock,
+                                                               key))
+    log, trace = base + ".log", base + ".trace"
+    disk = oversub_disk(build, side)
+    print("bench: %s, %s, %s: %s RAM, region %d MiB" % (
+        side, clock, key, guests.OVERSUB_MEMORY, mib), flush=True)
+    remove(trace)
+    try:
+        if side == "linux":
+            guests.make_swap_disk(disk, os.path.getsize(image) if image
+                                  else mib << 20)
+            argv = guests.linux_boot(target, log, words, icount, disk,
+                                     guests.OVERSUB_MEMORY)
+        else:
+            argv = guests.ours_args(image, log, words, icount, disk,
+                                    guests.OVERSUB_MEMORY)
+        r = guests.run(argv + guests.write_trace_args(trace), log,
+                       TIMEOUT_OVERSUB)
+    finally:
+        remove(disk)        # up to the region's size in real blocks
+    written = guests.disk_write_bytes(trace)
+    remove(trace)           # a line per write request: megabytes
+    blog = bench_protocol.parse(r.text)
+    if written is None:
+        blog.problems.append("QEMU's log of disk writes (-trace %s) is "
+                             "missing or malformed" % guests.WRITE_EVENT)
+    elif key in blog.figures:
+        blog.figures[key].extra["disk_write_bytes"] = written
+    print("bench:   %.0f s, disk bytes written %s, log %s" % (
+        r.seconds, "unknown" if written is None else "{:,}".format(written),
+        log), flush=True)
+    return words, r, blog
+
+
+def oversub_disk(build, side):
+    """Where a side's disk of the oversubscribed row is made."""
+    return os.path.join(build, "bench", "%s-oversub.img" % side)
+
+
 def check_boot(side, i, run, log):
     """Problems with one boot: timeout, bad exit, unknown or missing keys."""
     p = ["%s boot %d: %s" % (side, i + 1, x) for x in log.problems]
@@ -185,9 +246,10 @@ def check_boot(side, i, run, log):
     return p
 
 
-def aggregate(side, boots):
+def aggregate(side, boots, every_row=True):
     """Figures of one side over its boots: per-boot keys are combined,
-    every other key comes from the one boot that ran every row."""
+    every other key comes from the one boot that ran every row (the
+    first, if every_row)."""
     figs, problems, seen = {}, [], {}
     for i, (_, run, log) in enumerate(boots):
         problems += check_boot(side, i, run, log)
@@ -208,9 +270,10 @@ def aggregate(side, boots):
             problems.append("%s: %s: %s" % (side, key, why))
         else:
             figs[key] = fig
-    if side == "linux" and boots and boots[0][2].plan is not None:
+    if side == "linux" and every_row and boots[0][2].plan is not None:
         for key in rows.keys("linux"):
-            if key not in boots[0][2].plan:
+            if key not in boots[0][2].plan and \
+                    key not in rows.OVERSUB_KEYS.values():
                 problems.append("linux: /init does not plan %s" % key)
     return figs, problems
 
@@ -228,19 +291,25 @@ def icount_check(info):
             % (tsc, loop)}
 
 
-def measure(clock, files, image, disks, build, args):
+def measure(clock, files, image, disks, oversub, build, args):
     """Boot both sides under one clock; returns the clock's results.
-    disks: the populated stores of the resume rows (populate())."""
+    disks: the populated stores of the resume rows (populate());
+    oversub: build/bench-oversub.img, or None if it is missing."""
     res = {"figures": {}, "info": {}, "problems": [], "boots": {}}
     sides = [("linux", files)] + ([("ours", image)] if image else [])
     for side, target in sides:
-        boots = boot_side(side, target, build, clock, args)
+        boots = [] if args.only_oversub else boot_side(side, target, build,
+                                                       clock, args)
+        if side == "linux" or oversub is not None:
+            boots.append(oversub_boot(side, target, oversub, build, clock,
+                                      args))
+            res["info"][side + "_oversub"] = boots[-1][2].info
         if side == "ours":
             restarts = resume_boots(disks, build, clock, args)
             boots += restarts
             res["info"]["ours_resume"] = [dict(log.info, words=words)
                                           for words, _, log in restarts]
-        figs, problems = aggregate(side, boots)
+        figs, problems = aggregate(side, boots, not args.only_oversub)
         res["figures"][side] = figs
         res["info"][side] = boots[0][2].info if boots else {}
         res["problems"] += problems
@@ -255,16 +324,18 @@ def measure(clock, files, image, disks, build, args):
 def smoke_report(res, image):
     """Print the bench-smoke suite; returns True if every test passed."""
     tests = []
-    boots = res["boots"]["linux"]
-    log = boots[0][2]
+    figures, errors = {}, {}
+    for _, _, log in res["boots"]["linux"]:
+        figures.update(log.figures)
+        errors.update(log.errors)
     probs = res["problems"]
     lp = [p for p in probs if p.startswith("linux")]
     tests.append(("linux_complete", "; ".join(lp)))
     for key in rows.keys("linux"):
         why = ""
-        if key in log.errors:
-            why = log.errors[key]
-        elif key not in log.figures:
+        if key in errors:
+            why = errors[key]
+        elif key not in figures:
             why = "no BENCH %s line" % key
         tests.append(("linux_" + key, why))
     ic = res["icount_check"]
@@ -279,7 +350,7 @@ def smoke_report(res, image):
                 tests.append(("ours_" + key, olog.errors.get(key, "")
                               if key in olog.figures or key in olog.errors
                               else "no BENCH %s line" % key))
-        for key, _, _ in RESUME:
+        for key in [k for k, _, _ in RESUME] + [rows.OVERSUB_KEYS["ours"]]:
             if key not in planned:
                 tests.append(("ours_" + key, "never planned: " + "; ".join(
                     p for p in op if key in p)))
@@ -306,6 +377,8 @@ def main():
                     help="timed runs per row (default 5)")
     ap.add_argument("--boots", type=int, default=5,
                     help="boots per side for the boot figures (default 5)")
+    ap.add_argument("--only-oversub", action="store_true",
+                    help="only the oversubscribed row's two boots")
     ap.add_argument("--json", default=None,
                     help="output file (default BUILD/bench.json)")
     args = ap.parse_args()
@@ -317,16 +390,24 @@ def main():
         image = os.path.join(args.build, "bench.img")
         image = image if os.path.isfile(image) else None
         resume = os.path.join(args.build, "bench-resume.img")
+        oversub = os.path.join(args.build, "bench-oversub.img")
+        oversub = oversub if os.path.isfile(oversub) else None
         clocks = ["icount"] + (["wall"] if args.wall and not args.smoke
                                else [])
         disks, prep = {}, []
         try:
+            if image is not None and oversub is None:
+                prep.append("ours: %s is missing: the oversubscribed row "
+                            "needs it (make bench builds it)"
+                            % os.path.join(args.build, "bench-oversub.img"))
             if image is not None and not os.path.isfile(resume):
                 prep.append("ours: %s is missing: the resume rows need it "
                             "(make bench builds it)" % resume)
-            elif image is not None:
-                disks, prep = populate(resume, args.build, args)
-            results = {c: measure(c, files, image, disks, args.build, args)
+            elif image is not None and not args.only_oversub:
+                disks, problems = populate(resume, args.build, args)
+                prep += problems
+            results = {c: measure(c, files, image, disks, oversub,
+                                  args.build, args)
                        for c in clocks}
         finally:
             for key, _, _ in RESUME:
@@ -368,6 +449,8 @@ def full_report(results, files, qemu, image, args):
         print("bench: problem: %s" % p, file=sys.stderr)
     doc = {"accelerator": guests.ACCEL, "qemu": qemu,
            "memory": guests.MEMORY, "linux_kernel": k,
+           "oversub_memory": guests.OVERSUB_MEMORY,
+           "oversub_region_mib": guests.OVERSUB_REGION_MIB,
            "runs": args.runs, "boots": args.boots,
            "ours": "ran" if image else report.NOT_BUILT,
            "problems": problems, "clocks": {}}

@@ -7,7 +7,9 @@ and the bench.* words (`bench.iters=1 bench.runs=5 ...`) twice: on the
 kernel command line (Linux reads /proc/cmdline) and in the fw_cfg file
 opt/bench/args (for our kernel, which has no command line). Only what is
 booted differs: Linux gets -kernel/-initrd and a scratch disk, ours boots
-build/bench.img from that disk as the BIOS does.
+build/bench.img from that disk as the BIOS does. The oversubscribed
+row's boots get OVERSUB_MEMORY instead, Linux a swap disk, and QEMU logs
+their disk writes (write_trace_args).
 """
 
 import os
@@ -26,6 +28,13 @@ MEMORY = "512M"
 # (its raw disk row computes no checksum).
 CPU = "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
 DISK_BYTES = 128 << 20  # Linux's scratch disk; the disk row writes 64 MiB
+# The oversubscribed row's boots, both sides: their memory, and the
+# region the process writes and reads back, twice that.
+OVERSUB_MEMORY = "128M"
+OVERSUB_REGION_MIB = 256
+# QEMU's trace event for each write request the virtio disk receives
+# (its sector count): the disk bytes a boot wrote, counted by QEMU.
+WRITE_EVENT = "virtio_blk_handle_write"
 LINUX_APPEND = "console=ttyS0 quiet panic=-1"
 
 
@@ -49,8 +58,9 @@ def qemu_version():
 def common_args(log, words, icount, memory=None):
     """The settings both guests share. icount: deterministic instruction
     clock (-icount shift=0) or plain TCG on the wall clock. memory: only
-    for a boot that prepares a disk and measures nothing (MEMORY if
-    None)."""
+    for a boot that prepares a disk and measures nothing, or the row that
+    needs less memory than the others (OVERSUB_MEMORY) on both sides
+    (MEMORY if None)."""
     args = [qemu_binary(), "-accel", ACCEL, "-cpu", CPU]
     if icount:
         args += ["-icount", "shift=0"]
@@ -69,9 +79,56 @@ def linux_args(files, log, words, icount, disk):
     """Linux: Debian's vmlinuz, our initramfs, a blank scratch disk."""
     with open(disk, "wb") as f:
         f.truncate(DISK_BYTES)
-    return common_args(log, words, icount) + [
+    return linux_boot(files, log, words, icount, disk)
+
+
+def linux_boot(files, log, words, icount, disk, memory=None):
+    """Linux's command line with disk as it is."""
+    return common_args(log, words, icount, memory) + [
         "-kernel", files["vmlinuz"], "-initrd", files["initramfs"],
         "-append", "%s %s" % (LINUX_APPEND, words)] + disk_args(disk)
+
+
+def make_swap_disk(path, size):
+    """A sparse file of size bytes made a swap area by the host's mkswap
+    (one page of header; the guest needs nothing but swapon)."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+    mkswap = shutil.which("mkswap") or "/sbin/mkswap"
+    try:
+        r = subprocess.run([mkswap, path], capture_output=True, text=True,
+                           timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise GuestError("cannot run %s: %s (Debian's util-linux)"
+                         % (mkswap, e))
+    if r.returncode != 0:
+        raise GuestError("%s %s failed: %s" % (mkswap, path,
+                                                r.stderr.strip()))
+
+
+def write_trace_args(path):
+    """QEMU logs each write request of the virtio disk to path."""
+    return ["-trace", WRITE_EVENT, "-D", path]
+
+
+def disk_write_bytes(path):
+    """Bytes the virtio disk was asked to write, from write_trace_args's
+    log (lines "virtio_blk_handle_write vdev P req P sector S nsectors
+    N"); None if there is no log, or a line of the event is malformed."""
+    total = 0
+    try:
+        with open(path) as f:
+            for line in f:
+                w = line.split()
+                if not w or w[0] != WRITE_EVENT:
+                    continue
+                try:
+                    total += int(w[w.index("nsectors") + 1]) * 512
+                except (ValueError, IndexError):
+                    return None
+    except FileNotFoundError:
+        return None
+    return total
 
 
 def ours_args(image, log, words, icount, disk, memory=None):

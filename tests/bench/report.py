@@ -86,6 +86,20 @@ def print_table(title, trows, wall=None):
     print("  ".join("-" * w for w in widths))
     for cells in lines:
         emit(cells)
+    for r in trows:
+        written = [fmt_bytes(f) for f in (r["_o"], r["_l"])]
+        if written != ["-", "-"]:
+            print("%s: disk bytes written (QEMU's count): ours %s, Linux %s"
+                  % (r["operation"], written[0], written[1]))
+
+
+def fmt_bytes(fig):
+    """A figure's disk_write_bytes (bench.py oversub_boot): 1,234 (1.2
+    MiB), or "-"."""
+    n = fig.extra.get("disk_write_bytes") if fig else None
+    if n is None:
+        return "-"
+    return "{:,} ({:.1f} MiB)".format(n, n / 1048576)
 
 
 def strip(trows):

@@ -13,7 +13,8 @@ BENCH_INIT_OBJ	:= $(patsubst tests/bench/linux/%.c,$(BENCH_LINUX)/obj/%.o,\
 BENCH_INIT	:= $(BENCH_LINUX)/init
 BENCH_KERNEL	:= $(BENCH_LINUX)/kernel.txt
 BENCH_INITRAMFS	:= $(BENCH_LINUX)/initramfs.cpio
-BENCH_OURS	:= $(filter $(BUILD)/bench.img $(BUILD)/bench-resume.img,$(ALL))
+BENCH_OURS	:= $(filter $(BUILD)/bench.img $(BUILD)/bench-resume.img \
+		   $(BUILD)/bench-oversub.img,$(ALL))
 BENCH_ARGS	?=
 
 TEST_DEPS	+= $(BENCH_INITRAMFS)

@@ -17,7 +17,8 @@ struct bench_cfg {
 	int		wall;		/* 0: icount (report instructions), 1: ns */
 	uint64_t	tsc_hz;		/* TSC rate against CLOCK_MONOTONIC */
 	char		only[512];	/* comma-separated row keys; "" = all */
-	char		disk[64];	/* block device for the disk row */
+	char		disk[64];	/* block device for the disk rows */
+	unsigned	region_mib;	/* swap_rw's region (0: no swap row) */
 };
 
 /*
@@ -46,6 +47,15 @@ void		bench_report_values(const char *, const uint64_t *, unsigned,
 void		bench_error(const char *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/*
+ * rows_disk.c: the virtio disk. bench_load_modules loads the modules of
+ * /lib/modules/order (0, or -1 after key's BENCH ERROR line);
+ * bench_open_disk opens dev with flags, waiting up to 5 s for its node
+ * to appear after the driver's probe (an fd, or -1 with errno).
+ */
+int	bench_load_modules(const char *key);
+int	bench_open_disk(const char *dev, int flags);
+
 /* Rows: each returns 0, or -1 after printing its BENCH ERROR line. */
 int	bench_pipe_roundtrip(const struct bench_cfg *);
 int	bench_getpid(const struct bench_cfg *);
@@ -53,3 +63,4 @@ int	bench_anon_fault(const struct bench_cfg *);
 int	bench_fork_exec_64k(const struct bench_cfg *);
 int	bench_fork_exec_64m(const struct bench_cfg *);
 int	bench_disk_write(const struct bench_cfg *);
+int	bench_swap_rw(const struct bench_cfg *);

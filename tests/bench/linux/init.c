@@ -14,8 +14,9 @@
  *
  * Command line words: bench.iters=N (every row; default: each row's own),
  * bench.runs=N (default 5), bench.clock=icount|wall, bench.only=k1,k2
- * (row keys; "boot" for the two boot figures alone),
- * bench.disk=/dev/vda.
+ * (row keys; "boot" for the two boot figures alone; the boot figures
+ * are printed when the list is empty, "boot" or names them),
+ * bench.disk=/dev/vda, bench.region_mib=N (swap_rw's region).
  */
 
 #include <errno.h>
@@ -32,18 +33,22 @@
 
 #include "bench.h"
 
+/* own_boot: the row needs a machine of its own (less memory, a swap
+ * disk) and runs only when bench.only names it. */
 struct bench_row {
 	const char	*key;
 	int		(*run)(const struct bench_cfg *);
+	int		own_boot;
 };
 
 static const struct bench_row rows[] = {
-	{ "pipe_roundtrip",		bench_pipe_roundtrip },
-	{ "getpid",			bench_getpid },
-	{ "anon_fault",			bench_anon_fault },
-	{ "fork_exec_64k",		bench_fork_exec_64k },
-	{ "fork_exec_64m",		bench_fork_exec_64m },
-	{ "disk_write_throughput",	bench_disk_write },
+	{ "pipe_roundtrip",		bench_pipe_roundtrip,	0 },
+	{ "getpid",			bench_getpid,		0 },
+	{ "anon_fault",			bench_anon_fault,	0 },
+	{ "fork_exec_64k",		bench_fork_exec_64k,	0 },
+	{ "fork_exec_64m",		bench_fork_exec_64m,	0 },
+	{ "disk_write_throughput",	bench_disk_write,	0 },
+	{ "swap_rw",			bench_swap_rw,		1 },
 };
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
 
@@ -77,6 +82,8 @@ parse_word(struct bench_cfg *cfg, const char *w)
 		cfg->wall = w[12] == 'w';
 		return 0;
 	}
+	if (strncmp(w, "bench.region_mib=", 17) == 0)
+		return parse_uint(w + 17, 1, 1u << 20, &cfg->region_mib);
 	if (strncmp(w, "bench.only=", 11) == 0) {
 		n = strlen(w + 11);
 		if (n >= sizeof(cfg->only))
@@ -139,6 +146,22 @@ selected(const struct bench_cfg *cfg, const char *key)
 	return 0;
 }
 
+/* Does this boot print the two boot figures? */
+static int
+boot_figures(const struct bench_cfg *cfg)
+{
+	return strcmp(cfg->only, "boot") == 0 ||
+	    selected(cfg, "boot_to_init") || selected(cfg, "kernel_to_init");
+}
+
+/* Does this boot run row r? Never a row that needs its own boot unless
+ * bench.only names it. */
+static int
+row_wanted(const struct bench_cfg *cfg, const struct bench_row *r)
+{
+	return selected(cfg, r->key) && (!r->own_boot || cfg->only[0] != '\0');
+}
+
 /* Mount what the rows use; a failure is reported, the rows then fail. */
 static void
 mount_all(void)
@@ -164,13 +187,11 @@ mount_all(void)
 static void
 print_plan(const struct bench_cfg *cfg)
 {
-	printf("\nBENCH PLAN boot_to_init kernel_to_init");
-	if (strcmp(cfg->only, "boot") == 0) {
-		printf("\n");
-		return;
-	}
+	printf("\nBENCH PLAN");
+	if (boot_figures(cfg))
+		printf(" boot_to_init kernel_to_init");
 	for (size_t i = 0; i < NROWS; i++)
-		if (selected(cfg, rows[i].key))
+		if (row_wanted(cfg, &rows[i]))
 			printf(" %s", rows[i].key);
 	printf("\n");
 }
@@ -212,13 +233,16 @@ main(int argc, char **argv)
 			printf("BENCH INFO kernel=%s\n", u.release);
 		bench_calibrate(&cfg);
 		bench_check_icount();
-		bench_report_ticks(&cfg, "boot_to_init", &boot_tsc, 1, 1);
-		kernel_ticks = (uint64_t)(((double)mono.tv_sec +
-		    mono.tv_nsec / 1e9) * (double)cfg.tsc_hz);
-		bench_report_ticks(&cfg, "kernel_to_init", &kernel_ticks, 1, 1);
+		if (boot_figures(&cfg)) {
+			bench_report_ticks(&cfg, "boot_to_init", &boot_tsc, 1,
+			    1);
+			kernel_ticks = (uint64_t)(((double)mono.tv_sec +
+			    mono.tv_nsec / 1e9) * (double)cfg.tsc_hz);
+			bench_report_ticks(&cfg, "kernel_to_init",
+			    &kernel_ticks, 1, 1);
+		}
 		for (size_t i = 0; i < NROWS; i++)
-			if (strcmp(cfg.only, "boot") != 0 &&
-			    selected(&cfg, rows[i].key))
+			if (row_wanted(&cfg, &rows[i]))
 				rows[i].run(&cfg);
 		printf("BENCH DONE\n");
 	}

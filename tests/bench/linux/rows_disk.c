@@ -25,9 +25,8 @@
 #define MODULE_ORDER	"/lib/modules/order"
 #define DEV_WAIT_MS	5000
 
-/* Load every module named in MODULE_ORDER; 0 or -1 after an error line. */
-static int
-load_modules(const char *key)
+int
+bench_load_modules(const char *key)
 {
 	char line[256], path[320];
 	FILE *f;
@@ -58,15 +57,14 @@ load_modules(const char *key)
 	return rc;
 }
 
-/* Open the disk, waiting for its node to appear after the driver probe. */
-static int
-open_disk(const char *dev)
+int
+bench_open_disk(const char *dev, int flags)
 {
 	struct timespec ms = { 0, 1000000 };
 	int fd = -1;
 
 	for (int waited = 0; waited < DEV_WAIT_MS; waited++) {
-		if ((fd = open(dev, O_WRONLY | O_DIRECT | O_CLOEXEC)) >= 0 ||
+		if ((fd = open(dev, flags | O_CLOEXEC)) >= 0 ||
 		    errno != ENOENT)
 			break;
 		nanosleep(&ms, NULL);
@@ -103,9 +101,9 @@ bench_disk_write(const struct bench_cfg *cfg)
 	char *buf = NULL;
 	int fd, rc = -1;
 
-	if (load_modules(key) != 0)
+	if (bench_load_modules(key) != 0)
 		return -1;
-	if ((fd = open_disk(cfg->disk)) < 0) {
+	if ((fd = bench_open_disk(cfg->disk, O_WRONLY | O_DIRECT)) < 0) {
 		bench_error(key, "%s: %s", cfg->disk, strerror(errno));
 		return -1;
 	}
