@@ -48,13 +48,6 @@
  * obj_lookup() it is not in memory. kernel/store/pageout.c.
  */
 #define OBJ_F_OUT	0x08
-/*
- * A dirty page of the current epoch back in memory whose held block
- * still holds its bytes (it was only read since): never mapped
- * writable, so it can leave memory again without a write; the first
- * write (obj_modify) lets the block go. kernel/store/objcache.c.
- */
-#define OBJ_F_COPY	0x10
 
 struct space_dep;		/* kernel/space.h */
 struct pmap;			/* kernel/x86_64/pmap.h */
@@ -67,7 +60,7 @@ struct obj {
 	uint8_t		flags;		/* OBJ_F_* */
 	uint16_t	pins;		/* obj_pin() count */
 	uint32_t	epoch;		/* obj_epoch when last modified,
-					   0 once clean */
+					   0 once clean; | OBJ_EPOCH_COPY */
 	struct obj	*hash_next;	/* objcache hash chain */
 	struct obj	*lru_prev;	/* objcache: unpinned objects, */
 	struct obj	*lru_next;	/*   least recently used first */
@@ -203,21 +196,31 @@ extern uint32_t	obj_epoch;
 void	obj_modify_slow(struct obj *o);
 
 /*
+ * In the epoch of a dirty page of the current epoch back in memory whose
+ * held block still holds its bytes (only read since it came back): it
+ * is on the dirty list, but obj_modified() is false, so no mapping of
+ * it is writable and it can leave memory again without a write; its
+ * first write goes through obj_modify_slow(), which lets the block go.
+ * obj_epoch stays below it. kernel/store/objcache.c.
+ */
+#define OBJ_EPOCH_COPY	UINT32_C(0x80000000)
+
+static inline void
+obj_modify(struct obj *o)
+{
+	if (o->epoch != obj_epoch)
+		obj_modify_slow(o);
+}
+
+/*
  * True if o was modified in the current epoch (obj_modify was called)
- * and its memory is its only copy since (not OBJ_F_COPY): a write
+ * and its memory is its only copy since (not OBJ_EPOCH_COPY): a write
  * needs no hook, and a mapping of it may be writable.
  */
 static inline bool
 obj_modified(const struct obj *o)
 {
-	return o->epoch == obj_epoch && !(o->flags & OBJ_F_COPY);
-}
-
-static inline void
-obj_modify(struct obj *o)
-{
-	if (!obj_modified(o))
-		obj_modify_slow(o);
+	return o->epoch == obj_epoch;
 }
 
 /*

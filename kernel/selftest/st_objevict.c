@@ -241,7 +241,7 @@ push_out(struct obj *o)
 
 /*
  * A dirty page leaves memory for a held block and comes back with its
- * bytes; read back, it keeps the block (OBJ_F_COPY, not modified for
+ * bytes; read back, it keeps the block (OBJ_EPOCH_COPY, not modified for
  * the write hook), so it leaves again without a write; its first write
  * lets the block go, and the next page-out writes a new one.
  */
@@ -270,7 +270,7 @@ test_objevict_page_out_and_back(void)
 	ST_CHECK(s1.writes == s0.writes + 1 && s1.held == s0.held + 1);
 
 	ST_CHECK_EQ(obj_get(X(40), &o), 0);		/* back */
-	ST_CHECK(page_is(o, 0x55) && (o->flags & OBJ_F_COPY));
+	ST_CHECK(page_is(o, 0x55) && (o->epoch & OBJ_EPOCH_COPY));
 	ST_CHECK(!obj_modified(o));
 	pageout_stats(&s0);
 	ST_CHECK(s0.reads == s1.reads + 1 && s0.held == s1.held);
@@ -281,7 +281,7 @@ test_objevict_page_out_and_back(void)
 
 	ST_CHECK_EQ(obj_get(X(40), &o), 0);
 	obj_modify(o);				/* the copy goes stale */
-	ST_CHECK(obj_modified(o) && !(o->flags & OBJ_F_COPY));
+	ST_CHECK(obj_modified(o) && !(o->epoch & OBJ_EPOCH_COPY));
 	pageout_stats(&s0);
 	ST_CHECK_EQ(s0.held + 1, s1.held);
 	memset(page_data(obj_page(o)), 0x66, PAGE_SIZE);

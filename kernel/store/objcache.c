@@ -12,15 +12,15 @@
  * Invariants (objcache.h describes the lists):
  * - an object is on the hash chain of its OID from creation to eviction;
  * - on the LRU list iff pins == 0 and not OBJ_F_DIRTY; with OBJ_F_DIRTY
- *   on exactly one of: the dirty list iff epoch == obj_epoch; the
- *   written list iff OBJ_F_WRITTEN; the snapshot list otherwise (only
+ *   on exactly one of: the written list iff OBJ_F_WRITTEN; else the
+ *   dirty list iff epoch_now(o); the snapshot list otherwise (only
  *   while a checkpoint is written out: in its snapshot, bytes not taken);
  * - obj_epoch is never 0, so a clean object (epoch 0) is never taken for
- *   one modified in the current epoch;
- * - OBJ_F_COPY only on a dirty page in memory whose held block
- *   (out_block) holds its bytes; no mapping of it is writable (it came
- *   back from being out, which dropped them all, and obj_modified() is
- *   false for it, so a fault maps it read-only).
+ *   one modified in the current epoch, and is below OBJ_EPOCH_COPY;
+ * - OBJ_EPOCH_COPY only in the epoch of a page in memory whose held
+ *   block (out_block) holds its bytes; no mapping of it is writable (it
+ *   came back from being out, which dropped them all, and obj_modified()
+ *   is false for it, so a fault maps it read-only);
  * - only objects on the LRU list are evicted, and only after
  *   space_object_gone() has dropped every mapping through them.
  * Single CPU, thread context only: nothing here runs in interrupts.
@@ -396,7 +396,7 @@ make(oid_t oid, unsigned t, struct obj **out)
 /*
  * Bring dirty page o (OBJ_F_OUT) back into memory from its held block.
  * The block stays held: while o belongs to the snapshot being written
- * out, the writer adopts it; on the dirty list, o is OBJ_F_COPY until
+ * out, the writer adopts it; on the dirty list, o is OBJ_EPOCH_COPY until
  * its first write, so a page only read leaves memory again without
  * being written again. Returns 0, ERR_NO_SPACE, ERR_IO, ERR_CORRUPT (o
  * stays out).
@@ -417,7 +417,7 @@ page_in(struct obj *o)
 	pg->pa = pa;
 	o->flags &= (uint8_t)~OBJ_F_OUT;
 	if (o->epoch == obj_epoch && pg->out_block != 0)
-		o->flags |= OBJ_F_COPY;		/* on the dirty list */
+		o->epoch |= OBJ_EPOCH_COPY;	/* on the dirty list */
 	st.frames++;
 	st.out--;
 	st.pageins++;
@@ -441,7 +441,8 @@ page_out(struct obj *o)
 		return err;
 	pmm_free(pg->pa);
 	pg->pa = 0;
-	o->flags = (uint8_t)((o->flags | OBJ_F_OUT) & ~OBJ_F_COPY);
+	o->flags |= OBJ_F_OUT;
+	o->epoch &= ~OBJ_EPOCH_COPY;
 	st.frames--;
 	st.out++;
 	st.pageouts++;
@@ -589,12 +590,19 @@ obj_unpin(struct obj *o)
 }
 
 /* The list o (OBJ_F_DIRTY) is on. */
+/* o (dirty) was modified in the current epoch, or is its copy. */
+static bool
+epoch_now(const struct obj *o)
+{
+	return (o->epoch & ~OBJ_EPOCH_COPY) == obj_epoch;
+}
+
 static struct olist *
 dirty_list(const struct obj *o)
 {
 	if (o->flags & OBJ_F_WRITTEN)
 		return &written;
-	return o->epoch == obj_epoch ? &dirty : &snap;
+	return epoch_now(o) ? &dirty : &snap;
 }
 
 void
@@ -609,13 +617,12 @@ obj_modify_slow(struct obj *o)
 		else if (l == &written && has_frame(o))
 			fpage(o)->out_block = 0;	/* adopted: the
 							   generation's */
-		else if (o->flags & OBJ_F_COPY)
+		else if (o->epoch & OBJ_EPOCH_COPY)
 			pageout_drop(fpage(o));	/* stale from now on */
 		list_remove(l, o);
 	} else if (on_lru(o))
 		list_remove(&lru, o);
-	o->flags = (uint8_t)((o->flags | OBJ_F_DIRTY) &
-	    ~(OBJ_F_WRITTEN | OBJ_F_COPY));
+	o->flags = (uint8_t)((o->flags | OBJ_F_DIRTY) & ~OBJ_F_WRITTEN);
 	o->epoch = obj_epoch;
 	list_push(&dirty, o);
 }
@@ -626,8 +633,7 @@ obj_mark_clean(struct obj *o)
 	if (!(o->flags & OBJ_F_DIRTY))
 		panic("obj_mark_clean: %#lx is not dirty", o->oid);
 	list_remove(dirty_list(o), o);
-	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW | OBJ_F_WRITTEN |
-	    OBJ_F_COPY);
+	o->flags &= (uint8_t)~(OBJ_F_DIRTY | OBJ_F_NEW | OBJ_F_WRITTEN);
 	o->epoch = 0;
 	if (has_frame(o))
 		fpage(o)->out_block = 0;	/* the commit's now */
@@ -670,7 +676,7 @@ objcache_snapshot(void)
 
 	assert(snap.n == 0 && written.n == 0);
 	list_splice(&snap, &dirty);
-	if (++obj_epoch == 0)
+	if (++obj_epoch == OBJ_EPOCH_COPY)
 		obj_epoch = 1;
 	return n;
 }
@@ -736,7 +742,7 @@ objcache_abort(void)
 	for (o = snap.head; o != NULL; o = o->lru_next) {
 		if (has_frame(o))
 			abort_held(o);
-		o->flags &= (uint8_t)~(OBJ_F_WRITTEN | OBJ_F_COPY);
+		o->flags &= (uint8_t)~OBJ_F_WRITTEN;
 		o->epoch = obj_epoch;
 	}
 	list_splice(&dirty, &snap);
