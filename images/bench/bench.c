@@ -106,9 +106,8 @@ row(const struct bench_cfg *cfg, const char *key, unsigned dflt,
 static void
 dz_row(const struct bench_cfg *cfg)
 {
-	uint64_t ticks[BENCH_MAX_RUNS], w[MI_WORDS_MAX] = { 0 };
+	uint64_t ticks[BENCH_MAX_RUNS], w[MI_WORDS_MAX];
 	unsigned n = iters_of(cfg, DZ_ITERS);
-	struct umsg m;
 
 	if ((uint64_t)n * 4096 > DZ_STRIDE) {
 		uprintf("BENCH ERROR demand_zero_fault: %u pages do not fit "
@@ -123,17 +122,13 @@ dz_row(const struct bench_cfg *cfg)
 		dz_loop(va, n);
 		ticks[r] = rt_tsc() - t0;
 	}
-	umsg_init(&m, VC_OC_STATS, 0, 0, 0, 0, 0);
-	if (ipc_call(CR_DZ, &m) == 0)
-		for (unsigned i = 0; i < MI_WORDS_MAX; i++)
-			w[i] = m.w[i];
+	(void)bench_keeper_ask(VC_OC_STATS, w);
 	uprintf("BENCH INFO demand_zero_keeper pages=%lu gpts=%lu splits=%lu "
 	    "faults=%lu", (unsigned long)w[0], (unsigned long)w[1],
 	    (unsigned long)w[2], (unsigned long)w[3]);
-	umsg_init(&m, VC_OC_TIMES, 0, 0, 0, 0, 0);
-	if (ipc_call(CR_DZ, &m) == 0 && m.w[1] != 0)
+	if (bench_keeper_ask(VC_OC_TIMES, w) == 0 && w[1] != 0)
 		uprintf(" keeper_ticks_per_fault=%lu",
-		    (unsigned long)(m.w[0] / m.w[1]));
+		    (unsigned long)(w[0] / w[1]));
 	uprintf("\n");
 	bench_report(cfg, "demand_zero_fault", ticks, cfg->runs, n);
 }

@@ -19,7 +19,7 @@
  * No checkpoint is taken (checkpoint 0 in oversub.mki): every byte the
  * store receives is a page leaving memory.
  */
-#include <user/ipc.h>
+#include <user/invoke.h>
 #include <user/log.h>
 #include <user/rt.h>
 
@@ -78,18 +78,10 @@ read_pages(uint64_t pages)
 static void
 keeper_info(void)
 {
-	uint64_t k[MI_WORDS_MAX];
-	uint64_t s[MI_WORDS_MAX] = { 0 }, t[MI_WORDS_MAX] = { 0 };
-	struct umsg m;
+	uint64_t s[MI_WORDS_MAX], t[MI_WORDS_MAX], k[MI_WORDS_MAX];
 
-	umsg_init(&m, VC_OC_STATS, 0, 0, 0, 0, 0);
-	if (ipc_call(CR_DZ, &m) == 0)
-		for (unsigned i = 0; i < MI_WORDS_MAX; i++)
-			s[i] = m.w[i];
-	umsg_init(&m, VC_OC_TIMES, 0, 0, 0, 0, 0);
-	if (ipc_call(CR_DZ, &m) == 0)
-		for (unsigned i = 0; i < MI_WORDS_MAX; i++)
-			t[i] = m.w[i];
+	(void)bench_keeper_ask(VC_OC_STATS, s);
+	(void)bench_keeper_ask(VC_OC_TIMES, t);
 	uprintf("BENCH INFO oversub_keeper pages=%lu gpts=%lu faults=%lu "
 	    "keeper_ticks=%lu\n", (unsigned long)s[0], (unsigned long)s[1],
 	    (unsigned long)s[3], (unsigned long)t[0]);
