@@ -45,6 +45,11 @@ struct blk_req {
 	uint32_t	len;		/* bytes, n * 512; 0 for flush */
 	uint64_t	lba;		/* first sector; 0 for flush */
 	uint64_t	pa;		/* physical, contiguous */
+	/* Or, if not NULL, the buffer is scattered: frames[i] is the
+	   physical 4 KiB frame of bytes [i * 4096, (i + 1) * 4096) (len a
+	   multiple of 4 KiB; pa unused). A page-out run sends pages that
+	   lie anywhere in RAM to consecutive blocks as one request. */
+	const uint64_t	*frames;
 	void		(*done)(struct blk_req *);	/* may be NULL */
 	void		*arg;		/* for done() */
 	/* Set by the driver. */

@@ -120,6 +120,12 @@ build_segs(const struct blk_req *r, struct virtq_seg *segs)
 	unsigned n = 1;
 	uint64_t pa = r->pa, end = r->pa + r->len;
 
+	if (r->frames != NULL) {
+		for (uint32_t i = 0; i < r->len / PAGE_SIZE_4K; i++, n++)
+			segs[n] = (struct virtq_seg){ r->frames[i],
+			    PAGE_SIZE_4K, r->op == BLK_OP_READ };
+		return n + 1;
+	}
 	while (pa < end) {
 		uint64_t next = (pa & ~(PAGE_SIZE_4K - 1)) + PAGE_SIZE_4K;
 
@@ -396,6 +402,23 @@ check_phys(uint64_t pa, uint32_t len, bool device_writes)
 	return 0;
 }
 
+/* r's buffer: contiguous at pa, or whole frames (frames). */
+static int
+check_buffer(const struct blk_req *r)
+{
+	bool device_writes = r->op == BLK_OP_READ;
+
+	if (r->frames == NULL)
+		return check_phys(r->pa, r->len, device_writes);
+	if (r->len % PAGE_SIZE_4K != 0)
+		return ERR_BAD_ARG;
+	for (uint32_t i = 0; i < r->len / PAGE_SIZE_4K; i++)
+		if (r->frames[i] % PAGE_SIZE_4K != 0 ||
+		    check_phys(r->frames[i], PAGE_SIZE_4K, device_writes) != 0)
+			return ERR_BAD_ARG;
+	return 0;
+}
+
 int
 blk_submit(struct blk_req *r)
 {
@@ -414,7 +437,7 @@ blk_submit(struct blk_req *r)
 		if (r->len == 0 || r->len % BLK_SECTOR != 0 ||
 		    r->len > BLK_REQ_MAX_BYTES ||
 		    blk_check_range(r->lba, r->len / BLK_SECTOR) != 0 ||
-		    check_phys(r->pa, r->len, r->op == BLK_OP_READ) != 0)
+		    check_buffer(r) != 0)
 			return ERR_BAD_ARG;
 		if (r->op == BLK_OP_WRITE && blk_read_only())
 			return ERR_NO_ACCESS;

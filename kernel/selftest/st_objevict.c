@@ -5,7 +5,8 @@
  * an evicted stored object comes back from the store, and with nothing
  * evictable obj_get says ERR_NO_SPACE; a dirty page leaves memory for
  * a held block and comes back (the single-level store), and one only
- * read since leaves again without a write. Memory is made to run out by
+ * read since leaves again without a write, and a failed page-out write
+ * leaves its pages in memory. Memory is made to run out by
  * taking every free frame, or by filling it with objects.
  */
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include <pmm.h>
 #include <printf.h>
 #include <selftest/selftest.h>
+#include <selftest/st_ckpt.h>
 #include <store/store.h>
 #include <x86_64/vm.h>
 
@@ -296,9 +298,59 @@ test_objevict_page_out_and_back(void)
 	ST_CHECK_EQ(s0.held + 1, s1.held);
 }
 
+/*
+ * Pages going out together whose write fails half-way (the test
+ * device fails the second block of their run): all of them stay in
+ * memory with their bytes and hold no block; the next reclaim writes
+ * them, and they come back intact.
+ */
+#define NFAIL	3
+
+static struct wdev	fail_dev;
+
+static void
+page_out_write_fails(void)
+{
+	struct obj *o[NFAIL] = { NULL };
+	struct pageout_stats s0, s1;
+	unsigned i;
+
+	for (i = 0; i < NFAIL; i++) {
+		ST_CHECK_EQ(obj_get(X(50 + i), &o[i]), 0);
+		obj_modify(o[i]);
+		memset(page_data(obj_page(o[i])), 0x70 + i, PAGE_SIZE);
+	}
+	pageout_stats(&s0);
+	fail_dev.fail_write = 2;
+	take_all_frames();
+	give_back(PUSH_SPARE);
+	(void)objcache_reclaim(pmm_free_frames() + NFAIL);
+	give_back_frames();
+	pageout_stats(&s1);
+	ST_CHECK(s1.held == s0.held && s1.writes == s0.writes);
+	for (i = 0; i < NFAIL; i++)
+		ST_CHECK(obj_lookup(X(50 + i)) == o[i] &&
+		    page_is(o[i], (uint8_t)(0x70 + i)));
+	for (i = 0; i < NFAIL; i++)
+		ST_CHECK(push_out(o[i]));
+	for (i = 0; i < NFAIL; i++) {
+		ST_CHECK_EQ(obj_get(X(50 + i), &o[i]), 0);
+		ST_CHECK(page_is(o[i], (uint8_t)(0x70 + i)));
+		obj_modify(o[i]);		/* no block left held */
+	}
+	release(o, NFAIL);
+}
+
+static void
+test_objevict_page_out_write_fails(void)
+{
+	ck_run(&fail_dev, 256, 0, 0, page_out_write_fails);
+}
+
 ST_SUITE(st_objevict,
 	ST_CASE(objevict_lru_order),
 	ST_CASE(objevict_nothing_to_evict),
 	ST_CASE(objevict_fill_memory),
 	ST_CASE(objevict_page_out_and_back),
+	ST_CASE(objevict_page_out_write_fails),
 );

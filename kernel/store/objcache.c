@@ -425,20 +425,14 @@ page_in(struct obj *o)
 }
 
 /*
- * Dirty page o (unpinned, in memory, not yet taken by a writer) leaves
- * memory: its mappings go, its bytes go to a held block (pageout.c),
- * its frame is freed. It stays on its list. Returns 0, or pageout's
- * error (o unchanged but unmapped).
+ * Dirty page o, whose bytes are in its held block now (or all zero),
+ * leaves memory: its frame is freed. It stays on its list.
  */
-static int
-page_out(struct obj *o)
+static void
+page_gone(struct obj *o)
 {
 	struct page *pg = fpage(o);
-	int err;
 
-	space_object_gone(o);
-	if ((err = pageout_write(pg)) != 0)
-		return err;
 	pmm_free(pg->pa);
 	pg->pa = 0;
 	o->flags |= OBJ_F_OUT;
@@ -446,30 +440,40 @@ page_out(struct obj *o)
 	st.frames--;
 	st.out++;
 	st.pageouts++;
-	return 0;
 }
 
 /*
- * A clock over list l (dirty or snapshot): page out up to n of its
- * pages that are in memory and unpinned, moving each object looked at to
- * the tail. Returns how many left memory; stops early, with *err set,
- * when a page cannot (the store is full, a write failed).
+ * A clock over list l (dirty or snapshot): page out up to n (at most
+ * PAGEOUT_BATCH) of its pages that are in memory, unpinned and not yet
+ * taken by a writer, moving each object looked at to the tail: their
+ * mappings go, their bytes go to held blocks together (pageout.c),
+ * their frames are freed. Returns how many left memory; fewer, with
+ * *err set, when the store is full or a write failed (the others stay,
+ * unmapped).
  */
 static uint64_t
 page_out_from(struct olist *l, uint64_t n, int *err)
 {
-	uint64_t done = 0, left = l->n;
+	struct page *pg[PAGEOUT_BATCH];
+	uint64_t left = l->n;
+	unsigned k = 0, done;
 	struct obj *o;
 
-	while (done < n && left-- > 0 && (o = l->head) != NULL) {
+	*err = 0;
+	while (k < n && k < PAGEOUT_BATCH && left-- > 0 &&
+	    (o = l->head) != NULL) {
 		list_remove(l, o);
 		list_push(l, o);
 		if (!has_frame(o) || o->pins > 0 || (o->flags & OBJ_F_OUT))
 			continue;
-		if ((*err = page_out(o)) != 0)
-			break;
-		done++;
+		space_object_gone(o);
+		pg[k++] = fpage(o);
 	}
+	if (k == 0)
+		return 0;
+	done = pageout_write_batch(pg, k, err);
+	for (unsigned i = 0; i < done; i++)
+		page_gone(&pg[i]->obj);
 	return done;
 }
 

@@ -9,9 +9,14 @@
  * format stores data blocks (no header), with the CRC kept in memory,
  * so the generation that adopts it writes only the map entry.
  *
+ * Pages bound for consecutive blocks go out together, as one request
+ * over their scattered frames (a run), so a reclaim of 64 pages costs a
+ * few disk requests, not 64.
+ *
  * Invariants: pg->out_block != 0 iff this file holds that block for pg
  * (or the generation being built adopted it, store_free.c); its data
- * has CRC out_crc.
+ * has CRC out_crc (between sf_hold() and the end of its run's write,
+ * inside pageout_write_batch(), the block is held but not yet written).
  */
 #include <stdint.h>
 
@@ -28,30 +33,96 @@
 
 static struct pageout_stats st;
 
+/* Pages bound for consecutive held blocks first..first + n - 1. */
+struct run {
+	uint64_t	first;
+	unsigned	n;
+	struct page	*pg[STORE_DEV_RUN_MAX];
+	uint64_t	frame[STORE_DEV_RUN_MAX];
+};
+
+static int
+send(const struct run *r)
+{
+	const struct store_dev *d = &store_mnt.dev;
+	int err = 0;
+
+	if (d->write_frames != NULL)
+		return d->write_frames(d->ctx, r->first, r->frame, r->n);
+	for (unsigned i = 0; i < r->n && err == 0; i++)
+		err = d->write(d->ctx, r->first + i, phys_to_virt(r->frame[i]));
+	return err;
+}
+
+/* Write run r; on failure its pages let their blocks go. */
+static int
+write_run(struct run *r)
+{
+	int err;
+
+	if (r->n == 0)
+		return 0;
+	if ((err = send(r)) == 0) {
+		st.writes += r->n;
+		r->n = 0;
+		return 0;
+	}
+	store_st.io_errors++;
+	kprintf("store: writing blocks %lu..%lu (pages out of memory) "
+	    "failed: error %d\n", r->first, r->first + r->n - 1, err);
+	for (unsigned i = 0; i < r->n; i++)
+		pageout_drop(r->pg[i]);
+	r->n = 0;
+	return ERR_IO;
+}
+
+unsigned
+pageout_write_batch(struct page **pg, unsigned n, int *err)
+{
+	static struct run r;	/* thread context, single CPU */
+	unsigned i, start = 0;	/* r holds pages from pg[start] on */
+	uint64_t b;
+
+	assert(!ckpt_io_in_writer());
+	*err = 0;
+	r.n = 0;
+	for (i = 0; i < n; i++) {
+		const void *data = phys_to_virt(pg[i]->pa);
+
+		assert(pg[i]->pa != 0);
+		if (pg[i]->out_block != 0 || store_all_zero(data, PAGE_SIZE))
+			continue;
+		if ((*err = sf_hold(&b)) != 0)
+			break;
+		if (r.n == STORE_DEV_RUN_MAX || (r.n > 0 &&
+		    b != r.first + r.n)) {
+			if ((*err = write_run(&r)) != 0) {
+				sf_unhold(b);
+				return start;
+			}
+			start = i;
+		}
+		if (r.n == 0)
+			r.first = b;
+		r.pg[r.n] = pg[i];
+		r.frame[r.n++] = pg[i]->pa;
+		pg[i]->out_block = b;
+		pg[i]->out_crc = crc32c(data, PAGE_SIZE);
+	}
+	if (write_run(&r) != 0) {
+		*err = ERR_IO;
+		return start;
+	}
+	return i;
+}
+
 int
 pageout_write(struct page *pg)
 {
-	const void *data = phys_to_virt(pg->pa);
-	uint64_t b;
 	int err;
 
-	assert(!ckpt_io_in_writer() && pg->pa != 0);
-	if (pg->out_block != 0 || store_all_zero(data, PAGE_SIZE))
-		return 0;
-	if ((err = sf_hold(&b)) != 0)
-		return err;
-	err = store_mnt.dev.write(store_mnt.dev.ctx, b, data);
-	if (err != 0) {
-		sf_unhold(b);
-		store_st.io_errors++;
-		kprintf("store: writing block %lu (page %#lx out of memory) "
-		    "failed: error %d\n", b, pg->obj.oid, err);
-		return ERR_IO;
-	}
-	pg->out_block = b;
-	pg->out_crc = crc32c(data, PAGE_SIZE);
-	st.writes++;
-	return 0;
+	(void)pageout_write_batch(&pg, 1, &err);
+	return err;
 }
 
 int

@@ -20,11 +20,22 @@
 
 /*
  * Put the bytes of pg (its frame) in a held block, unless they are
- * there already (out_block set: in the snapshot, unchanged) or all zero
- * (then out_block stays 0). The frame is not freed. Returns 0,
- * ERR_NO_SPACE (the store has no free block, or no memory), ERR_IO.
+ * there already (out_block set: in the snapshot, or read back and
+ * unchanged) or all zero (then out_block stays 0). The frame is not
+ * freed. Returns 0, ERR_NO_SPACE (the store has no free block, or no
+ * memory), ERR_IO.
  */
 int	pageout_write(struct page *pg);
+
+/*
+ * pageout_write() for pg[0..n) (unmapped: nothing changes them
+ * meanwhile), the pages that go to consecutive held blocks sent as one
+ * request of up to STORE_DEV_RUN_MAX blocks (store_dev.write_frames).
+ * Returns how many pages, from the first, now have their bytes in a
+ * block (or need none); if fewer than n, *err says why the rest do not
+ * (they hold no new block).
+ */
+unsigned pageout_write_batch(struct page **pg, unsigned n, int *err);
 
 /*
  * Read pg's bytes back from its held block into buf (a direct-map

@@ -18,6 +18,7 @@
 #include <dev/blk.h>
 #include <lib/storefmt.h>
 #include <lib/string.h>
+#include <panic.h>
 #include <pmm.h>
 #include <printf.h>
 #include <store/ckpt_io.h>
@@ -241,6 +242,28 @@ disk_write(void *ctx, uint64_t block, const void *buf)
 	    SECTORS_PER_BLOCK);
 }
 
+_Static_assert(STORE_DEV_RUN_MAX * STORE_BLOCK_SIZE <= BLK_REQ_MAX_BYTES,
+    "a page-out run is one disk request");
+
+static int
+disk_write_frames(void *ctx, uint64_t block, const uint64_t *frames,
+    unsigned n)
+{
+	struct blk_req r;
+	int err;
+
+	(void)ctx;
+	assert(!ckpt_io_in_writer() && n <= STORE_DEV_RUN_MAX);
+	memset(&r, 0, sizeof(r));
+	r.op = BLK_OP_WRITE;
+	r.lba = disk_lba + block * SECTORS_PER_BLOCK;
+	r.len = n * STORE_BLOCK_SIZE;
+	r.frames = frames;
+	if ((err = blk_submit(&r)) != 0)
+		return err;
+	return blk_wait(&r);
+}
+
 static int
 disk_flush(void *ctx)
 {
@@ -254,7 +277,7 @@ int
 store_mount_disk(void)
 {
 	struct store_dev dev = { "disk", 0, disk_read, NULL, disk_write,
-	    disk_flush };
+	    disk_flush, disk_write_frames };
 	uint64_t lba = boot_info.store_lba, n = boot_info.store_sectors;
 	uint64_t cap = blk_capacity();
 
@@ -274,7 +297,7 @@ store_mount_disk(void)
 	disk_lba = lba;
 	dev.blocks = n / SECTORS_PER_BLOCK;
 	if (blk_read_only())
-		dev.write = NULL;
+		dev.write = NULL, dev.write_frames = NULL;
 	return store_mount(&dev);
 }
 

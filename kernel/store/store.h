@@ -45,7 +45,17 @@ struct store_dev {
 	 */
 	int		(*write)(void *ctx, uint64_t block, const void *buf);
 	int		(*flush)(void *ctx);
+	/*
+	 * Optional (NULL: one write per block): write the n frames
+	 * (physical addresses, n <= STORE_DEV_RUN_MAX) to blocks block..
+	 * block + n - 1 as one request and wait for it. Returns 0 or an
+	 * ERR_*. Not from the checkpoint writer. Page-outs use it.
+	 */
+	int		(*write_frames)(void *ctx, uint64_t block,
+			    const uint64_t *frames, unsigned n);
 };
+
+#define STORE_DEV_RUN_MAX	32	/* 128 KiB: one disk request */
 
 /*
  * Mount the store partition that boot_info names, read through
