@@ -18,6 +18,10 @@ the same cases at the size issue 11 names, 256 MiB in 128 MiB.
   without writing again (the region came back from the store).
 - two: two such programs at once, each with its own keeper, each region
   twice the RAM: both read back with 0 bad words.
+- fuzz: the kernel fuzzer (images/test/fuzz.mki, its short run) beside
+  a bigmem of twice the RAM, no checkpoint: its random invocations meet
+  pages going out and coming back; every fuzz result passes, bigmem
+  reads back 0 bad words, no panic.
 - store_full: the store cannot hold the region: the kernel says
   `memory: N frames free, dirty pages cannot leave memory: the store is
   full`, the keeper's fault is not resolved with error 6 (ERR_NO_SPACE),
@@ -39,6 +43,8 @@ import qemu
 ERR_NO_SPACE = 6
 STORE_FULL_LINE = ("dirty pages cannot leave memory: the store is full")
 UNRESOLVED = "not resolved: error"      # vcopy gave up on a fault
+FUZZ_MKI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "..", "images", "test", "fuzz.mki")
 RESUMING = re.compile(r"^restart: resuming generation (\d+)", re.M)
 
 # Sizes: (guest RAM MiB, region MiB per program, seconds per boot).
@@ -130,7 +136,7 @@ class SlstoreSuite:
         os.makedirs(self.dir, exist_ok=True)
         res = []
         for case in (self._write_read, self._restart, self._two,
-                     self._store_full):
+                     self._fuzz, self._store_full):
             res += case()
         return res
 
@@ -138,12 +144,13 @@ class SlstoreSuite:
         return ("%s.%s" % (self.name, case), ok, "" if ok else
                 "%s (log %s)" % (why, ", ".join(logs)))
 
-    def _image(self, case, **kw):
-        """Build case's image; returns its path, or a failed result."""
+    def _image(self, case, text=None, **kw):
+        """Build case's image (from text, else bigmem_mki(**kw));
+        returns its path, or a failed result."""
         mki = os.path.join(self.dir, case + ".mki")
         img = os.path.join(self.dir, case + ".img")
         with open(mki, "w") as f:
-            f.write(bigmem_mki(self.build, self.mib, **kw))
+            f.write(text or bigmem_mki(self.build, self.mib, **kw))
         rc, out = _run([self.mkimage, "build", mki, "-o", img,
                         "--boot-dir", self.build])
         if rc != 0:
@@ -257,6 +264,31 @@ class SlstoreSuite:
             ok, why = self._finished(run.log, i, log)
             res.append(self._result("%s.bm%d" % (case, i), ok, why, log))
         res.append(self._paged(case, run.log, 1, True, log))
+        os.unlink(img)
+        return res
+
+    def _fuzz(self):
+        case = "fuzz"
+        with open(FUZZ_MKI) as f:
+            fuzz = f.read()
+        store = "store %dM" % (self.mib * 3 // 2 + 32)
+        bm = bigmem_mki(self.build, self.mib, flags=0)
+        text = (re.sub(r"(?m)^store .*$", store, fuzz, count=1).rstrip("\n")
+                + "\n" + bm[bm.index("program bigmem"):])
+        img, err = self._image(case, text)
+        if err:
+            return [err]
+        log = os.path.join(self.dir, case + ".log")
+        run = self._boot(img, log, lambda t: "TEST DONE fuzz" in t and
+                         _counts(0).search(t) is not None)
+        fails = re.findall(r"^TEST FAIL .*$", run.log, re.M)
+        ok = "TEST DONE fuzz" in run.log and not fails and \
+            "panic" not in run.log
+        res = [self._result(case, ok, "; ".join(fails) or "no TEST DONE "
+                            "fuzz, or a panic", log)]
+        ok, why = self._finished(run.log, 0, log)
+        res.append(self._result(case + ".bm0", ok, why, log))
+        res.append(self._paged(case, run.log, 0, True, log))
         os.unlink(img)
         return res
 
