@@ -122,11 +122,11 @@ dz_row(const struct bench_cfg *cfg)
 		dz_loop(va, n);
 		ticks[r] = rt_tsc() - t0;
 	}
-	(void)bench_keeper_ask(VC_OC_STATS, w);
+	(void)ipc_ask(CR_DZ, VC_OC_STATS, w);
 	uprintf("BENCH INFO demand_zero_keeper pages=%lu gpts=%lu splits=%lu "
 	    "faults=%lu", (unsigned long)w[0], (unsigned long)w[1],
 	    (unsigned long)w[2], (unsigned long)w[3]);
-	if (bench_keeper_ask(VC_OC_TIMES, w) == 0 && w[1] != 0)
+	if (ipc_ask(CR_DZ, VC_OC_TIMES, w) == 0 && w[1] != 0)
 		uprintf(" keeper_ticks_per_fault=%lu",
 		    (unsigned long)(w[0] / w[1]));
 	uprintf("\n");

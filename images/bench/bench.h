@@ -74,12 +74,5 @@ void	bench_stats(uint64_t *v, unsigned n, uint64_t *med, uint64_t *lo,
 /* The program_start rows (bench_start.c). */
 void	bench_start_rows(const struct bench_cfg *cfg);
 
-/*
- * Ask the demand-zero keeper (CR_DZ) for op (VC_OC_STATS, VC_OC_TIMES,
- * keepers/vcopy.h): its answer's words in w, all zero if it failed.
- * Returns the call's error.
- */
-int	bench_keeper_ask(uint32_t op, uint64_t *w);
-
 /* The IPC server's loop (bench_server role). */
 void	bench_server(void);

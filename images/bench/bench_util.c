@@ -6,7 +6,6 @@
  */
 #include <lib/string.h>
 #include <user/invoke.h>
-#include <user/ipc.h>
 #include <user/log.h>
 
 #include "bench.h"
@@ -212,17 +211,4 @@ bench_report_values(const char *key, const uint64_t *vals, unsigned n,
 	uprintf("BENCH %s median=%lu min=%lu max=%lu count=%u unit=%s "
 	    "iters=%u\n", key, (unsigned long)med, (unsigned long)lo,
 	    (unsigned long)hi, n, unit, iters);
-}
-
-int
-bench_keeper_ask(uint32_t op, uint64_t *w)
-{
-	struct umsg m;
-	int err;
-
-	umsg_init(&m, op, 0, 0, 0, 0, 0);
-	err = ipc_call(CR_DZ, &m);
-	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
-		w[i] = err == 0 ? m.w[i] : 0;
-	return err;
 }

@@ -20,6 +20,7 @@
  * store receives is a page leaving memory.
  */
 #include <user/invoke.h>
+#include <user/ipc.h>
 #include <user/log.h>
 #include <user/rt.h>
 
@@ -80,8 +81,8 @@ keeper_info(void)
 {
 	uint64_t s[MI_WORDS_MAX], t[MI_WORDS_MAX], k[MI_WORDS_MAX];
 
-	(void)bench_keeper_ask(VC_OC_STATS, s);
-	(void)bench_keeper_ask(VC_OC_TIMES, t);
+	(void)ipc_ask(CR_DZ, VC_OC_STATS, s);
+	(void)ipc_ask(CR_DZ, VC_OC_TIMES, t);
 	uprintf("BENCH INFO oversub_keeper pages=%lu gpts=%lu faults=%lu "
 	    "keeper_ticks=%lu\n", (unsigned long)s[0], (unsigned long)s[1],
 	    (unsigned long)s[3], (unsigned long)t[0]);

@@ -38,19 +38,6 @@ static const uint64_t sparse[] = {
 };
 #define NSPARSE	(sizeof(sparse) / sizeof(sparse[0]))
 
-static int
-ask(uint32_t op, uint64_t *w)
-{
-	struct umsg m;
-	int err;
-
-	umsg_init(&m, op, 0, 0, 0, 0, 0);
-	err = ipc_call(CR_DZ, &m);
-	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
-		w[i] = m.w[i];
-	return err;
-}
-
 /* A deep stack frame: every byte must read zero the first time. */
 static __attribute__((noinline)) uint64_t
 deep_stack(void)
@@ -81,7 +68,7 @@ main_tests(void)
 	test_plan("keeper", 8);
 
 	test_begin("stack_came_from_the_keeper");
-	TEST_EQ(ask(VC_OC_STATS, w), 0, "stats call");
+	TEST_EQ(ipc_ask(CR_DZ, VC_OC_STATS, w), 0, "stats call");
 	TEST_TRUE(w[0] >= STACK_BYTES / 4096 && w[3] >= w[0],
 	    "pages handed out for the stack");
 	test_end();
@@ -124,12 +111,12 @@ main_tests(void)
 	test_end();
 
 	test_begin("every_fault_at_most_one_page");
-	TEST_EQ(ask(VC_OC_STATS, w2), 0, "stats call");
+	TEST_EQ(ipc_ask(CR_DZ, VC_OC_STATS, w2), 0, "stats call");
 	TEST_TRUE(w2[0] <= w2[3], "pages handed out <= faults resolved");
 	TEST_TRUE(w2[0] >= w[0] + DENSE_PAGES + NSPARSE,
 	    "at least the pages touched");
 	TEST_TRUE(w2[2] > 0, "some guard was split");
-	TEST_EQ(ask(VC_OC_MAPS, w3), 0, "maps call");
+	TEST_EQ(ipc_ask(CR_DZ, VC_OC_MAPS, w3), 0, "maps call");
 	TEST_TRUE(w3[2] > 0, "first reads mapped the zero tree");
 	TEST_EQ(w3[0], 0, "copies without a background");
 	test_end();
@@ -140,7 +127,7 @@ main_tests(void)
 		bad += *(volatile uint64_t *)(uintptr_t)(ZREAD +
 		    i * UINT64_C(0x1234000)) != 0;
 	TEST_EQ(bad, 0, "nonzero words");
-	TEST_EQ(ask(VC_OC_STATS, w), 0, "stats call");
+	TEST_EQ(ipc_ask(CR_DZ, VC_OC_STATS, w), 0, "stats call");
 	TEST_EQ(w[0], w2[0], "pages bought by reads");
 	TEST_EQ(w[1], w2[1], "GPTs bought by reads");
 	TEST_TRUE(w[3] > w2[3], "the reads faulted");

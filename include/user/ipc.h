@@ -59,3 +59,21 @@ ipc_reply_wait(unsigned reply_cr, struct umsg *m)
 {
 	return invoke(IC_MAKE(reply_cr, IC_SEND | IC_RECV), m);
 }
+
+/*
+ * Call entry cap cr with op, no words and no caps: the answer's words
+ * in w[0..MI_WORDS_MAX) (zeros if the call failed). Returns its error.
+ * For a server's small queries (a keeper's statistics).
+ */
+static inline int
+ipc_ask(unsigned cr, uint32_t op, uint64_t *w)
+{
+	struct umsg m;
+	int err;
+
+	umsg_init(&m, op, 0, 0, 0, 0, 0);
+	err = ipc_call(cr, &m);
+	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
+		w[i] = err == 0 ? m.w[i] : 0;
+	return err;
+}
