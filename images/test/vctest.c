@@ -78,19 +78,6 @@ usage(unsigned cr, unsigned t)
 	return total;
 }
 
-static int
-ask(unsigned cr, uint32_t op, uint64_t *w)
-{
-	struct umsg m;
-	int err;
-
-	umsg_init(&m, op, 0, 0, 0, 0, 0);
-	err = ipc_call(cr, &m);
-	for (unsigned i = 0; i < MI_WORDS_MAX; i++)
-		w[i] = m.w[i];
-	return err;
-}
-
 /* A GPT of l2v from bank T into register dst. */
 static int
 gpt(unsigned dst, unsigned l2v, unsigned flags)
@@ -160,7 +147,7 @@ reads(void)
 	TEST_EQ(rd(X1 + (UINT64_C(7) << 40)), 0, "empty slot of B: zero");
 	TEST_EQ(usage(CR_BANK_A, OT_PAGE), pages, "pages bought by reads");
 	TEST_EQ(usage(CR_BANK_A, OT_GPT), gpts, "GPTs bought by reads");
-	TEST_EQ(ask(CR_KA, VC_OC_MAPS, w), 0, "maps call");
+	TEST_EQ(ipc_ask(CR_KA, VC_OC_MAPS, w), 0, "maps call");
 	TEST_TRUE(w[1] > 0 && w[2] > 0, "background and zero covers");
 	TEST_EQ(w[0], 0, "copies");
 	/* Holes inside what B maps: GPTs down to them, no page. */
@@ -192,7 +179,7 @@ writes(void)
 	TEST_EQ(rd(X1 + 4096), pattern(1, 0), "X1's unwritten page");
 	TEST_EQ(rd(X2 + 4096), pattern(1, 0), "X2's unwritten page");
 	TEST_EQ(usage(CR_BANK_A, OT_PAGE), pages + 1, "X1 bought one page");
-	TEST_EQ(ask(CR_KA, VC_OC_MAPS, w), 0, "maps call");
+	TEST_EQ(ipc_ask(CR_KA, VC_OC_MAPS, w), 0, "maps call");
 	TEST_EQ(w[0], 1, "X1's keeper copied one page");
 	wr(X1 + FAR_PAGE + 16, 0x3333);
 	TEST_EQ(rd(X1 + FAR_PAGE + 8), 0xfa7, "far page copied");
@@ -206,7 +193,7 @@ writes(void)
 	TEST_EQ(rd(X1 + 0x9000), 0, "rest still zero");
 	TEST_EQ(rd(X1 + 0x9008), 0x4444, "the write");
 	TEST_EQ(usage(CR_BANK_A, OT_PAGE), pages + 1, "one page");
-	TEST_EQ(ask(CR_KA, VC_OC_MAPS, w), 0, "maps call");
+	TEST_EQ(ipc_ask(CR_KA, VC_OC_MAPS, w), 0, "maps call");
 	TEST_EQ(w[0], 2, "no copy for it");
 	test_end();
 
@@ -227,7 +214,7 @@ exhaustion(void)
 	int err;
 
 	test_begin("bank_exhaustion_leaves_it_faulted");
-	TEST_EQ(ask(CR_KH, VC_OC_STATS, w), 0, "the hog's keeper is up");
+	TEST_EQ(ipc_ask(CR_KH, VC_OC_STATS, w), 0, "the hog's keeper is up");
 	pages = usage(CR_BANK_H, OT_PAGE);
 	TEST_EQ(bank_set_limit(CR_BANK_H, OT_PAGE, pages + HOG_LIMIT), 0,
 	    "limit");
@@ -235,11 +222,11 @@ exhaustion(void)
 	TEST_EQ(test_poll_state(CR_HOG, CR_SLEEP, PS_FAULTED, w), 0, "faulted");
 	TEST_EQ(w[1], FC_NO_MAPPING, "fault code");
 	TEST_EQ(usage(CR_BANK_H, OT_PAGE), pages + HOG_LIMIT, "bank full");
-	TEST_EQ(ask(CR_KH, VC_OC_STATS, w), 0, "stats");
+	TEST_EQ(ipc_ask(CR_KH, VC_OC_STATS, w), 0, "stats");
 	kcall(CR_SLEEP, OC_SLEEP_FOR, 1, 50000000, 0, 0, 0, 0);
-	TEST_EQ(ask(CR_KH, VC_OC_STATS, w2), 0, "stats");
+	TEST_EQ(ipc_ask(CR_KH, VC_OC_STATS, w2), 0, "stats");
 	TEST_EQ(w2[3], w[3], "no more faults: it does not loop");
-	TEST_EQ(ask(CR_KH, VC_OC_MAPS, w), 0, "maps");
+	TEST_EQ(ipc_ask(CR_KH, VC_OC_MAPS, w), 0, "maps");
 	TEST_EQ(w[3], 1, "one fault not resolved");
 	/* Answered once the keeper has printed the forwarded report. */
 	umsg_init(&m, PK_OC_STATE, 1, 0, 0, 0, 0);
