@@ -299,6 +299,64 @@ test_objevict_page_out_and_back(void)
 }
 
 /*
+ * Pages of consecutive OIDs go out together to consecutive blocks; a
+ * page-in of the first reads the others with it (one request), each
+ * back as a copy of its block; a neighbour whose block is damaged stays
+ * out, and its own page-in says ERR_CORRUPT.
+ */
+#define NAHEAD	4
+
+static void
+test_objevict_page_in_reads_ahead(void)
+{
+	struct objcache_stats a, b;
+	struct obj *o[NAHEAD] = { NULL };
+	uint32_t crc;
+	unsigned i;
+
+	objcache_init();
+	if (blk_init() != 0 || store_mount_disk() != 0) {
+		st_fail("no store to hold pages in");
+		return;
+	}
+	objcache_flush();
+	for (i = 0; i < NAHEAD; i++) {
+		ST_CHECK_EQ(obj_get(X(60 + i), &o[i]), 0);
+		obj_modify(o[i]);
+		memset(page_data(obj_page(o[i])), 0x80 + i, PAGE_SIZE);
+	}
+	take_all_frames();
+	give_back(PUSH_SPARE);
+	(void)objcache_reclaim(pmm_free_frames() + NAHEAD);
+	give_back_frames();
+	for (i = 0; i < NAHEAD; i++)
+		if (!(o[i]->flags & OBJ_F_OUT) || obj_page(o[i])->out_block !=
+		    obj_page(o[0])->out_block + i) {
+			release(o, NAHEAD);
+			st_fail("page %u did not go out to the next block", i);
+			return;
+		}
+	crc = obj_page(o[2])->out_crc;
+	obj_page(o[2])->out_crc = ~crc;		/* its block "damaged" */
+	objcache_stats(&a);
+	ST_CHECK_EQ(obj_get(X(60), &o[0]), 0);
+	objcache_stats(&b);
+	ST_CHECK_EQ(b.readahead - a.readahead, 1);
+	ST_CHECK(obj_lookup(X(61)) == o[1] && page_is(o[1], 0x81));
+	ST_CHECK(o[1]->epoch & OBJ_EPOCH_COPY);
+	ST_CHECK(obj_lookup(X(62)) == NULL && obj_lookup(X(63)) == NULL);
+	ST_CHECK_EQ(obj_get(X(62), &o[2]), ERR_CORRUPT);
+	obj_page(o[2])->out_crc = crc;
+	ST_CHECK_EQ(obj_get(X(62), &o[2]), 0);
+	ST_CHECK(obj_lookup(X(63)) == o[3]);	/* read with X62 */
+	for (i = 0; i < NAHEAD; i++) {
+		ST_CHECK(page_is(o[i], (uint8_t)(0x80 + i)));
+		obj_modify(o[i]);		/* no block left held */
+	}
+	release(o, NAHEAD);
+}
+
+/*
  * Pages going out together whose write fails half-way (the test
  * device fails the second block of their run): all of them stay in
  * memory with their bytes and hold no block; the next reclaim writes
@@ -353,4 +411,5 @@ ST_SUITE(st_objevict,
 	ST_CASE(objevict_fill_memory),
 	ST_CASE(objevict_page_out_and_back),
 	ST_CASE(objevict_page_out_write_fails),
+	ST_CASE(objevict_page_in_reads_ahead),
 );

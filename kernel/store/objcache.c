@@ -50,6 +50,7 @@
 #define HASH_FRAMES_MAX	256		/* 131072 buckets at most */
 #define HASH_MULT	OBJCACHE_HASH_MULT
 #define PAGEOUT_BATCH	64		/* pages a reclaim step writes */
+#define READAHEAD	8		/* pages a page-in reads at most */
 _Static_assert(HASH_PER_FRAME == PAGE_SIZE / sizeof(struct obj *),
     "a frame of bucket heads");
 
@@ -394,26 +395,17 @@ make(oid_t oid, unsigned t, struct obj **out)
 }
 
 /*
- * Bring dirty page o (OBJ_F_OUT) back into memory from its held block.
- * The block stays held: while o belongs to the snapshot being written
+ * Page o (OBJ_F_OUT), whose bytes frame pa now holds, is back in memory.
+ * Its block stays held: while o belongs to the snapshot being written
  * out, the writer adopts it; on the dirty list, o is OBJ_EPOCH_COPY until
  * its first write, so a page only read leaves memory again without
- * being written again. Returns 0, ERR_NO_SPACE, ERR_IO, ERR_CORRUPT (o
- * stays out).
+ * being written again.
  */
-static int
-page_in(struct obj *o)
+static void
+page_back(struct obj *o, uint64_t pa)
 {
 	struct page *pg = fpage(o);
-	uint64_t pa = alloc_frame();
-	int err;
 
-	if (pa == 0)
-		return ERR_NO_SPACE;
-	if ((err = pageout_read(pg, phys_to_virt(pa))) != 0) {
-		pmm_free(pa);
-		return err;
-	}
 	pg->pa = pa;
 	o->flags &= (uint8_t)~OBJ_F_OUT;
 	if (o->epoch == obj_epoch && pg->out_block != 0)
@@ -421,7 +413,66 @@ page_in(struct obj *o)
 	st.frames++;
 	st.out--;
 	st.pageins++;
-	return 0;
+}
+
+/*
+ * The pages after o (out of memory, of the next OIDs, in the blocks
+ * after o's: pages a keeper bought in order and the reclaim wrote out
+ * together) that a page-in of o reads with it, each with a free frame:
+ * up to READAHEAD pages in pg[] and frame[], o first. Read-ahead never
+ * evicts: it stops at the low watermark. Returns how many.
+ */
+static unsigned
+readahead(struct obj *o, struct page **pg, uint64_t *frame)
+{
+	unsigned n = 1;
+	struct obj *x;
+
+	pg[0] = fpage(o);
+	for (; n < READAHEAD && pmm_free_frames() > low_mark; n++) {
+		for (x = *bucket(o->oid + n); x != NULL; x = x->hash_next)
+			if (x->oid == o->oid + n)
+				break;
+		if (x == NULL || !(x->flags & OBJ_F_OUT) ||
+		    fpage(x)->out_block != pg[0]->out_block + n ||
+		    (frame[n] = pmm_alloc()) == 0)
+			break;
+		pg[n] = fpage(x);
+	}
+	return n;
+}
+
+/*
+ * Bring dirty page o (OBJ_F_OUT) back into memory from its held block
+ * (zeros if it has none), and the pages readahead() finds with it, in
+ * one request. Returns 0, ERR_NO_SPACE, ERR_IO, ERR_CORRUPT (o stays
+ * out).
+ */
+static int
+page_in(struct obj *o)
+{
+	struct page *pg[READAHEAD];
+	uint64_t frame[READAHEAD];
+	unsigned n = 1, good = 0, i;
+	int err;
+
+	if ((frame[0] = alloc_frame()) == 0)
+		return ERR_NO_SPACE;
+	pg[0] = fpage(o);
+	if (pg[0]->out_block == 0)
+		err = pageout_read(pg[0], phys_to_virt(frame[0]));
+	else {
+		n = readahead(o, pg, frame);
+		err = pageout_read_run(pg, frame, n, &good);
+	}
+	for (i = 0; i < n; i++) {
+		if (i < good || (i == 0 && err == 0))
+			page_back(&pg[i]->obj, frame[i]);
+		else
+			pmm_free(frame[i]);
+	}
+	st.readahead += good > 1 ? good - 1 : 0;
+	return err;
 }
 
 /*

@@ -166,6 +166,7 @@ struct objcache_stats {
 	uint64_t	out;		/* dirty pages out of memory now */
 	uint64_t	pageouts;	/* pages that left memory dirty */
 	uint64_t	pageins;	/*   and came back */
+	uint64_t	readahead;	/*   of those, read with another */
 	uint64_t	buckets;	/* hash table size */
 };
 

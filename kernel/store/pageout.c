@@ -151,6 +151,46 @@ pageout_read(struct page *pg, void *buf)
 	return 0;
 }
 
+/* Blocks first.. into frame[0..n): one request if the device can. */
+static int
+read_blocks(uint64_t first, const uint64_t *frame, unsigned n)
+{
+	const struct store_dev *d = &store_mnt.dev;
+	int err = 0;
+
+	if (d->read_frames != NULL)
+		return d->read_frames(d->ctx, first, frame, n);
+	for (unsigned i = 0; i < n && err == 0; i++)
+		err = d->read(d->ctx, first + i, phys_to_virt(frame[i]));
+	return err;
+}
+
+int
+pageout_read_run(struct page **pg, const uint64_t *frame, unsigned n,
+    unsigned *good)
+{
+	unsigned i;
+	int err;
+
+	assert(n >= 1 && n <= STORE_DEV_RUN_MAX && pg[0]->out_block != 0);
+	*good = 0;
+	if (n > 1 && read_blocks(pg[0]->out_block, frame, n) == 0) {
+		for (i = 0; i < n; i++) {
+			if (crc32c(phys_to_virt(frame[i]), PAGE_SIZE) !=
+			    pg[i]->out_crc)
+				break;
+			st.reads++;
+		}
+		if ((*good = i) > 0)
+			return 0;
+	}
+	/* Alone (and with its own message if it fails): a neighbour's bad
+	   block must not cost pg[0]. */
+	if ((err = pageout_read(pg[0], phys_to_virt(frame[0]))) == 0)
+		*good = 1;
+	return err;
+}
+
 void
 pageout_drop(struct page *pg)
 {

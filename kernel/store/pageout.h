@@ -44,6 +44,19 @@ unsigned pageout_write_batch(struct page **pg, unsigned n, int *err);
  */
 int	pageout_read(struct page *pg, void *buf);
 
+/*
+ * Read-ahead: pg[0..n) hold consecutive blocks (pg[i]->out_block ==
+ * pg[0]->out_block + i, the first not 0, n <= STORE_DEV_RUN_MAX); read
+ * them into frame[0..n) as one request (store_dev.read_frames, else a
+ * read each),
+ * checking each CRC. Returns pg[0]'s result as pageout_read() would,
+ * and in *good how many pages from the first were read intact (0 if
+ * pg[0] was not); a neighbour's damage is left for its own read to
+ * report.
+ */
+int	pageout_read_run(struct page **pg, const uint64_t *frame, unsigned n,
+	    unsigned *good);
+
 /* pg's held block (if any) is not needed any more: free it. */
 void	pageout_drop(struct page *pg);
 
