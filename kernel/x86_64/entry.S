@@ -23,11 +23,14 @@ kernel_entry:
 	cld
 	movq	%rdi, %r12		/* bootinfo physical address */
 
+	/* 8 bytes a step: under QEMU's -icount each step of a rep counts
+	   as an instruction, and .bss is 700 KiB (the write pool). */
 	leaq	kernel_bss_start(%rip), %rdi
 	leaq	kernel_bss_end(%rip), %rcx
 	subq	%rdi, %rcx
+	shrq	$3, %rcx
 	xorl	%eax, %eax
-	rep stosb
+	rep stosq
 
 	leaq	kstack_top(%rip), %rsp
 	xorl	%ebp, %ebp
