@@ -544,8 +544,9 @@ note_shortage(int err)
 	if (short_now && !stuck)
 		kprintf("memory: %lu frames free, dirty pages cannot leave "
 		    "memory: %s\n", pmm_free_frames(), err == ERR_NO_SPACE ?
-		    "the store is full" : err != 0 ? "a store write failed" :
-		    "every one is in use");
+		    "the store is full" : err == ERR_NO_ACCESS ?
+		    "the disk is read-only" : err != 0 ?
+		    "a store write failed" : "every one is in use");
 	stuck = short_now;
 	objcache_poll_mark = stuck ? 0 : low_mark;
 }

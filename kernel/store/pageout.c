@@ -86,6 +86,10 @@ pageout_write_batch(struct page **pg, unsigned n, int *err)
 	assert(!ckpt_io_in_writer());
 	*err = 0;
 	r.n = 0;
+	if (store_mnt.dev.write == NULL) {	/* a read-only disk */
+		*err = ERR_NO_ACCESS;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		const void *data = phys_to_virt(pg[i]->pa);
 

@@ -23,7 +23,7 @@
  * there already (out_block set: in the snapshot, or read back and
  * unchanged) or all zero (then out_block stays 0). The frame is not
  * freed. Returns 0, ERR_NO_SPACE (the store has no free block, or no
- * memory), ERR_IO.
+ * memory), ERR_IO, ERR_NO_ACCESS (a read-only disk).
  */
 int	pageout_write(struct page *pg);
 
@@ -33,7 +33,8 @@ int	pageout_write(struct page *pg);
  * request of up to STORE_DEV_RUN_MAX blocks (store_dev.write_frames).
  * Returns how many pages, from the first, now have their bytes in a
  * block (or need none); if fewer than n, *err says why the rest do not
- * (they hold no new block).
+ * (they hold no new block): ERR_NO_SPACE, ERR_IO, or ERR_NO_ACCESS for
+ * a store that cannot be written (a read-only disk: nothing leaves).
  */
 unsigned pageout_write_batch(struct page **pg, unsigned n, int *err);
 

@@ -28,6 +28,12 @@ the same cases at the size issue 11 names, 256 MiB in 128 MiB.
   the writer stops there, and the machine keeps running: hello, in the
   same image, counts on. No panic, no hang.
 
+- read_only: the same image as store_full's but with a store large
+  enough, on a disk QEMU opens read-only: nothing can leave memory, and
+  the kernel says `... dirty pages cannot leave memory: the disk is
+  read-only` (it once called a null write function there and
+  panicked); the keeper's error 6, hello counting on, no panic.
+
 `python3 tests/harness/slstore.py --mki MIB` prints the one-program
 description (for `make run-bigmem`, README).
 """
@@ -41,7 +47,8 @@ import sys
 import qemu
 
 ERR_NO_SPACE = 6
-STORE_FULL_LINE = ("dirty pages cannot leave memory: the store is full")
+STORE_FULL_LINE = "dirty pages cannot leave memory: the store is full"
+READ_ONLY_LINE = "dirty pages cannot leave memory: the disk is read-only"
 UNRESOLVED = "not resolved: error"      # vcopy gave up on a fault
 FUZZ_MKI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                         "..", "images", "test", "fuzz.mki")
@@ -136,7 +143,7 @@ class SlstoreSuite:
         os.makedirs(self.dir, exist_ok=True)
         res = []
         for case in (self._write_read, self._restart, self._two,
-                     self._fuzz, self._store_full):
+                     self._fuzz, self._store_full, self._read_only):
             res += case()
         return res
 
@@ -159,14 +166,14 @@ class SlstoreSuite:
                                       % (rc, out.strip()[-300:]), mki)
         return img, None
 
-    def _boot(self, img, log, until, unresolved_ends=True):
+    def _boot(self, img, log, until, unresolved_ends=True, readonly=False):
         """Boot img until until(text), a panic, or (unless the case
         expects one) a fault the keeper could not resolve."""
         def done(text):
             return "panic" in text or until(text) or (
                 unresolved_ends and UNRESOLVED in text)
         return qemu.boot(img, log, self.timeout, memory="%dM" % self.ram,
-                         snapshot=False, wait_for=done)
+                         snapshot=False, readonly=readonly, wait_for=done)
 
     def _verify(self, case, img):
         rc, out = _run([self.mkimage, "verify", img])
@@ -293,20 +300,28 @@ class SlstoreSuite:
         return res
 
     def _store_full(self):
-        case = "store_full"
-        store = self.mib * 3 // 8          # far less than the region
-        img, err = self._image(case, flags=0, store_mib=store, hello=True)
+        return self._stuck("store_full", STORE_FULL_LINE,
+                           store_mib=self.mib * 3 // 8)   # far too small
+
+    def _read_only(self):
+        return self._stuck("read_only", READ_ONLY_LINE, readonly=True)
+
+    def _stuck(self, case, line, store_mib=None, readonly=False):
+        """Dirty pages cannot leave memory (case's store or disk): the
+        kernel's line, the keeper's error, hello counting on."""
+        img, err = self._image(case, flags=0, store_mib=store_mib,
+                               hello=True)
         if err:
             return [err]
         log = os.path.join(self.dir, case + ".log")
         counted = re.compile(r"^hello: count (\d+)", re.M)
 
         def counted_after_full(text):
-            at = text.find(STORE_FULL_LINE)
+            at = text.find(line)
             return at >= 0 and len(counted.findall(text[at:])) >= 2
-        run = self._boot(img, log, counted_after_full, False)
-        res = [self._result(case + ".console", STORE_FULL_LINE in run.log,
-                            "no '%s' line" % STORE_FULL_LINE, log)]
+        run = self._boot(img, log, counted_after_full, False, readonly)
+        res = [self._result(case + ".console", line in run.log,
+                            "no '%s' line" % line, log)]
         res.append(self._result(case + ".keeper_error",
                                 re.search(r"^vcopy: fault .* not resolved: "
                                           r"error %d" % ERR_NO_SPACE,
@@ -317,8 +332,8 @@ class SlstoreSuite:
                                 counted_after_full(run.log) and
                                 "panic" not in run.log and
                                 _done(0).search(run.log) is None,
-                                "hello did not count on after the store "
-                                "filled up (or a panic, or bm0 finished)",
+                                "hello did not count on after that line "
+                                "(or a panic, or bm0 finished)",
                                 log))
         os.unlink(img)
         return res
