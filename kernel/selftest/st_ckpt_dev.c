@@ -129,7 +129,7 @@ struct store_dev
 wdev_dev(struct wdev *w)
 {
 	return (struct store_dev){ "test writer store", w->blocks, dev_read,
-	    w, dev_write, dev_flush, NULL, NULL };	/* a block a request */
+	    w, dev_write, dev_flush, NULL };	/* a block a request */
 }
 
 int

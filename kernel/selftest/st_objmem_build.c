@@ -265,7 +265,7 @@ int
 mb_mount(void)
 {
 	static const struct store_dev dev = { "test store", MB_BLOCKS,
-	    mem_read, &mb, NULL, NULL, NULL, NULL };
+	    mem_read, &mb, NULL, NULL, NULL };
 
 	objcache_init();
 	objcache_flush();

@@ -41,16 +41,24 @@ struct run {
 	uint64_t	frame[STORE_DEV_RUN_MAX];
 };
 
+/*
+ * Blocks first..first + n - 1 from frame[0..n) if write, else into
+ * them: one request if the device can (io_frames), else a block each.
+ */
 static int
-send(const struct run *r)
+io_blocks(bool write, uint64_t first, const uint64_t *frame, unsigned n)
 {
 	const struct store_dev *d = &store_mnt.dev;
 	int err = 0;
 
-	if (d->write_frames != NULL)
-		return d->write_frames(d->ctx, r->first, r->frame, r->n);
-	for (unsigned i = 0; i < r->n && err == 0; i++)
-		err = d->write(d->ctx, r->first + i, phys_to_virt(r->frame[i]));
+	if (d->io_frames != NULL)
+		return d->io_frames(d->ctx, write, first, frame, n);
+	for (unsigned i = 0; i < n && err == 0; i++) {
+		void *va = phys_to_virt(frame[i]);
+
+		err = write ? d->write(d->ctx, first + i, va) :
+		    d->read(d->ctx, first + i, va);
+	}
 	return err;
 }
 
@@ -62,7 +70,7 @@ write_run(struct run *r)
 
 	if (r->n == 0)
 		return 0;
-	if ((err = send(r)) == 0) {
+	if ((err = io_blocks(true, r->first, r->frame, r->n)) == 0) {
 		st.writes += r->n;
 		r->n = 0;
 		return 0;
@@ -86,7 +94,8 @@ pageout_write_batch(struct page **pg, unsigned n, int *err)
 	assert(!ckpt_io_in_writer());
 	*err = 0;
 	r.n = 0;
-	if (store_mnt.dev.write == NULL) {	/* a read-only disk */
+	if (store_mnt.dev.write == NULL) {	/* a read-only disk (and so
+						   no io_frames write) */
 		*err = ERR_NO_ACCESS;
 		return 0;
 	}
@@ -155,20 +164,6 @@ pageout_read(struct page *pg, void *buf)
 	return 0;
 }
 
-/* Blocks first.. into frame[0..n): one request if the device can. */
-static int
-read_blocks(uint64_t first, const uint64_t *frame, unsigned n)
-{
-	const struct store_dev *d = &store_mnt.dev;
-	int err = 0;
-
-	if (d->read_frames != NULL)
-		return d->read_frames(d->ctx, first, frame, n);
-	for (unsigned i = 0; i < n && err == 0; i++)
-		err = d->read(d->ctx, first + i, phys_to_virt(frame[i]));
-	return err;
-}
-
 int
 pageout_read_run(struct page **pg, const uint64_t *frame, unsigned n,
     unsigned *good)
@@ -178,7 +173,7 @@ pageout_read_run(struct page **pg, const uint64_t *frame, unsigned n,
 
 	assert(n >= 1 && n <= STORE_DEV_RUN_MAX && pg[0]->out_block != 0);
 	*good = 0;
-	if (n > 1 && read_blocks(pg[0]->out_block, frame, n) == 0) {
+	if (n > 1 && io_blocks(false, pg[0]->out_block, frame, n) == 0) {
 		for (i = 0; i < n; i++) {
 			if (crc32c(phys_to_virt(frame[i]), PAGE_SIZE) !=
 			    pg[i]->out_crc)

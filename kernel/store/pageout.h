@@ -30,7 +30,7 @@ int	pageout_write(struct page *pg);
 /*
  * pageout_write() for pg[0..n) (unmapped: nothing changes them
  * meanwhile), the pages that go to consecutive held blocks sent as one
- * request of up to STORE_DEV_RUN_MAX blocks (store_dev.write_frames).
+ * request of up to STORE_DEV_RUN_MAX blocks (store_dev.io_frames).
  * Returns how many pages, from the first, now have their bytes in a
  * block (or need none); if fewer than n, *err says why the rest do not
  * (they hold no new block): ERR_NO_SPACE, ERR_IO, or ERR_NO_ACCESS for
@@ -48,12 +48,11 @@ int	pageout_read(struct page *pg, void *buf);
 /*
  * Read-ahead: pg[0..n) hold consecutive blocks (pg[i]->out_block ==
  * pg[0]->out_block + i, the first not 0, n <= STORE_DEV_RUN_MAX); read
- * them into frame[0..n) as one request (store_dev.read_frames, else a
- * read each),
- * checking each CRC. Returns pg[0]'s result as pageout_read() would,
- * and in *good how many pages from the first were read intact (0 if
- * pg[0] was not); a neighbour's damage is left for its own read to
- * report.
+ * them into frame[0..n) as one request (store_dev.io_frames, else a
+ * read each), checking each CRC. Returns pg[0]'s result as
+ * pageout_read() would, and in *good how many pages from the first were
+ * read intact (0 if pg[0] was not); a neighbour's damage is left for
+ * its own read to report.
  */
 int	pageout_read_run(struct page **pg, const uint64_t *frame, unsigned n,
 	    unsigned *good);

@@ -245,39 +245,25 @@ disk_write(void *ctx, uint64_t block, const void *buf)
 _Static_assert(STORE_DEV_RUN_MAX * STORE_BLOCK_SIZE <= BLK_REQ_MAX_BYTES,
     "a page-out run is one disk request");
 
-/* One request over n whole frames, waited for. */
+/* One request over n whole frames, waited for; errors as disk_read()
+   and disk_write() give them. */
 static int
-disk_frames(uint32_t op, uint64_t block, const uint64_t *frames,
-    unsigned n)
+disk_io_frames(void *ctx, bool write, uint64_t block,
+    const uint64_t *frames, unsigned n)
 {
 	struct blk_req r;
 	int err;
 
+	(void)ctx;
 	assert(!ckpt_io_in_writer() && n <= STORE_DEV_RUN_MAX);
 	memset(&r, 0, sizeof(r));
-	r.op = op;
+	r.op = write ? BLK_OP_WRITE : BLK_OP_READ;
 	r.lba = disk_lba + block * SECTORS_PER_BLOCK;
 	r.len = n * STORE_BLOCK_SIZE;
 	r.frames = frames;
-	if ((err = blk_submit(&r)) != 0)
-		return err;
-	return blk_wait(&r);
-}
-
-static int
-disk_write_frames(void *ctx, uint64_t block, const uint64_t *frames,
-    unsigned n)
-{
-	(void)ctx;
-	return disk_frames(BLK_OP_WRITE, block, frames, n);
-}
-
-static int
-disk_read_frames(void *ctx, uint64_t block, const uint64_t *frames,
-    unsigned n)
-{
-	(void)ctx;
-	return disk_frames(BLK_OP_READ, block, frames, n) == 0 ? 0 : ERR_IO;
+	if ((err = blk_submit(&r)) == 0)
+		err = blk_wait(&r);
+	return write || err == 0 ? err : ERR_IO;
 }
 
 static int
@@ -293,7 +279,7 @@ int
 store_mount_disk(void)
 {
 	struct store_dev dev = { "disk", 0, disk_read, NULL, disk_write,
-	    disk_flush, disk_write_frames, disk_read_frames };
+	    disk_flush, disk_io_frames };
 	uint64_t lba = boot_info.store_lba, n = boot_info.store_sectors;
 	uint64_t cap = blk_capacity();
 
@@ -313,7 +299,7 @@ store_mount_disk(void)
 	disk_lba = lba;
 	dev.blocks = n / SECTORS_PER_BLOCK;
 	if (blk_read_only())
-		dev.write = NULL, dev.write_frames = NULL;
+		dev.write = NULL;	/* and no io_frames write: pageout.c */
 	return store_mount(&dev);
 }
 

@@ -46,15 +46,14 @@ struct store_dev {
 	int		(*write)(void *ctx, uint64_t block, const void *buf);
 	int		(*flush)(void *ctx);
 	/*
-	 * Optional (NULL: one write or read per block): write the n
+	 * Optional (NULL: one read or write per block): write the n
 	 * frames (physical addresses, n <= STORE_DEV_RUN_MAX) to blocks
-	 * block..block + n - 1, or read those blocks into them, as one
-	 * request, and wait for it. Return 0 or an ERR_*. Not from the
-	 * checkpoint writer. Page-outs and page-ins use them.
+	 * block..block + n - 1 if write, else read those blocks into
+	 * them, as one request, and wait for it. Returns 0 or an ERR_*.
+	 * Not from the checkpoint writer. Page-outs and page-ins use it
+	 * (a write only where write is set).
 	 */
-	int		(*write_frames)(void *ctx, uint64_t block,
-			    const uint64_t *frames, unsigned n);
-	int		(*read_frames)(void *ctx, uint64_t block,
+	int		(*io_frames)(void *ctx, bool write, uint64_t block,
 			    const uint64_t *frames, unsigned n);
 };
 
