@@ -82,6 +82,17 @@ bucket(oid_t oid)
 	return &objcache_hash_frame[h / HASH_PER_FRAME][h % HASH_PER_FRAME];
 }
 
+/* The object on chain b named oid, out of memory or not, or NULL. */
+static struct obj *
+find(struct obj **b, oid_t oid)
+{
+	struct obj *o;
+
+	for (o = *b; o != NULL && o->oid != oid; o = o->hash_next)
+		;
+	return o;
+}
+
 static void
 list_push(struct olist *l, struct obj *o)
 {
@@ -419,7 +430,8 @@ page_back(struct obj *o, uint64_t pa)
  * The pages after o (out of memory, of the next OIDs, in the blocks
  * after o's: pages a keeper bought in order and the reclaim wrote out
  * together) that a page-in of o reads with it, each with a free frame:
- * up to READAHEAD pages in pg[] and frame[], o first. Read-ahead never
+ * up to READAHEAD pages in pg[] and frame[] after o's (pg[0], frame[0],
+ * set by the caller). Read-ahead never
  * evicts: it stops at the low watermark. Returns how many.
  */
 static unsigned
@@ -428,11 +440,8 @@ readahead(struct obj *o, struct page **pg, uint64_t *frame)
 	unsigned n = 1;
 	struct obj *x;
 
-	pg[0] = fpage(o);
 	for (; n < READAHEAD && pmm_free_frames() > low_mark; n++) {
-		for (x = *bucket(o->oid + n); x != NULL; x = x->hash_next)
-			if (x->oid == o->oid + n)
-				break;
+		x = find(bucket(o->oid + n), o->oid + n);
 		if (x == NULL || !(x->flags & OBJ_F_OUT) ||
 		    fpage(x)->out_block != pg[0]->out_block + n ||
 		    (frame[n] = pmm_alloc()) == 0)
@@ -453,20 +462,21 @@ page_in(struct obj *o)
 {
 	struct page *pg[READAHEAD];
 	uint64_t frame[READAHEAD];
-	unsigned n = 1, good = 0, i;
+	unsigned n = 1, good, i;
 	int err;
 
 	if ((frame[0] = alloc_frame()) == 0)
 		return ERR_NO_SPACE;
 	pg[0] = fpage(o);
-	if (pg[0]->out_block == 0)
+	if (pg[0]->out_block == 0) {		/* all zero: nothing to read */
 		err = pageout_read(pg[0], phys_to_virt(frame[0]));
-	else {
+		good = err == 0;
+	} else {
 		n = readahead(o, pg, frame);
 		err = pageout_read_run(pg, frame, n, &good);
 	}
 	for (i = 0; i < n; i++) {
-		if (i < good || (i == 0 && err == 0))
+		if (i < good)
 			page_back(&pg[i]->obj, frame[i]);
 		else
 			pmm_free(frame[i]);
@@ -599,18 +609,17 @@ obj_get(oid_t oid, struct obj **out)
 	if (struct_size(t) == 0)
 		return ERR_BAD_ARG;
 	b = bucket(oid);
-	for (o = *b; o != NULL; o = o->hash_next)
-		if (o->oid == oid) {
-			if ((o->flags & OBJ_F_OUT) && (err = page_in(o)) != 0)
-				return err;
-			st.hits++;
-			if (on_lru(o) && o != lru.tail) {
-				list_remove(&lru, o);
-				list_push(&lru, o);
-			}
-			*out = o;
-			return 0;
+	if ((o = find(b, oid)) != NULL) {
+		if ((o->flags & OBJ_F_OUT) && (err = page_in(o)) != 0)
+			return err;
+		st.hits++;
+		if (on_lru(o) && o != lru.tail) {
+			list_remove(&lru, o);
+			list_push(&lru, o);
 		}
+		*out = o;
+		return 0;
+	}
 	st.misses++;
 	err = make(oid, t, &o);
 	if (err != 0) {
@@ -645,7 +654,6 @@ obj_unpin(struct obj *o)
 		list_push(&lru, o);
 }
 
-/* The list o (OBJ_F_DIRTY) is on. */
 /* o (dirty) was modified in the current epoch, or is its copy. */
 static bool
 epoch_now(const struct obj *o)
@@ -653,6 +661,7 @@ epoch_now(const struct obj *o)
 	return (o->epoch & ~OBJ_EPOCH_COPY) == obj_epoch;
 }
 
+/* The list o (OBJ_F_DIRTY) is on. */
 static struct olist *
 dirty_list(const struct obj *o)
 {
