@@ -26,53 +26,13 @@
 
 #include "../../keepers/vcopy.h"
 #include "bench.h"
+#include "oversub_passes.h"
 
 #define KEY		"oversubscribed_rw"
-#define REGION_BASE	UINT64_C(0x400000000000)	/* empty space */
+/* The region: empty space the keeper fills at the first write. */
+#define REGION		((volatile uint64_t *)UINT64_C(0x400000000000))
 #define REGION_MIB_MAX	480u	/* vcopy's node table (vc_tree.h) */
-#define PAGE_QWORDS	512u
 #define PAGES_PER_MIB	256u
-#define PATTERN_MUL	UINT64_C(0x9E3779B97F4A7C15)
-
-static volatile uint64_t *
-page_at(uint64_t i)
-{
-	return (volatile uint64_t *)(uintptr_t)(REGION_BASE + i * 4096);
-}
-
-/* Qword j of page i: never zero, different in every page and qword. */
-static uint64_t
-pattern(uint64_t i, unsigned j)
-{
-	return (i + 1) * PATTERN_MUL ^ j;
-}
-
-static void
-write_pages(uint64_t pages)
-{
-	for (uint64_t i = 0; i < pages; i++) {
-		volatile uint64_t *p = page_at(i);
-
-		for (unsigned j = 0; j < PAGE_QWORDS; j++)
-			p[j] = pattern(i, j);
-	}
-}
-
-/* Returns the index of the first page that reads back wrong, or pages. */
-static uint64_t
-read_pages(uint64_t pages)
-{
-	for (uint64_t i = 0; i < pages; i++) {
-		volatile uint64_t *p = page_at(i);
-		uint64_t bad = 0;
-
-		for (unsigned j = 0; j < PAGE_QWORDS; j++)
-			bad |= p[j] ^ pattern(i, j);
-		if (bad != 0)
-			return i;
-	}
-	return pages;
-}
 
 /* What the keeper bought and its own share of the faults; the pages the
    kernel wrote out and read back (SYSINFO OC_SYS_MEMORY). */
@@ -104,9 +64,9 @@ run(const struct bench_cfg *cfg)
 		return;
 	}
 	t0 = rt_tsc();
-	write_pages(pages);
+	oversub_write(REGION, pages);
 	t1 = rt_tsc();
-	bad = read_pages(pages);
+	bad = oversub_read(REGION, pages);
 	t2 = rt_tsc();
 	if (bad != pages) {
 		uprintf("BENCH ERROR " KEY ": page %lu of %lu read back "

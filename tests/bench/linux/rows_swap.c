@@ -25,41 +25,12 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "../../../images/bench/oversub_passes.h"
 
 #define KEY		"swap_rw"
-#define PAGE_QWORDS	(BENCH_PAGE / 8)
 #define PAGES_PER_MIB	256u
-#define PATTERN_MUL	UINT64_C(0x9E3779B97F4A7C15)
 
-/* Qword j of page i: never zero, different in every page and qword. */
-static uint64_t
-pattern(uint64_t i, unsigned j)
-{
-	return (i + 1) * PATTERN_MUL ^ j;
-}
-
-static void
-write_pages(volatile uint64_t *p, uint64_t pages)
-{
-	for (uint64_t i = 0; i < pages; i++, p += PAGE_QWORDS)
-		for (unsigned j = 0; j < PAGE_QWORDS; j++)
-			p[j] = pattern(i, j);
-}
-
-/* Returns the index of the first page that reads back wrong, or pages. */
-static uint64_t
-read_pages(volatile uint64_t *p, uint64_t pages)
-{
-	for (uint64_t i = 0; i < pages; i++, p += PAGE_QWORDS) {
-		uint64_t bad = 0;
-
-		for (unsigned j = 0; j < PAGE_QWORDS; j++)
-			bad |= p[j] ^ pattern(i, j);
-		if (bad != 0)
-			return i;
-	}
-	return pages;
-}
+_Static_assert(OVERSUB_PAGE_QWORDS * 8 == BENCH_PAGE, "the passes' page");
 
 /* Print the disk's sectors read and written so far, as the kernel counts. */
 static void
@@ -152,9 +123,9 @@ bench_swap_rw(const struct bench_cfg *cfg)
 	}
 	idle0 = idle_jiffies();
 	t0 = bench_tsc();
-	write_pages(p, pages);
+	oversub_write(p, pages);
 	t1 = bench_tsc();
-	bad = read_pages(p, pages);
+	bad = oversub_read(p, pages);
 	t2 = bench_tsc();
 	idle1 = idle_jiffies();
 	munmap((void *)p, len);
