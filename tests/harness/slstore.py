@@ -181,7 +181,7 @@ class SlstoreSuite:
                             "%d: %s" % (rc, " | ".join(
                                 out.strip().splitlines()[:4])), img)
 
-    def _finished(self, text, i, log):
+    def _finished(self, text, i):
         """bm<i>'s done line says 0 bad words of mib MiB."""
         m = _done(i).search(text)
         if m is None:
@@ -212,7 +212,7 @@ class SlstoreSuite:
             return [err]
         log = os.path.join(self.dir, case + ".log")
         run = self._boot(img, log, lambda t: _counts(0).search(t))
-        ok, why = self._finished(run.log, 0, log)
+        ok, why = self._finished(run.log, 0)
         res = [self._result(case, ok and "panic" not in run.log, why or
                             "kernel panic", log)]
         res.append(self._paged(case, run.log, 0, False, log))
@@ -251,7 +251,7 @@ class SlstoreSuite:
                                 int(m.group(1)) == gen,
                                 "want 'restart: resuming generation %d'"
                                 % gen, log2))
-        ok, why = self._finished(two.log, 0, log2)
+        ok, why = self._finished(two.log, 0)
         if ok and "bm0: writing" in two.log:
             ok, why = False, "the second boot wrote the region again"
         res.append(self._result(case + ".read_back", ok, why, log1, log2))
@@ -268,7 +268,7 @@ class SlstoreSuite:
                          _counts(1).search(t))
         res = []
         for i in (0, 1):
-            ok, why = self._finished(run.log, i, log)
+            ok, why = self._finished(run.log, i)
             res.append(self._result("%s.bm%d" % (case, i), ok, why, log))
         res.append(self._paged(case, run.log, 1, True, log))
         os.unlink(img)
@@ -293,7 +293,7 @@ class SlstoreSuite:
             "panic" not in run.log
         res = [self._result(case, ok, "; ".join(fails) or "no TEST DONE "
                             "fuzz, or a panic", log)]
-        ok, why = self._finished(run.log, 0, log)
+        ok, why = self._finished(run.log, 0)
         res.append(self._result(case + ".bm0", ok, why, log))
         res.append(self._paged(case, run.log, 0, True, log))
         os.unlink(img)
