@@ -37,7 +37,9 @@ reset:
 # Like default.img it is the machine's disk and rebuilt only when an
 # input changed.
 BIGMEM_MIB	?= 64
-$(BUILD)/bigmem.img: tests/harness/slstore.py $(IMAGE_BOOT_FILES) 		$(BUILD)/images/test/bigmem.elf $(KEEPERS_OUT)/vcopy.elf 		$(BUILD)/mkimage | $(DEPS_STAMP)
+$(BUILD)/bigmem.img: tests/harness/slstore.py $(IMAGE_BOOT_FILES) \
+		$(BUILD)/images/test/bigmem.elf $(KEEPERS_OUT)/vcopy.elf \
+		$(BUILD)/mkimage | $(DEPS_STAMP)
 	$(PYTHON) tests/harness/slstore.py --build $(BUILD) \
 		--mki $(BIGMEM_MIB) > $(BUILD)/bigmem.mki
 	$(BUILD)/mkimage build $(BUILD)/bigmem.mki -o $@ --boot-dir $(BUILD)
